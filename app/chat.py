@@ -1,0 +1,148 @@
+"""A tutoring conversation, turn by turn: the path every front-end (CLI, GUI) takes to talk to a model.
+
+It ties the store, the persona, the one prompt builder and a backend together, and keeps the promise that
+nothing is lost: the learner's message is committed before generation starts, the reply is saved while it
+streams, and a stopped or failed reply is kept with its status.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.engine import ChatBackend, SamplingParams, Timings
+from app.errors import PersonaTutorError
+from app.personas import PersonaLibrary
+from app.prompt_builder import DEFAULT_USER_NAME, ChatMessage, build_messages, greeting
+from app.store import Conversation, Message, Store
+
+SAVE_EVERY_S = 1.0
+SAVE_EVERY_PIECES = 64
+_TITLE_CHARS = 60
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    conversation_id: int
+    user_message_id: int
+    message_id: int
+    reply: str
+    status: str
+    timings: Timings | None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "conversation_id": self.conversation_id,
+            "message_id": self.message_id,
+            "reply": self.reply,
+            "timings": self.timings.to_json() if self.timings else None,
+        }
+
+
+def history_messages(messages: list[Message]) -> list[ChatMessage]:
+    """Stored messages as the model sees them: failed replies are left out, stopped ones kept as they are."""
+    return [
+        ChatMessage(m.role, m.content)  # type: ignore[arg-type]
+        for m in messages
+        if m.role in ("user", "assistant") and m.status != "error"
+    ]
+
+
+def _fit(messages: list[ChatMessage], budget: int, count: Callable[[list[ChatMessage]], int]) -> list[ChatMessage]:
+    """Drop the oldest turns after the greeting until the prompt fits ``budget`` tokens."""
+    trimmed = list(messages)
+    while count(trimmed) > budget:
+        # [system, greeting, oldest user, oldest reply, ...]; never drop the newest user turn
+        droppable = [i for i in range(2, len(trimmed) - 1) if trimmed[i].role != "system"]
+        if not droppable:
+            break
+        del trimmed[droppable[0]]
+    return trimmed
+
+
+class ChatService:
+    """Starts conversations and runs turns; use it on the thread that owns ``backend``."""
+
+    def __init__(
+        self,
+        store: Store,
+        personas: PersonaLibrary,
+        backend: ChatBackend | None = None,
+        user_name: str = DEFAULT_USER_NAME,
+    ) -> None:
+        self.store = store
+        self.personas = personas
+        self.backend = backend
+        self.user_name = user_name
+
+    def start(self, persona_id: str, topic: str, model: str) -> Conversation:
+        """A new conversation whose first message is the persona's greeting."""
+        persona = self.personas.get(persona_id)
+        conversation = self.store.create_conversation(persona_id, topic, model)
+        opening = greeting(persona, self.user_name)
+        if opening:
+            self.store.add_message(conversation.id, "assistant", opening)
+        return conversation
+
+    def prompt(self, conversation: Conversation) -> list[ChatMessage]:
+        persona = self.personas.get(conversation.persona_id)
+        history = history_messages(self.store.messages(conversation.id))
+        return build_messages(persona, conversation.topic, history, self.user_name)
+
+    def send(
+        self,
+        conversation_id: int,
+        text: str,
+        params: SamplingParams,
+        cancel: threading.Event,
+        on_token: Callable[[str], None] | None = None,
+    ) -> TurnResult:
+        """Commit the learner's ``text``, stream the reply into the store, and return it."""
+        if self.backend is None:
+            raise PersonaTutorError("No model is loaded.")
+        if not text.strip():
+            raise PersonaTutorError("The message is empty.")
+        conversation = self.store.conversation(conversation_id)
+        user_message = self.store.add_message(conversation_id, "user", text)
+        if not conversation.title:
+            self.store.rename_conversation(conversation_id, " ".join(text.split())[:_TITLE_CHARS])
+        backend = self.backend
+        messages = self.prompt(conversation)
+        reserve = min(params.max_tokens, backend.context_size // 4)
+        messages = _fit(messages, backend.context_size - reserve, backend.count_tokens)
+        reply = self.store.add_message(conversation_id, "assistant", "", status="streaming")
+
+        pieces: list[str] = []
+        last_save = time.monotonic()
+        unsaved = 0
+
+        def receive(piece: str) -> None:
+            nonlocal last_save, unsaved
+            pieces.append(piece)
+            unsaved += 1
+            if unsaved >= SAVE_EVERY_PIECES or time.monotonic() - last_save >= SAVE_EVERY_S:
+                self.store.update_message(reply.id, content="".join(pieces))
+                last_save, unsaved = time.monotonic(), 0
+            if on_token:
+                on_token(piece)
+
+        try:
+            completion = backend.generate(messages, params, cancel, receive)
+        except BaseException as exc:
+            self.store.update_message(reply.id, content="".join(pieces), status="error", error=str(exc))
+            raise
+        status = "interrupted" if completion.finish_reason == "cancelled" else "complete"
+        timings = completion.timings
+        self.store.update_message(
+            reply.id,
+            content=completion.text,
+            status=status,
+            ttft_s=timings.ttft_s,
+            prompt_tokens=timings.prompt_tokens,
+            cached_prompt_tokens=timings.cached_prompt_tokens,
+            generated_tokens=timings.generated_tokens,
+            tokens_per_s=timings.tokens_per_s,
+        )
+        return TurnResult(conversation_id, user_message.id, reply.id, completion.text, status, timings)

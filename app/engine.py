@@ -1,0 +1,251 @@
+"""The one owner of the llama.cpp context.
+
+:class:`LlamaEngine` loads a GGUF through llama-cpp-python, renders chat messages with the model's own
+template (in llama-cpp-python's sandboxed Jinja environment), streams the reply through a callback and
+stops between any two tokens when the ``cancel`` event is set. A ``Llama`` is not thread-safe, so the engine
+refuses calls from any thread but the one that created it.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from app.errors import ModelError
+from app.model_library import check_gguf
+from app.prompt_builder import ChatMessage
+
+FinishReason = Literal["stop", "length", "cancelled"]
+TokenCallback = Callable[[str], None]
+
+# ChatML: the format of the starter model's family, used when a GGUF carries no template of its own.
+_FALLBACK_TEMPLATE = (
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n{{ message['content'] }}<|im_end|>\n"
+    "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+
+
+@dataclass(frozen=True)
+class SamplingParams:
+    """How to sample a reply; ``seed=None`` means a fresh random seed each time."""
+
+    temperature: float = 0.7
+    top_p: float = 0.9
+    top_k: int = 40
+    min_p: float = 0.05
+    repeat_penalty: float = 1.1
+    max_tokens: int = 512
+    seed: int | None = None
+
+
+@dataclass(frozen=True)
+class Timings:
+    """What one reply cost; ``cached_prompt_tokens`` were reused from the KV cache, not evaluated."""
+
+    ttft_s: float
+    prompt_tokens: int
+    cached_prompt_tokens: int
+    generated_tokens: int
+    tokens_per_s: float
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    finish_reason: FinishReason
+    timings: Timings
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """How to load a model; ``gpu_layers=None`` offloads everything when the build supports a GPU."""
+
+    model_path: Path
+    n_ctx: int = 4096
+    n_threads: int | None = None
+    gpu_layers: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class ChatBackend(Protocol):
+    """The seam between the chat service and whatever produces replies."""
+
+    @property
+    def model_name(self) -> str: ...
+
+    def generate(
+        self,
+        messages: Sequence[ChatMessage],
+        params: SamplingParams,
+        cancel: threading.Event,
+        on_token: TokenCallback | None = None,
+    ) -> Completion: ...
+
+    def count_tokens(self, messages: Sequence[ChatMessage]) -> int: ...
+
+    @property
+    def context_size(self) -> int: ...
+
+    def close(self) -> None: ...
+
+
+def gpu_offload_supported() -> bool:
+    import llama_cpp
+
+    return bool(llama_cpp.llama_supports_gpu_offload())
+
+
+def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+class LlamaEngine:
+    """A loaded GGUF model and its context; create, use and close it on one thread."""
+
+    def __init__(self, config: EngineConfig) -> None:
+        check_gguf(config.model_path)
+        import llama_cpp
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        gpu_layers = config.gpu_layers
+        if gpu_layers is None:
+            gpu_layers = -1 if llama_cpp.llama_supports_gpu_offload() else 0
+        try:
+            self._llm = llama_cpp.Llama(
+                model_path=str(config.model_path),
+                n_ctx=config.n_ctx,
+                n_threads=config.n_threads or max(1, os.cpu_count() or 1),
+                n_gpu_layers=gpu_layers,
+                verbose=False,
+                **config.extra,
+            )
+        except (ValueError, RuntimeError) as exc:
+            raise ModelError(f"llama.cpp could not load {config.model_path.name}: {exc}") from exc
+        self._owner = threading.get_ident()
+        self._path = config.model_path
+        self._gpu_layers = gpu_layers
+        template = self._llm.metadata.get("tokenizer.chat_template") or _FALLBACK_TEMPLATE
+        self._formatter = Jinja2ChatFormatter(
+            template=template,
+            eos_token=self._token_text(self._llm.token_eos()),
+            bos_token=self._token_text(self._llm.token_bos()),
+        )
+
+    def _token_text(self, token: int) -> str:
+        if token < 0:
+            return ""
+        return self._llm.detokenize([token], special=True).decode("utf-8", errors="replace")
+
+    def _check_thread(self) -> None:
+        if threading.get_ident() != self._owner:
+            raise RuntimeError("LlamaEngine used from a thread other than the one that created it")
+
+    @property
+    def model_name(self) -> str:
+        return str(self._llm.metadata.get("general.name") or self._path.stem)
+
+    @property
+    def model_path(self) -> Path:
+        return self._path
+
+    @property
+    def context_size(self) -> int:
+        return int(self._llm.n_ctx())
+
+    @property
+    def gpu_layers(self) -> int:
+        return self._gpu_layers
+
+    def render(self, messages: Sequence[ChatMessage]) -> tuple[list[int], list[str]]:
+        """The prompt tokens for ``messages`` (chat template applied) and the template's stop strings."""
+        try:
+            result = self._formatter(messages=[m.to_dict() for m in messages])  # type: ignore[misc]
+        except Exception as exc:  # the template is data from the model file: any failure is the file's
+            raise ModelError(f"The model's chat template failed: {exc}") from exc
+        tokens = self._llm.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True)
+        stop = result.stop if isinstance(result.stop, list) else [result.stop] if result.stop else []
+        return tokens, [s for s in stop if s]
+
+    def count_tokens(self, messages: Sequence[ChatMessage]) -> int:
+        self._check_thread()
+        return len(self.render(messages)[0])
+
+    def generate(
+        self,
+        messages: Sequence[ChatMessage],
+        params: SamplingParams,
+        cancel: threading.Event,
+        on_token: TokenCallback | None = None,
+    ) -> Completion:
+        """Stream a reply to ``messages``; returns when done, at ``max_tokens``, or once ``cancel`` is set."""
+        self._check_thread()
+        tokens, stop = self.render(messages)
+        room = self.context_size - len(tokens)
+        if room <= 0:
+            raise ModelError(
+                f"The conversation ({len(tokens)} tokens) does not fit the context ({self.context_size})."
+            )
+        cached = min(_common_prefix(self._llm.input_ids[: self._llm.n_tokens].tolist(), tokens), len(tokens) - 1)
+        started = time.perf_counter()
+        first_token_at: float | None = None
+        pieces: list[str] = []
+        finish: FinishReason = "stop"
+        stream = self._llm.create_completion(
+            prompt=tokens,
+            max_tokens=min(params.max_tokens, room),
+            temperature=params.temperature,
+            top_p=params.top_p,
+            top_k=params.top_k,
+            min_p=params.min_p,
+            repeat_penalty=params.repeat_penalty,
+            seed=params.seed,
+            stop=stop,
+            stream=True,
+        )
+        try:
+            for chunk in stream:
+                if cancel.is_set():
+                    finish = "cancelled"
+                    break
+                choice = chunk["choices"][0]  # type: ignore[index]
+                text = choice["text"]
+                if text:
+                    if first_token_at is None:
+                        first_token_at = time.perf_counter()
+                    pieces.append(text)
+                    if on_token:
+                        on_token(text)
+                if choice.get("finish_reason") == "length":
+                    finish = "length"
+        finally:
+            stream.close()  # type: ignore[union-attr]
+        ended = time.perf_counter()
+        # The last sampled token is never evaluated, so the context holds prompt + generated - 1 tokens.
+        generated = max(0, self._llm.n_tokens - len(tokens) + 1) if pieces else 0
+        first = first_token_at or ended
+        decode_s = ended - first
+        timings = Timings(
+            ttft_s=round(first - started, 4),
+            prompt_tokens=len(tokens),
+            cached_prompt_tokens=max(cached, 0),
+            generated_tokens=generated,
+            tokens_per_s=round((generated - 1) / decode_s, 2) if generated > 1 and decode_s > 0 else 0.0,
+        )
+        return Completion(text="".join(pieces), finish_reason=finish, timings=timings)
+
+    def close(self) -> None:
+        self._check_thread()
+        self._llm.close()

@@ -1,0 +1,46 @@
+"""Starting the GUI: one QApplication, the store, the main window."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app import __version__
+from app.errors import PersonaTutorError
+from app.paths import AppPaths, bundled_dir
+from app.personas import PersonaLibrary
+from app.store import Store
+
+
+def create_application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Persona Tutor")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("persona-tutor")
+    icon = bundled_dir("assets") / "persona-tutor.svg"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def run_gui(paths: AppPaths, model: str | None = None) -> int:
+    """Open the main window and run the event loop until it closes."""
+    app = create_application()
+    from app.ui.main_window import MainWindow
+
+    try:
+        store = Store(paths.database_path)
+        store.recover_interrupted()
+    except PersonaTutorError as exc:
+        QMessageBox.critical(None, "Persona Tutor", str(exc))
+        return 1
+    window = MainWindow(paths, store, PersonaLibrary(paths.user_personas_dir), model)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        window.shutdown()
+        store.close()

@@ -1,0 +1,82 @@
+"""The thread that owns the model: loads it, runs turns, and reports back through signals.
+
+Every call into llama.cpp happens on this worker's thread; the GUI talks to it through queued signals and
+stops a reply by setting ``cancel`` directly, which the engine checks between tokens.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from app.chat import ChatService
+from app.engine import EngineConfig, LlamaEngine, SamplingParams
+from app.errors import PersonaTutorError
+from app.model_library import resolve_model
+from app.paths import AppPaths
+from app.personas import PersonaLibrary
+from app.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class ChatWorker(QObject):
+    """Lives on its own QThread; never touches widgets."""
+
+    model_loaded = Signal(str, str)  # model id, display name
+    model_failed = Signal(str)
+    preparing_progress = Signal(int, int)  # bytes done, total (starter model assembly)
+    token_received = Signal(str)
+    reply_finished = Signal(object)  # app.chat.TurnResult
+    reply_failed = Signal(str)
+
+    def __init__(self, paths: AppPaths, store: Store, personas: PersonaLibrary) -> None:
+        super().__init__()
+        self.cancel = threading.Event()
+        self._paths = paths
+        self._store = store
+        self._personas = personas
+        self._engine: LlamaEngine | None = None
+        self._service: ChatService | None = None
+
+    @Slot(str)
+    def load_model(self, model: str) -> None:
+        try:
+            installed = resolve_model(
+                self._paths.models_dir, model or None, progress=lambda d, t: self.preparing_progress.emit(d, t)
+            )
+            engine = LlamaEngine(EngineConfig(model_path=installed.path))
+        except PersonaTutorError as exc:
+            self.model_failed.emit(str(exc))
+            return
+        self.close()
+        self._engine = engine
+        self._service = ChatService(self._store, self._personas, engine)
+        self.model_loaded.emit(installed.id, installed.name)
+
+    @Slot(int, str, object)
+    def send(self, conversation_id: int, text: str, params: SamplingParams) -> None:
+        if self._service is None:
+            self.reply_failed.emit("No model is loaded.")
+            return
+        self.cancel.clear()
+        try:
+            result = self._service.send(conversation_id, text, params, self.cancel, self.token_received.emit)
+        except PersonaTutorError as exc:
+            self.reply_failed.emit(str(exc))
+            return
+        except Exception as exc:  # a bug: keep the app up, say so, log it
+            log.exception("reply failed")
+            self.reply_failed.emit(f"Internal error: {exc!r}")
+            return
+        self.reply_finished.emit(result)
+
+    @Slot()
+    def close(self) -> None:
+        """Free the model; call on the worker thread before it quits."""
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
+            self._service = None
