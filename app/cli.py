@@ -90,6 +90,11 @@ def _progress_to(stream: TextIO, label: str) -> Any:
     return report
 
 
+def _echo(piece: str) -> None:
+    sys.stdout.write(piece)
+    sys.stdout.flush()
+
+
 def cmd_chat(args: argparse.Namespace, paths: AppPaths) -> int:
     from app.chat import ChatService
     from app.engine import EngineConfig, LlamaEngine, SamplingParams
@@ -104,9 +109,7 @@ def cmd_chat(args: argparse.Namespace, paths: AppPaths) -> int:
     store = Store(paths.database_path)
     store.recover_interrupted()
     model = resolve_model(paths.models_dir, args.model, progress=_progress_to(sys.stderr, "Preparing starter model"))
-    engine = LlamaEngine(
-        EngineConfig(model_path=model.path, n_ctx=args.ctx, gpu_layers=args.gpu_layers)
-    )
+    engine = LlamaEngine(EngineConfig(model_path=model.path, n_ctx=args.ctx, gpu_layers=args.gpu_layers))
     try:
         service = ChatService(store, personas, engine)
         if args.conversation is not None:
@@ -119,8 +122,7 @@ def cmd_chat(args: argparse.Namespace, paths: AppPaths) -> int:
             text = line.rstrip("\r\n")
             if not text.strip():
                 continue
-            on_token = None if args.json else (lambda piece: (sys.stdout.write(piece), sys.stdout.flush()))
-            result = service.send(conversation.id, text, params, cancel, on_token)
+            result = service.send(conversation.id, text, params, cancel, None if args.json else _echo)
             if args.json:
                 _print_json(result.to_json(), sys.stdout)
             else:

@@ -195,9 +195,7 @@ class LlamaEngine:
         tokens, stop = self.render(messages)
         room = self.context_size - len(tokens)
         if room <= 0:
-            raise ModelError(
-                f"The conversation ({len(tokens)} tokens) does not fit the context ({self.context_size})."
-            )
+            raise ModelError(f"The conversation ({len(tokens)} tokens) does not fit the context ({self.context_size}).")
         cached = min(_common_prefix(self._llm.input_ids[: self._llm.n_tokens].tolist(), tokens), len(tokens) - 1)
         started = time.perf_counter()
         first_token_at: float | None = None
@@ -220,8 +218,8 @@ class LlamaEngine:
                 if cancel.is_set():
                     finish = "cancelled"
                     break
-                choice = chunk["choices"][0]  # type: ignore[index]
-                text = choice["text"]
+                choice: dict[str, Any] = chunk["choices"][0]  # type: ignore[index,assignment]
+                text: str = choice["text"]
                 if text:
                     if first_token_at is None:
                         first_token_at = time.perf_counter()

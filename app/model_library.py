@@ -28,7 +28,13 @@ class InstalledModel:
         return self.id
 
     def to_json(self) -> dict[str, object]:
-        return {"id": self.id, "name": self.name, "path": str(self.path), "size": self.size, "sha256": self.sha256}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "path": str(self.path),
+            "size": self.size,
+            "sha256": self.sha256,
+        }
 
 
 def _describe(path: Path) -> InstalledModel:
@@ -74,11 +80,11 @@ def resolve_model(
             if installed.id == model:
                 return installed
         raise ModelError(f"No installed model has the id {model!r}; see `persona-tutor models list`.")
-    installed = installed_models(models_dir)
+    available = installed_models(models_dir)
     starter_path = models_dir / starter_model.STARTER.file_name
-    for item in installed:
+    for item in available:
         if item.path == starter_path:
             return item
-    if installed:
-        return installed[0]
+    if available:
+        return available[0]
     return _describe(starter_model.assemble(models_dir, progress=progress))

@@ -131,9 +131,7 @@ class Message:
 
 
 def _conversation(row: ConversationRow) -> Conversation:
-    return Conversation(
-        row.id, row.persona_id, row.topic, row.model, row.title, row.created_at, row.updated_at
-    )
+    return Conversation(row.id, row.persona_id, row.topic, row.model, row.title, row.created_at, row.updated_at)
 
 
 def _message(row: MessageRow) -> Message:
@@ -190,7 +188,8 @@ class Store:
             for statement in statements:
                 connection.execute(text(statement))
             connection.execute(
-                text("INSERT INTO schema_migrations (name, applied_at) VALUES (:n, :t)"), {"n": name, "t": _now()}
+                text("INSERT INTO schema_migrations (name, applied_at) VALUES (:n, :t)"),
+                {"n": name, "t": _now()},
             )
 
     @contextmanager

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -39,6 +41,12 @@ def run_gui(paths: AppPaths, model: str | None = None) -> int:
         return 1
     window = MainWindow(paths, store, PersonaLibrary(paths.user_personas_dir), model)
     window.show()
+    # Ctrl+C in the terminal or a polite kill closes the window properly (a stopped reply is kept as interrupted).
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: window.close())
+    heartbeat = QTimer(window)  # lets the Python interpreter run signal handlers while Qt waits
+    heartbeat.start(200)
+    heartbeat.timeout.connect(lambda: None)
     try:
         return app.exec()
     finally:

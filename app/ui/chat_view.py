@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Slot
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
@@ -40,7 +40,7 @@ def bubble_html(bubble: Bubble) -> str:
     body = markdown_to_html(bubble.content) if bubble.content else ""
     note = ""
     if bubble.status == "interrupted":
-        note = '<p class="note">⏹ Stopped</p>'
+        note = '<p class="note">■ Stopped</p>'
     elif bubble.status == "error":
         note = '<p class="error">⚠ This reply failed.</p>'
     elif bubble.status == "streaming" and not bubble.content:
@@ -80,6 +80,7 @@ class ChatView(QTextBrowser):
         self._streaming = Bubble("assistant", speaker, "", "streaming")
         self._render_stream()
 
+    @Slot(str)
     def append_stream_text(self, text: str) -> None:
         if self._streaming is None:
             return

@@ -45,7 +45,9 @@ class ChatWorker(QObject):
     def load_model(self, model: str) -> None:
         try:
             installed = resolve_model(
-                self._paths.models_dir, model or None, progress=lambda d, t: self.preparing_progress.emit(d, t)
+                self._paths.models_dir,
+                model or None,
+                progress=lambda d, t: self.preparing_progress.emit(d, t),
             )
             engine = LlamaEngine(EngineConfig(model_path=installed.path))
         except PersonaTutorError as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtCore import Qt, QThread, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -48,6 +48,7 @@ class ChatInput(QPlainTextEdit):
 
 
 class MainWindow(QMainWindow):
+    reply_displayed = Signal(object)  # app.chat.TurnResult, once the window shows the finished reply
     load_requested = Signal(str)
     send_requested = Signal(int, str, object)
     close_requested = Signal()
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         self._conversation_id: int | None = None
         self._model_id = ""
         self._busy = False
+        self.sampling = SamplingParams()
         self._build()
 
         self._thread = QThread(self)
@@ -186,7 +188,9 @@ class MainWindow(QMainWindow):
         self.persona_box.setCurrentIndex(max(index, 0))
         self.persona_box.blockSignals(False)
         self.topic_box.setEditText(conversation.topic)
-        self.chat_view.show_bubbles([self._bubble(m, conversation.persona_id) for m in self._store.messages(conversation_id)])
+        self.chat_view.show_bubbles(
+            [self._bubble(m, conversation.persona_id) for m in self._store.messages(conversation_id)]
+        )
         self._update_controls()
 
     def new_chat(self) -> None:
@@ -254,12 +258,13 @@ class MainWindow(QMainWindow):
         self.chat_view.begin_stream(self._persona_name(str(self.persona_box.currentData())))
         self._busy = True
         self._update_controls()
-        self.send_requested.emit(self._conversation_id, text, SamplingParams())
+        self.send_requested.emit(self._conversation_id, text, self.sampling)
 
     def stop(self) -> None:
         """Set the worker's cancel flag directly: the engine checks it between tokens."""
         self.worker.cancel.set()
 
+    @Slot(object)
     def _on_reply_finished(self, result: TurnResult) -> None:
         self._busy = False
         if result.timings is not None:
@@ -272,7 +277,9 @@ class MainWindow(QMainWindow):
         if self._conversation_id == result.conversation_id:
             self.open_conversation(result.conversation_id)
         self._update_controls()
+        self.reply_displayed.emit(result)
 
+    @Slot(str)
     def _on_reply_failed(self, message: str) -> None:
         self._busy = False
         self.statusBar().showMessage(message, 10_000)
@@ -283,18 +290,21 @@ class MainWindow(QMainWindow):
 
     # Model
 
+    @Slot(int, int)
     def _on_preparing(self, done: int, total: int) -> None:
         self.model_label.setText("Preparing the starter model…")
         self.progress.show()
         self.progress.setMaximum(100)
         self.progress.setValue(done * 100 // max(total, 1))
 
+    @Slot(str, str)
     def _on_model_loaded(self, model_id: str, name: str) -> None:
         self._model_id = model_id
         self.progress.hide()
         self.model_label.setText(f"Model: {name}")
         self._update_controls()
 
+    @Slot(str)
     def _on_model_failed(self, message: str) -> None:
         self.progress.hide()
         self.model_label.setText(f"No model: {message}")

@@ -1,0 +1,102 @@
+"""The engine against the real starter model."""
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from app.engine import EngineConfig, LlamaEngine, SamplingParams
+from app.errors import ModelError
+from app.personas import PersonaLibrary
+from app.prompt_builder import ChatMessage, build_messages, greeting
+
+SHORT = SamplingParams(max_tokens=24, seed=7, temperature=0.0)
+
+
+def _conversation(*turns: str) -> list[ChatMessage]:
+    persona = PersonaLibrary().get("xiaomiao")
+    history = [ChatMessage("assistant", greeting(persona))]
+    for n, text in enumerate(turns):
+        history.append(ChatMessage("user" if n % 2 == 0 else "assistant", text))
+    return build_messages(persona, "Convolutional neural networks", history)
+
+
+def test_reply_streams_through_the_callback(engine: LlamaEngine) -> None:
+    pieces: list[str] = []
+    completion = engine.generate(_conversation("什么是卷积层？"), SHORT, threading.Event(), pieces.append)
+    assert completion.text.strip()
+    assert "".join(pieces) == completion.text
+    assert len(pieces) > 1
+    t = completion.timings
+    assert t.prompt_tokens > 100
+    assert 0 < t.generated_tokens <= SHORT.max_tokens
+    assert t.ttft_s > 0
+    assert t.tokens_per_s > 0
+
+
+def test_the_template_comes_from_the_gguf(engine: LlamaEngine) -> None:
+    tokens, stop = engine.render([ChatMessage("system", "S"), ChatMessage("user", "U")])
+    assert stop == ["<|im_end|>"]
+    text = engine._llm.detokenize(tokens, special=True).decode()
+    assert text.startswith("<|im_start|>system\nS<|im_end|>")
+    assert text.endswith("<|im_start|>assistant\n")
+
+
+def test_second_turn_reuses_the_cached_prefix(engine: LlamaEngine) -> None:
+    cancel = threading.Event()
+    first = engine.generate(_conversation("什么是卷积层？"), SHORT, cancel)
+    second = engine.generate(_conversation("什么是卷积层？", first.text, "池化层呢？"), SHORT, cancel)
+    assert second.timings.cached_prompt_tokens > first.timings.prompt_tokens // 2
+    assert second.timings.cached_prompt_tokens < second.timings.prompt_tokens
+
+
+def test_cancel_stops_between_tokens(engine: LlamaEngine) -> None:
+    cancel = threading.Event()
+    pieces: list[str] = []
+
+    def on_token(piece: str) -> None:
+        pieces.append(piece)
+        if len(pieces) == 3:
+            cancel.set()
+
+    params = SamplingParams(max_tokens=200, seed=1)
+    completion = engine.generate(_conversation("详细讲讲卷积神经网络的历史。"), params, cancel, on_token)
+    assert completion.finish_reason == "cancelled"
+    assert len(pieces) == 3
+    assert completion.text == "".join(pieces)
+
+
+def test_max_tokens_ends_with_length(engine: LlamaEngine) -> None:
+    completion = engine.generate(
+        _conversation("详细讲讲卷积神经网络的历史。"), SamplingParams(max_tokens=5, seed=1), threading.Event()
+    )
+    assert completion.finish_reason == "length"
+    assert completion.timings.generated_tokens == 5
+
+
+def test_the_engine_refuses_other_threads(engine: LlamaEngine) -> None:
+    errors: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            engine.count_tokens([ChatMessage("user", "hi")])
+        except RuntimeError as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=call)
+    thread.start()
+    thread.join()
+    assert errors and "thread" in str(errors[0])
+
+
+@pytest.mark.parametrize("content", [b"", b"not a model at all", b"GGUF\x03\x00\x00\x00truncated"])
+def test_bad_model_files_are_model_errors(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "bad.gguf"
+    path.write_bytes(content)
+    with pytest.raises(ModelError):
+        LlamaEngine(EngineConfig(model_path=path))
+
+
+def test_missing_model_file(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="not found"):
+        LlamaEngine(EngineConfig(model_path=tmp_path / "nope.gguf"))

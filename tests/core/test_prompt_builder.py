@@ -1,0 +1,47 @@
+from app.personas import PersonaLibrary, parse_card
+from app.prompt_builder import ChatMessage, build_messages, greeting, system_prompt
+
+
+def test_system_prompt_carries_persona_topic_and_examples() -> None:
+    persona = PersonaLibrary().get("xiaomiao")
+    text = system_prompt(persona, "Convolutional neural networks", user="小明")
+    assert "小喵" in text
+    assert "Convolutional neural networks" in text
+    assert "小明" in text
+    assert "{{char}}" not in text and "{{user}}" not in text
+    assert "<START>" not in text
+    assert "卷积核" in text  # example dialogue, for style
+
+
+def test_greeting_fills_macros() -> None:
+    persona = PersonaLibrary().get("xiaomiao")
+    assert greeting(persona, "小明").startswith("喵~ 你好呀，小明")
+
+
+def test_history_only_grows_at_the_end_so_the_prefix_is_stable() -> None:
+    persona = PersonaLibrary().get("xiaomiao")
+    turns = [
+        ChatMessage("assistant", greeting(persona)),
+        ChatMessage("user", "什么是卷积？"),
+        ChatMessage("assistant", "喵~ 卷积就是……"),
+        ChatMessage("user", "那池化呢？"),
+    ]
+    first = build_messages(persona, "CNN", turns[:2])
+    second = build_messages(persona, "CNN", turns)
+    assert second[: len(first)] == first
+    assert second[0].role == "system"
+    assert second[-1] == ChatMessage("user", "那池化呢？")
+
+
+def test_post_history_instructions_come_after_the_history() -> None:
+    persona = parse_card({"name": "P", "post_history_instructions": "Stay as {{char}}."}, "p")
+    messages = build_messages(persona, "t", [ChatMessage("user", "hi")])
+    assert messages[-1] == ChatMessage("system", "Stay as P.")
+
+
+def test_empty_assistant_turns_are_dropped_but_user_turns_kept() -> None:
+    persona = parse_card({"name": "P"}, "p")
+    messages = build_messages(
+        persona, "t", [ChatMessage("user", "a"), ChatMessage("assistant", ""), ChatMessage("user", "b")]
+    )
+    assert [m.role for m in messages] == ["system", "user", "user"]

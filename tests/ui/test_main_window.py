@@ -1,0 +1,117 @@
+"""The main window on the real model: send, stream, stop, restart; and a screenshot to look at."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QObject, Qt, Slot
+from pytestqt.qtbot import QtBot
+
+from app.engine import SamplingParams
+from app.paths import AppPaths
+from app.personas import PersonaLibrary
+from app.store import Store
+from app.ui.main_window import MainWindow
+
+REPLY_TIMEOUT_MS = 120_000
+# Tests wait on the window's own signals: pytest-qt's waitSignal on a signal emitted from the worker thread
+# would run its handler there.
+
+
+class StopOnFirstToken(QObject):
+    """Clicks Stop when the first token arrives; lives on the GUI thread, as a user's click does."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__()
+        self.window = window
+
+    @Slot(str)
+    def on_token(self, _piece: str) -> None:
+        if self.window._busy and self.window.send_button.text() == "Stop":
+            self.window.send_button.click()
+
+
+def screenshot_dir() -> Path:
+    folder = Path(os.environ.get("PERSONA_TUTOR_SCREENSHOTS", Path(__file__).resolve().parents[2] / "screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def store(paths: AppPaths) -> Iterator[Store]:
+    s = Store(paths.database_path)
+    yield s
+    s.close()
+
+
+def open_window(qtbot: QtBot, paths: AppPaths, store: Store, starter_path: Path) -> MainWindow:
+    window = MainWindow(paths, store, PersonaLibrary(paths.user_personas_dir), str(starter_path))
+    qtbot.addWidget(window)
+    window.sampling = SamplingParams(max_tokens=40, seed=11)
+    window.show()
+    qtbot.waitUntil(lambda: bool(window._model_id), timeout=60_000)
+    return window
+
+
+def test_chat_stop_and_restart(qtbot: QtBot, paths: AppPaths, store: Store, starter_path: Path) -> None:
+    window = open_window(qtbot, paths, store, starter_path)
+    assert window.send_button.isEnabled()
+    assert "小喵" in window.chat_view.toPlainText()  # the greeting of a new chat
+
+    # Shift+Enter adds a line; Enter sends.
+    window.input.insertPlainText("卷积层是怎么工作的？")  # QTest.keyClicks only types ASCII
+    qtbot.keyClick(window.input, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert window.input.toPlainText() == "卷积层是怎么工作的？\n"
+    with qtbot.waitSignal(window.reply_displayed, timeout=REPLY_TIMEOUT_MS) as finished:
+        qtbot.keyClick(window.input, Qt.Key.Key_Return)
+        assert window.send_button.text() == "Stop"
+    first = finished.args[0]
+    assert first.status == "complete"
+    assert first.reply.strip()[:10] in window.chat_view.toPlainText()
+    assert window.send_button.text() == "Send"
+    assert "tok/s" in window.speed_label.text()
+    window.grab().save(str(screenshot_dir() / "main-window-reply.png"))
+
+    # Press Stop as soon as the second reply starts streaming.
+    window.sampling = SamplingParams(max_tokens=300, seed=11)
+    window.input.setPlainText("请详细讲讲卷积神经网络的历史。")
+    stopper = StopOnFirstToken(window)
+    window.worker.token_received.connect(stopper.on_token)
+    with qtbot.waitSignal(window.reply_displayed, timeout=REPLY_TIMEOUT_MS) as stopped:
+        qtbot.mouseClick(window.send_button, Qt.MouseButton.LeftButton)
+    second = stopped.args[0]
+    assert second.status == "interrupted"
+    assert second.timings.generated_tokens < 300
+    conversation_id = second.conversation_id
+    stored = store.messages(conversation_id)
+    assert [(m.role, m.status) for m in stored][-2:] == [("user", "complete"), ("assistant", "interrupted")]
+    assert "Stopped" in window.chat_view.toPlainText()
+    window.close()
+
+    # Open the app again: the conversation is in the sidebar and opens with every message.
+    again = open_window(qtbot, paths, store, starter_path)
+    assert again.sidebar.count() == 1
+    assert again.sidebar.item(0).text() == "卷积层是怎么工作的？"
+    shown = again.chat_view.toPlainText()
+    assert "卷积层是怎么工作的？" in shown
+    assert "请详细讲讲卷积神经网络的历史。" in shown
+    assert not again.persona_box.isEnabled()
+    again.grab().save(str(screenshot_dir() / "main-window-reopened.png"))
+    again.close()
+
+
+def test_new_chat_uses_the_chosen_topic(qtbot: QtBot, paths: AppPaths, store: Store, starter_path: Path) -> None:
+    window = open_window(qtbot, paths, store, starter_path)
+    window.topic_box.setEditText("二分查找")
+    window.input.setPlainText("它的时间复杂度是多少？")
+    with qtbot.waitSignal(window.reply_displayed, timeout=REPLY_TIMEOUT_MS):
+        window.send()
+    [conversation] = store.conversations()
+    assert (conversation.persona_id, conversation.topic) == ("xiaomiao", "二分查找")
+    window.new_chat()
+    assert window.persona_box.isEnabled()
+    assert window.chat_view.toPlainText().count("小喵") >= 1
+    window.close()
