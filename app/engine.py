@@ -72,6 +72,7 @@ class EngineConfig:
     n_ctx: int = 4096
     n_threads: int | None = None
     gpu_layers: int | None = None
+    reuse_prefix: bool = True  # False re-evaluates the whole prompt every turn (the benchmark's baseline)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -137,6 +138,7 @@ class LlamaEngine:
         self._owner = threading.get_ident()
         self._path = config.model_path
         self._gpu_layers = gpu_layers
+        self._reuse_prefix = config.reuse_prefix
         template = self._llm.metadata.get("tokenizer.chat_template") or _FALLBACK_TEMPLATE
         self._formatter = Jinja2ChatFormatter(
             template=template,
@@ -169,6 +171,12 @@ class LlamaEngine:
     def gpu_layers(self) -> int:
         return self._gpu_layers
 
+    @property
+    def llama(self) -> Any:
+        """The underlying ``llama_cpp.Llama``, for measurements that compare against the bare bindings."""
+        self._check_thread()
+        return self._llm
+
     def render(self, messages: Sequence[ChatMessage]) -> tuple[list[int], list[str]]:
         """The prompt tokens for ``messages`` (chat template applied) and the template's stop strings."""
         try:
@@ -196,6 +204,8 @@ class LlamaEngine:
         room = self.context_size - len(tokens)
         if room <= 0:
             raise ModelError(f"The conversation ({len(tokens)} tokens) does not fit the context ({self.context_size}).")
+        if not self._reuse_prefix:
+            self._llm.reset()
         cached = min(_common_prefix(self._llm.input_ids[: self._llm.n_tokens].tolist(), tokens), len(tokens) - 1)
         started = time.perf_counter()
         first_token_at: float | None = None

@@ -16,6 +16,7 @@ CORE_MODULES = [
     "app.chat",
     "app.rendering",
     "app.cli",
+    "app.bench",
 ]
 
 

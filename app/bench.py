@@ -1,0 +1,137 @@
+"""Benchmarks that compare side by side in one run, so that a noisy shared machine cancels out.
+
+``engine``: the app's full reply pipeline against a bare llama-cpp-python generate loop (``decode_ratio``),
+and time to first token as a scripted conversation grows, with KV-cache reuse and without it.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.chat import ChatService
+from app.engine import EngineConfig, LlamaEngine, SamplingParams
+from app.personas import PersonaLibrary
+from app.prompt_builder import ChatMessage
+from app.store import Store
+
+QUESTIONS = (
+    "什么是卷积层？",
+    "卷积核的大小怎么选？",
+    "步长和填充有什么作用？",
+    "池化层为什么能减少计算量？",
+    "什么是感受野？",
+    "为什么卷积网络适合处理图像？",
+    "ReLU 在卷积网络里起什么作用？",
+    "批归一化放在哪里比较好？",
+    "什么是残差连接？",
+    "1×1 卷积有什么用？",
+    "数据增强怎么帮助训练？",
+    "怎么判断模型过拟合了？",
+)
+DECODE_PROMPT = "请详细介绍卷积神经网络的发展历史，从 LeNet 讲到 ResNet，每个模型写一段。"
+
+
+@dataclass(frozen=True)
+class EngineBenchConfig:
+    model_path: Path
+    threads: int | None = None
+    decode_tokens: int = 128
+    decode_rounds: int = 3
+    turns: int = 12
+    turn_tokens: int = 48
+    n_ctx: int = 4096
+
+
+def _bare_tokens_per_s(engine: LlamaEngine, messages: list[ChatMessage], n_tokens: int, seed: int) -> float:
+    """llama-cpp-python's own generate loop on the same prompt, sampler and model: the ceiling."""
+    llm = engine.llama
+    tokens, _stop = engine.render(messages)
+    llm.reset()
+    llm.set_seed(seed)
+    produced = 0
+    first = last = 0.0
+    for token in llm.generate(tokens, temp=0.7, top_p=0.9, top_k=40, min_p=0.05, repeat_penalty=1.1):
+        now = time.perf_counter()
+        if produced == 0:
+            first = now
+        last = now
+        produced += 1
+        if produced >= n_tokens or llm.token_eos() == token:
+            break
+    return (produced - 1) / (last - first) if produced > 1 and last > first else 0.0
+
+
+def _decode_ratio(config: EngineBenchConfig, db_dir: Path) -> dict[str, float]:
+    engine = LlamaEngine(EngineConfig(config.model_path, n_ctx=config.n_ctx, n_threads=config.threads))
+    store = Store(db_dir / "decode.db")
+    try:
+        service = ChatService(store, PersonaLibrary(), engine)
+        persona = PersonaLibrary().get("xiaomiao")
+        bare: list[float] = []
+        app: list[float] = []
+        for round_ in range(config.decode_rounds):  # interleaved, so drift in machine load hits both alike
+            conversation = service.start(persona.id, "CNN", "bench")
+            engine.llama.reset()
+            params = SamplingParams(max_tokens=config.decode_tokens, seed=round_)
+            result = service.send(conversation.id, DECODE_PROMPT, params, threading.Event())
+            assert result.timings is not None
+            app.append(result.timings.tokens_per_s)
+            messages = service.prompt(store.conversation(conversation.id))[:-1]
+            bare.append(_bare_tokens_per_s(engine, messages, result.timings.generated_tokens, round_))
+        return {
+            "app_tokens_per_s": round(statistics.median(app), 2),
+            "bare_tokens_per_s": round(statistics.median(bare), 2),
+            "decode_ratio": round(statistics.median(app) / statistics.median(bare), 3),
+        }
+    finally:
+        engine.close()
+        store.close()
+
+
+def _ttft_series(config: EngineBenchConfig, db_dir: Path, reuse: bool) -> list[float]:
+    engine = LlamaEngine(
+        EngineConfig(config.model_path, n_ctx=config.n_ctx, n_threads=config.threads, reuse_prefix=reuse)
+    )
+    store = Store(db_dir / f"turns-{reuse}.db")
+    try:
+        service = ChatService(store, PersonaLibrary(), engine)
+        conversation = service.start("xiaomiao", "Convolutional neural networks", "bench")
+        series = []
+        for turn in range(config.turns):
+            question = QUESTIONS[turn % len(QUESTIONS)]
+            params = SamplingParams(max_tokens=config.turn_tokens, seed=turn)
+            result = service.send(conversation.id, question, params, threading.Event())
+            assert result.timings is not None
+            series.append(result.timings.ttft_s)
+        return series
+    finally:
+        engine.close()
+        store.close()
+
+
+def run_engine_bench(config: EngineBenchConfig) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="persona-tutor-bench-") as tmp:
+        db_dir = Path(tmp)
+        decode = _decode_ratio(config, db_dir)
+        reused = _ttft_series(config, db_dir, reuse=True)
+        naive = _ttft_series(config, db_dir, reuse=False)
+    return {
+        **decode,
+        "turns": config.turns,
+        "ttft_turn1_s": round(reused[0], 3),
+        f"ttft_turn{config.turns}_s": round(reused[-1], 3),
+        "ttft_growth": round(reused[-1] / reused[0], 2),
+        "ttft_growth_naive": round(naive[-1] / naive[0], 2),
+        f"ttft_turn{config.turns}_naive_s": round(naive[-1], 3),
+    }
+
+
+def format_table(result: dict[str, Any]) -> str:
+    width = max(len(k) for k in result)
+    return "\n".join(f"{key.ljust(width)}  {value}" for key, value in result.items())
