@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app.context_window import ContextWindow
 from app.engine import ChatBackend, SamplingParams, Timings
 from app.errors import PersonaTutorError
 from app.personas import PersonaLibrary
@@ -50,18 +51,6 @@ def history_messages(messages: list[Message]) -> list[ChatMessage]:
     ]
 
 
-def _fit(messages: list[ChatMessage], budget: int, count: Callable[[list[ChatMessage]], int]) -> list[ChatMessage]:
-    """Drop the oldest turns after the greeting until the prompt fits ``budget`` tokens."""
-    trimmed = list(messages)
-    while count(trimmed) > budget:
-        # [system, greeting, oldest user, oldest reply, ...]; never drop the newest user turn
-        droppable = [i for i in range(2, len(trimmed) - 1) if trimmed[i].role != "system"]
-        if not droppable:
-            break
-        del trimmed[droppable[0]]
-    return trimmed
-
-
 class ChatService:
     """Starts conversations and runs turns; use it on the thread that owns ``backend``."""
 
@@ -76,6 +65,7 @@ class ChatService:
         self.personas = personas
         self.backend = backend
         self.user_name = user_name
+        self.window = ContextWindow()
 
     def start(self, persona_id: str, topic: str, model: str) -> Conversation:
         """A new conversation whose first message is the persona's greeting."""
@@ -87,9 +77,24 @@ class ChatService:
         return conversation
 
     def prompt(self, conversation: Conversation) -> list[ChatMessage]:
+        """Everything the conversation holds, as the model would see it with an unlimited context."""
         persona = self.personas.get(conversation.persona_id)
         history = history_messages(self.store.messages(conversation.id))
         return build_messages(persona, conversation.topic, history, self.user_name)
+
+    def _fitted_prompt(
+        self, conversation: Conversation, backend: ChatBackend, params: SamplingParams
+    ) -> list[ChatMessage]:
+        persona = self.personas.get(conversation.persona_id)
+        history = history_messages(self.store.messages(conversation.id))
+        reserve = min(params.max_tokens, backend.context_size // 4)
+        return self.window.fit(
+            conversation.id,
+            history,
+            lambda kept: build_messages(persona, conversation.topic, kept, self.user_name),
+            backend.count_tokens,
+            backend.context_size - reserve,
+        )
 
     def send(
         self,
@@ -109,9 +114,7 @@ class ChatService:
         if not conversation.title:
             self.store.rename_conversation(conversation_id, " ".join(text.split())[:_TITLE_CHARS])
         backend = self.backend
-        messages = self.prompt(conversation)
-        reserve = min(params.max_tokens, backend.context_size // 4)
-        messages = _fit(messages, backend.context_size - reserve, backend.count_tokens)
+        messages = self._fitted_prompt(conversation, backend, params)
         reply = self.store.add_message(conversation_id, "assistant", "", status="streaming")
 
         pieces: list[str] = []

@@ -1,0 +1,58 @@
+"""Which turns the model sees once a conversation outgrows the context.
+
+When the prompt would overflow, the oldest turns after the fixed prefix (system message and greeting) are
+dropped in one large chunk, down to ``keep_ratio`` of the budget, and the cut is remembered: the following
+turns only append, so llama.cpp keeps reusing its KV cache and a re-evaluation happens once per chunk rather
+than on every turn (as llama.cpp's server and KoboldCpp do when they shift the context).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from app.prompt_builder import ChatMessage
+
+Render = Callable[[list[ChatMessage]], list[ChatMessage]]
+Count = Callable[[list[ChatMessage]], int]
+
+
+class ContextWindow:
+    """Per-conversation cut points; one instance lives as long as the engine's KV cache does."""
+
+    def __init__(self, keep_ratio: float = 0.5) -> None:
+        if not 0 < keep_ratio <= 1:
+            raise ValueError("keep_ratio must be in (0, 1]")
+        self.keep_ratio = keep_ratio
+        self._cuts: dict[int, int] = {}
+
+    def cut(self, conversation_id: int) -> int:
+        """How many of the oldest droppable turns are currently left out (0: none)."""
+        return self._cuts.get(conversation_id, 0)
+
+    def fit(
+        self,
+        conversation_id: int,
+        history: Sequence[ChatMessage],
+        render: Render,
+        count: Count,
+        budget: int,
+    ) -> list[ChatMessage]:
+        """The rendered prompt for ``history`` (greeting first, newest user turn last) within ``budget`` tokens."""
+        pinned = 1 if history and history[0].role == "assistant" else 0
+        droppable = list(history[pinned:])
+        cut = min(self._cuts.get(conversation_id, 0), max(len(droppable) - 1, 0))
+        messages = render([*history[:pinned], *droppable[cut:]])
+        if count(messages) <= budget:
+            self._cuts[conversation_id] = cut
+            return messages
+        target = int(budget * self.keep_ratio)
+        while cut < len(droppable) - 1:
+            cut += 1
+            # never start the kept part with an assistant reply whose question was dropped
+            while cut < len(droppable) - 1 and droppable[cut].role != "user":
+                cut += 1
+            messages = render([*history[:pinned], *droppable[cut:]])
+            if count(messages) <= target:
+                break
+        self._cuts[conversation_id] = cut
+        return messages
