@@ -124,11 +124,12 @@ class LlamaEngine:
         gpu_layers = config.gpu_layers
         if gpu_layers is None:
             gpu_layers = -1 if llama_cpp.llama_supports_gpu_offload() else 0
+        self._threads = config.n_threads or max(1, os.cpu_count() or 1)
         try:
             self._llm = llama_cpp.Llama(
                 model_path=str(config.model_path),
                 n_ctx=config.n_ctx,
-                n_threads=config.n_threads or max(1, os.cpu_count() or 1),
+                n_threads=self._threads,
                 n_gpu_layers=gpu_layers,
                 verbose=False,
                 **config.extra,
@@ -170,6 +171,14 @@ class LlamaEngine:
     @property
     def gpu_layers(self) -> int:
         return self._gpu_layers
+
+    @property
+    def backend_description(self) -> str:
+        """What llama.cpp runs on, for the status bar: ``CPU · 2 threads`` or ``GPU offload · all layers``."""
+        if self._gpu_layers != 0 and gpu_offload_supported():
+            layers = "all layers" if self._gpu_layers < 0 else f"{self._gpu_layers} layers"
+            return f"GPU offload · {layers}"
+        return f"CPU · {self._threads} threads"
 
     @property
     def llama(self) -> Any:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from typing import Any
 
-from PySide6.QtCore import QTimer, Slot
-from PySide6.QtGui import QTextCursor
+from PySide6.QtCore import QTimer, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QImage, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app.rendering import markdown_to_html
+from app.ui.avatars import accent_color, avatar_image
 
 RENDER_INTERVAL_MS = 40
 
@@ -17,26 +19,33 @@ _STYLE = """
 p { margin-top: 2px; margin-bottom: 6px; }
 pre { background: #f4f1ec; padding: 6px; }
 code { background: #f4f1ec; }
-.who { font-weight: 600; }
-.user { color: #1f5fa8; }
-.assistant { color: #b4532a; }
+.who { font-weight: 600; margin-top: 8px; }
 .note { color: #8a6d3b; font-style: italic; }
 .error { color: #a12622; }
 """
 
 
+USER_AVATAR = "__user__"
+AVATAR_PX = 26
+
+
 @dataclass(frozen=True)
 class Bubble:
-    """One message as the view shows it."""
+    """One message as the view shows it; ``persona_id`` picks the avatar and accent colour."""
 
     role: str
     speaker: str
     content: str
     status: str = "complete"
+    persona_id: str = ""
 
 
 def bubble_html(bubble: Bubble) -> str:
     cls = "user" if bubble.role == "user" else "assistant"
+    key = USER_AVATAR if bubble.role == "user" else bubble.persona_id
+    colour = "#1f5fa8" if bubble.role == "user" else accent_color(bubble.persona_id).name()
+    size = f'width="{AVATAR_PX}" height="{AVATAR_PX}"'
+    avatar = f'<img src="avatar:{html.escape(key)}" {size} style="vertical-align: middle"> ' if key else ""
     body = markdown_to_html(bubble.content) if bubble.content else ""
     note = ""
     if bubble.status == "interrupted":
@@ -45,7 +54,8 @@ def bubble_html(bubble: Bubble) -> str:
         note = '<p class="error">⚠ This reply failed.</p>'
     elif bubble.status == "streaming" and not bubble.content:
         note = '<p class="note">…</p>'
-    return f'<p class="who {cls}">{html.escape(bubble.speaker)}</p>{body}{note}<hr/>'
+    who = f'<p class="who {cls}">{avatar}<span style="color:{colour}">{html.escape(bubble.speaker)}</span></p>'
+    return f"{who}{body}{note}<hr/>"
 
 
 class ChatView(QTextBrowser):
@@ -55,6 +65,8 @@ class ChatView(QTextBrowser):
         super().__init__(parent)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self._open_link)
+        self._names: dict[str, str] = {}
         self.document().setDefaultStyleSheet(_STYLE)
         self._stream_start: int | None = None
         self._streaming: Bubble | None = None
@@ -62,6 +74,23 @@ class ChatView(QTextBrowser):
         self._timer.setSingleShot(True)
         self._timer.setInterval(RENDER_INTERVAL_MS)
         self._timer.timeout.connect(self._render_stream)
+
+    def loadResource(self, kind: int, url: QUrl) -> Any:
+        """Only our own avatars load: a reply or card can never make the app fetch a remote image."""
+        if kind == QTextDocument.ResourceType.ImageResource.value and url.scheme() == "avatar":
+            key = url.path()
+            if key == USER_AVATAR:
+                return avatar_image(USER_AVATAR, "You", AVATAR_PX * 2)
+            return avatar_image(key, self._names.get(key, key), AVATAR_PX * 2)
+        return QImage()
+
+    @Slot(QUrl)
+    def _open_link(self, url: QUrl) -> None:
+        if url.scheme() in ("http", "https"):
+            QDesktopServices.openUrl(url)
+
+    def set_persona_names(self, names: dict[str, str]) -> None:
+        self._names = dict(names)
 
     def show_bubbles(self, bubbles: list[Bubble]) -> None:
         self._timer.stop()
@@ -73,11 +102,11 @@ class ChatView(QTextBrowser):
     def append_bubble(self, bubble: Bubble) -> None:
         self._insert_at_end(bubble_html(bubble))
 
-    def begin_stream(self, speaker: str) -> None:
+    def begin_stream(self, speaker: str, persona_id: str = "") -> None:
         cursor = QTextCursor(self.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
         self._stream_start = cursor.position()
-        self._streaming = Bubble("assistant", speaker, "", "streaming")
+        self._streaming = Bubble("assistant", speaker, "", "streaming", persona_id)
         self._render_stream()
 
     @Slot(str)
@@ -85,7 +114,7 @@ class ChatView(QTextBrowser):
         if self._streaming is None:
             return
         b = self._streaming
-        self._streaming = Bubble(b.role, b.speaker, b.content + text, b.status)
+        self._streaming = Bubble(b.role, b.speaker, b.content + text, b.status, b.persona_id)
         if not self._timer.isActive():
             self._timer.start()
 

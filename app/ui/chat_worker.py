@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 class ChatWorker(QObject):
     """Lives on its own QThread; never touches widgets."""
 
-    model_loaded = Signal(str, str)  # model id, display name
+    model_loaded = Signal(str, str, str)  # model id, display name, backend ("CPU · 2 threads", "GPU …")
     model_failed = Signal(str)
     preparing_progress = Signal(int, int)  # bytes done, total (starter model assembly)
     token_received = Signal(str)
@@ -56,7 +56,7 @@ class ChatWorker(QObject):
         self.close()
         self._engine = engine
         self._service = ChatService(self._store, self._personas, engine)
-        self.model_loaded.emit(installed.id, installed.name)
+        self.model_loaded.emit(installed.id, installed.name, engine.backend_description)
 
     @Slot(int, str, object)
     def send(self, conversation_id: int, text: str, params: SamplingParams) -> None:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QThread, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtCore import QSettings, Qt, QThread, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QIcon, QKeyEvent, QKeySequence, QPixmap, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QPlainTextEdit,
     QProgressBar,
@@ -25,10 +23,12 @@ from app.errors import PersonaTutorError
 from app.paths import AppPaths
 from app.personas import Persona, PersonaLibrary
 from app.prompt_builder import greeting
-from app.store import Conversation, Message, Store
+from app.store import Message, Store
 from app.topics import BUILTIN_TOPICS
+from app.ui.avatars import avatar_image
 from app.ui.chat_view import Bubble, ChatView
 from app.ui.chat_worker import ChatWorker
+from app.ui.conversation_list import ConversationList
 
 YOU = "You"
 
@@ -56,7 +56,9 @@ class MainWindow(QMainWindow):
     def __init__(self, paths: AppPaths, store: Store, personas: PersonaLibrary, model: str | None = None) -> None:
         super().__init__()
         self.setWindowTitle("Persona Tutor")
+        self.setMinimumSize(900, 560)
         self.resize(1100, 720)
+        self._settings = QSettings(str(paths.config_dir / "window.ini"), QSettings.Format.IniFormat)
         self._store = store
         self._personas = personas
         self._conversations = ChatService(store, personas)
@@ -83,32 +85,37 @@ class MainWindow(QMainWindow):
 
         self.refresh_sidebar()
         if self.sidebar.count():
-            self.sidebar.setCurrentRow(0)
+            self.open_conversation(self.sidebar.item_id(0))
+            self.refresh_sidebar()
         else:
             self.new_chat()
+        self._restore_geometry()
+        self._layout_restored = False
         self.model_label.setText("Loading model…")
         self.load_requested.emit(model or "")
 
     # Layout
 
     def _build(self) -> None:
-        self.new_chat_button = QPushButton("＋ New chat")
-        self.new_chat_button.clicked.connect(self.new_chat)
-        self.sidebar = QListWidget()
-        self.sidebar.currentItemChanged.connect(self._on_sidebar_changed)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(6, 6, 0, 6)
-        left_layout.addWidget(self.new_chat_button)
-        left_layout.addWidget(self.sidebar)
+        self.sidebar = ConversationList()
+        self.sidebar.new_chat_requested.connect(self.new_chat)
+        self.sidebar.conversation_selected.connect(self._on_conversation_selected)
+        self.sidebar.rename_requested.connect(self._rename)
+        self.sidebar.delete_requested.connect(self._delete)
+        self.new_chat_button = self.sidebar.new_chat_button
 
         self.persona_box = QComboBox()
+        self.persona_box.setAccessibleName("Persona")
+        names = {}
         for persona in self._personas.all():
             label = f"{persona.name} — {persona.tagline}" if persona.tagline else persona.name
-            self.persona_box.addItem(label, persona.id)
+            icon = QIcon(QPixmap.fromImage(avatar_image(persona.id, persona.name, 48)))
+            self.persona_box.addItem(icon, label, persona.id)
+            names[persona.id] = persona.name
         self.persona_box.currentIndexChanged.connect(self._on_persona_changed)
         self.topic_box = QComboBox()
         self.topic_box.setEditable(True)
+        self.topic_box.setAccessibleName("Topic")
         self.topic_box.setMinimumWidth(260)
         self.topic_box.lineEdit().setPlaceholderText("Type a topic or pick one")
         header = QHBoxLayout()
@@ -118,12 +125,16 @@ class MainWindow(QMainWindow):
         header.addWidget(self.topic_box, 2)
 
         self.chat_view = ChatView()
+        self.chat_view.setAccessibleName("Conversation")
+        self.chat_view.set_persona_names(names)
         self.input = ChatInput()
+        self.input.setAccessibleName("Message")
         self.input.setPlaceholderText("Ask your tutor… (Enter sends, Shift+Enter for a new line)")
         self.input.setFixedHeight(80)
         self.input.submitted.connect(self.send_or_stop)
         self.send_button = QPushButton("Send")
         self.send_button.setMinimumWidth(90)
+        self.send_button.setAccessibleName("Send or stop")
         self.send_button.clicked.connect(self.send_or_stop)
         composer = QHBoxLayout()
         composer.addWidget(self.input, 1)
@@ -137,13 +148,19 @@ class MainWindow(QMainWindow):
         right_layout.addLayout(composer)
 
         splitter = QSplitter()
-        splitter.addWidget(left)
+        splitter.setObjectName("main-splitter")
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.sidebar)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([260, 840])
         self.setCentralWidget(splitter)
+        self.splitter = splitter
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.stop)
+        QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_chat)
 
         self.model_label = QLabel()
+        self.backend_label = QLabel()
         self.speed_label = QLabel()
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
@@ -151,34 +168,34 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.model_label, 1)
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.speed_label)
+        self.statusBar().addPermanentWidget(self.backend_label)
         self._on_persona_changed()
         self._update_controls()
 
     # Sidebar and conversations
 
     def refresh_sidebar(self) -> None:
-        current = self._conversation_id
-        self.sidebar.blockSignals(True)
-        self.sidebar.clear()
-        for conversation in self._store.conversations():
-            item = QListWidgetItem(conversation.title or "New conversation")
-            item.setData(Qt.ItemDataRole.UserRole, conversation.id)
-            item.setToolTip(self._describe(conversation))
-            self.sidebar.addItem(item)
-            if conversation.id == current:
-                self.sidebar.setCurrentItem(item)
-        self.sidebar.blockSignals(False)
+        rows = [(c, self._persona_name(c.persona_id)) for c in self._store.conversations()]
+        self.sidebar.show_conversations(rows, self._conversation_id)
 
-    def _describe(self, conversation: Conversation) -> str:
-        try:
-            persona = self._personas.get(conversation.persona_id).name
-        except PersonaTutorError:
-            persona = conversation.persona_id
-        return f"{persona} · {conversation.topic} · {conversation.updated_at:%Y-%m-%d %H:%M}"
+    @Slot(int)
+    def _on_conversation_selected(self, conversation_id: int) -> None:
+        if not self._busy:
+            self.open_conversation(conversation_id)
 
-    def _on_sidebar_changed(self, item: QListWidgetItem | None, _previous: object) -> None:
-        if item is not None and not self._busy:
-            self.open_conversation(int(item.data(Qt.ItemDataRole.UserRole)))
+    @Slot(int, str)
+    def _rename(self, conversation_id: int, title: str) -> None:
+        self._store.rename_conversation(conversation_id, title)
+        self.refresh_sidebar()
+
+    @Slot(int)
+    def _delete(self, conversation_id: int) -> None:
+        if self._busy:
+            return
+        self._store.delete_conversation(conversation_id)
+        if conversation_id == self._conversation_id:
+            self.new_chat()
+        self.refresh_sidebar()
 
     def open_conversation(self, conversation_id: int) -> None:
         conversation = self._store.conversation(conversation_id)
@@ -197,17 +214,14 @@ class MainWindow(QMainWindow):
         if self._busy:
             return
         self._conversation_id = None
-        self.sidebar.blockSignals(True)
-        self.sidebar.clearSelection()
-        self.sidebar.setCurrentItem(None)
-        self.sidebar.blockSignals(False)
+        self.sidebar.clear_selection()
         self._show_greeting()
         self._update_controls()
         self.input.setFocus()
 
     def _bubble(self, message: Message, persona_id: str) -> Bubble:
         speaker = YOU if message.role == "user" else self._persona_name(persona_id)
-        return Bubble(message.role, speaker, message.content, message.status)
+        return Bubble(message.role, speaker, message.content, message.status, persona_id)
 
     def _persona_name(self, persona_id: str) -> str:
         try:
@@ -235,7 +249,9 @@ class MainWindow(QMainWindow):
             return
         persona = self._selected_persona()
         opening = greeting(persona, self._conversations.user_name)
-        self.chat_view.show_bubbles([Bubble("assistant", persona.name, opening)] if opening else [])
+        self.chat_view.show_bubbles(
+            [Bubble("assistant", persona.name, opening, "complete", persona.id)] if opening else []
+        )
 
     # Sending and stopping
 
@@ -255,7 +271,8 @@ class MainWindow(QMainWindow):
             self._conversation_id = conversation.id
         self.input.clear()
         self.chat_view.append_bubble(Bubble("user", YOU, text))
-        self.chat_view.begin_stream(self._persona_name(str(self.persona_box.currentData())))
+        persona_id = str(self.persona_box.currentData())
+        self.chat_view.begin_stream(self._persona_name(persona_id), persona_id)
         self._busy = True
         self._update_controls()
         self.send_requested.emit(self._conversation_id, text, self.sampling)
@@ -297,11 +314,12 @@ class MainWindow(QMainWindow):
         self.progress.setMaximum(100)
         self.progress.setValue(done * 100 // max(total, 1))
 
-    @Slot(str, str)
-    def _on_model_loaded(self, model_id: str, name: str) -> None:
+    @Slot(str, str, str)
+    def _on_model_loaded(self, model_id: str, name: str, backend: str) -> None:
         self._model_id = model_id
         self.progress.hide()
         self.model_label.setText(f"Model: {name}")
+        self.backend_label.setText(backend)
         self._update_controls()
 
     @Slot(str)
@@ -320,7 +338,23 @@ class MainWindow(QMainWindow):
         self.new_chat_button.setEnabled(not self._busy)
         self.sidebar.setEnabled(not self._busy)
 
+    def _restore_geometry(self) -> None:
+        geometry = self._settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._layout_restored:  # the splitter keeps its sizes only once the window has its final size
+            self._layout_restored = True
+            state = self._settings.value("splitter")
+            if state is not None:
+                self.splitter.restoreState(state)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._settings.setValue("geometry", self.saveGeometry())
+        self._settings.setValue("splitter", self.splitter.saveState())
+        self._settings.sync()
         self.shutdown()
         super().closeEvent(event)
 

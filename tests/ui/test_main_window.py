@@ -21,6 +21,20 @@ REPLY_TIMEOUT_MS = 120_000
 # would run its handler there.
 
 
+class EscapeOnFirstToken(QObject):
+    """Presses Esc in the message box when the first token arrives."""
+
+    def __init__(self, window: MainWindow, qtbot: QtBot) -> None:
+        super().__init__()
+        self.window = window
+        self.qtbot = qtbot
+
+    @Slot(str)
+    def on_token(self, _piece: str) -> None:
+        if self.window._busy and not self.window.worker.cancel.is_set():
+            self.qtbot.keyClick(self.window.input, Qt.Key.Key_Escape)
+
+
 class StopOnFirstToken(QObject):
     """Clicks Stop when the first token arrives; lives on the GUI thread, as a user's click does."""
 
@@ -73,6 +87,7 @@ def test_chat_stop_and_restart(qtbot: QtBot, paths: AppPaths, store: Store, star
     assert first.reply.strip()[:10] in window.chat_view.toPlainText()
     assert window.send_button.text() == "Send"
     assert "tok/s" in window.speed_label.text()
+    assert window.backend_label.text().startswith("CPU")
     window.grab().save(str(screenshot_dir() / "main-window-reply.png"))
 
     # Press Stop as soon as the second reply starts streaming.
@@ -94,12 +109,53 @@ def test_chat_stop_and_restart(qtbot: QtBot, paths: AppPaths, store: Store, star
     # Open the app again: the conversation is in the sidebar and opens with every message.
     again = open_window(qtbot, paths, store, starter_path)
     assert again.sidebar.count() == 1
-    assert again.sidebar.item(0).text() == "卷积层是怎么工作的？"
+    assert again.sidebar.list.item(0).text().split("\n")[0] == "卷积层是怎么工作的？"
     shown = again.chat_view.toPlainText()
     assert "卷积层是怎么工作的？" in shown
     assert "请详细讲讲卷积神经网络的历史。" in shown
     assert not again.persona_box.isEnabled()
     again.grab().save(str(screenshot_dir() / "main-window-reopened.png"))
+    again.close()
+
+
+def test_keyboard_escape_stops_and_ctrl_n_starts_a_new_chat(
+    qtbot: QtBot, paths: AppPaths, store: Store, starter_path: Path
+) -> None:
+    window = open_window(qtbot, paths, store, starter_path)
+    window.sampling = SamplingParams(max_tokens=300, seed=2)
+    escaper = EscapeOnFirstToken(window, qtbot)
+    window.worker.token_received.connect(escaper.on_token)
+    window.input.setPlainText("请详细讲讲卷积神经网络的历史。")
+    with qtbot.waitSignal(window.reply_displayed, timeout=REPLY_TIMEOUT_MS) as stopped:
+        window.send()
+    assert stopped.args[0].status == "interrupted"
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window._conversation_id is None
+    assert window.persona_box.isEnabled()
+    window.close()
+
+
+def test_rename_and_delete_from_the_sidebar(qtbot: QtBot, paths: AppPaths, store: Store, starter_path: Path) -> None:
+    first = store.create_conversation("xiaomiao", "CNN", "m", title="old title")
+    second = store.create_conversation("xiaomiao", "RNN", "m", title="keep me")
+    window = open_window(qtbot, paths, store, starter_path)
+    window.sidebar.rename_requested.emit(first.id, "新的标题")
+    assert store.conversation(first.id).title == "新的标题"
+    window.sidebar.delete_requested.emit(second.id)
+    assert [c.id for c in store.conversations()] == [first.id]
+    assert window.sidebar.count() == 1
+    window.close()
+
+
+def test_layout_is_restored(qtbot: QtBot, paths: AppPaths, store: Store, starter_path: Path) -> None:
+    window = open_window(qtbot, paths, store, starter_path)
+    window.resize(window.minimumSize())  # fits the small offscreen screen, so the geometry is restored as is
+    window.splitter.setSizes([320, 580])
+    sizes = window.splitter.sizes()
+    window.close()
+    assert (paths.config_dir / "window.ini").is_file()
+    again = open_window(qtbot, paths, store, starter_path)
+    assert again.splitter.sizes() == sizes
     again.close()
 
 

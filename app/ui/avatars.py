@@ -1,0 +1,57 @@
+"""Persona avatars: the card's SVG in ``personas/avatars/ID.svg`` when there is one, else a drawn initial."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath
+from PySide6.QtSvg import QSvgRenderer
+
+from app.paths import bundled_dir
+
+_PALETTE = ("#b4532a", "#1f5fa8", "#2e7d4f", "#7a4bb0", "#a8326e", "#8a6d1f", "#2b7a8c")
+
+
+def accent_color(persona_id: str) -> QColor:
+    """A stable colour per persona, for names and the avatar fallback."""
+    digest = hashlib.sha1(persona_id.encode("utf-8")).digest()
+    return QColor(_PALETTE[digest[0] % len(_PALETTE)])
+
+
+def _initial_image(name: str, persona_id: str, size: int) -> QImage:
+    image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(accent_color(persona_id))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(0, 0, size, size)
+    font = QFont()
+    font.setPixelSize(int(size * 0.5))
+    font.setBold(True)
+    painter.setFont(font)
+    painter.setPen(QColor("white"))
+    painter.drawText(QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, (name or "?")[:1].upper())
+    painter.end()
+    return image
+
+
+@lru_cache(maxsize=256)
+def avatar_image(persona_id: str, name: str, size: int = 64) -> QImage:
+    """A round avatar of ``size`` pixels."""
+    path = bundled_dir("personas") / "avatars" / f"{persona_id}.svg"
+    renderer = QSvgRenderer(str(path)) if path.is_file() else None
+    if renderer is None or not renderer.isValid():
+        return _initial_image(name, persona_id, size)
+    image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    clip = QPainterPath()
+    clip.addEllipse(QRectF(0, 0, size, size))
+    painter.setClipPath(clip)
+    renderer.render(painter, QRectF(0, 0, size, size))
+    painter.end()
+    return image
