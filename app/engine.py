@@ -140,12 +140,32 @@ class LlamaEngine:
         self._path = config.model_path
         self._gpu_layers = gpu_layers
         self._reuse_prefix = config.reuse_prefix
+        self._watched: threading.Event | None = None
+        # ctypes callbacks must outlive the context that calls them
+        self._abort_callback = llama_cpp.ggml_abort_callback(
+            lambda _data: self._watched is not None and self._watched.is_set()
+        )
+        self._no_abort = llama_cpp.ggml_abort_callback()  # a NULL function pointer
         template = self._llm.metadata.get("tokenizer.chat_template") or _FALLBACK_TEMPLATE
         self._formatter = Jinja2ChatFormatter(
             template=template,
             eos_token=self._token_text(self._llm.token_eos()),
             bos_token=self._token_text(self._llm.token_bos()),
         )
+
+    def _abort_prefill_on(self, cancel: threading.Event | None) -> None:
+        """While ``cancel`` is given, llama.cpp aborts prompt evaluation as soon as it is set.
+
+        Only armed until the first token: the check runs once per graph node, which would cost a little on
+        every generated token.
+        """
+        import llama_cpp
+
+        if cancel is self._watched:
+            return
+        self._watched = cancel
+        callback = self._abort_callback if cancel is not None else self._no_abort
+        llama_cpp.llama_set_abort_callback(self._llm._ctx.ctx, callback, None)
 
     def _token_text(self, token: int) -> str:
         if token < 0:
@@ -232,8 +252,10 @@ class LlamaEngine:
             stop=stop,
             stream=True,
         )
+        self._abort_prefill_on(cancel)
         try:
             for chunk in stream:
+                self._abort_prefill_on(None)
                 if cancel.is_set():
                     finish = "cancelled"
                     break
@@ -247,7 +269,14 @@ class LlamaEngine:
                         on_token(text)
                 if choice.get("finish_reason") == "length":
                     finish = "length"
+        except RuntimeError:
+            if not cancel.is_set():
+                raise
+            # Stopped during prompt evaluation: llama.cpp keeps only the batches it finished, and the next
+            # evaluation clears the KV cache past them, so the context stays consistent.
+            finish = "cancelled"
         finally:
+            self._abort_prefill_on(None)
             stream.close()  # type: ignore[union-attr]
         ended = time.perf_counter()
         # The last sampled token is never evaluated, so the context holds prompt + generated - 1 tokens.

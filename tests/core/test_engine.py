@@ -100,3 +100,24 @@ def test_bad_model_files_are_model_errors(tmp_path: Path, content: bytes) -> Non
 def test_missing_model_file(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="not found"):
         LlamaEngine(EngineConfig(model_path=tmp_path / "nope.gguf"))
+
+
+def test_stop_during_prompt_evaluation_aborts_it_and_leaves_a_usable_context(engine: LlamaEngine) -> None:
+    long_question = "请解释下面这段话：" + "卷积核在图像上滑动，逐点相乘再求和，得到特征图。" * 60
+    messages = _conversation(long_question)
+    total = engine.count_tokens(messages)
+    engine.llama.reset()
+    cancel = threading.Event()
+    timer = threading.Timer(0.05, cancel.set)
+    timer.start()
+    completion = engine.generate(messages, SamplingParams(max_tokens=8, temperature=0.0), cancel)
+    timer.join()
+    assert completion.finish_reason == "cancelled"
+    assert completion.text == ""
+    assert engine.llama.n_tokens < total  # the prompt was not evaluated to the end
+
+    resumed = engine.generate(messages, SamplingParams(max_tokens=8, temperature=0.0), threading.Event())
+    engine.llama.reset()
+    fresh = engine.generate(messages, SamplingParams(max_tokens=8, temperature=0.0), threading.Event())
+    assert resumed.text == fresh.text
+    assert resumed.finish_reason != "cancelled"
