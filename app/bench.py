@@ -6,6 +6,7 @@ and time to first token as a scripted conversation grows, with KV-cache reuse an
 
 from __future__ import annotations
 
+import shutil
 import statistics
 import tempfile
 import threading
@@ -16,6 +17,7 @@ from typing import Any
 
 from app.chat import ChatService
 from app.engine import EngineConfig, LlamaEngine, SamplingParams
+from app.kv_state_cache import KvStateCache
 from app.personas import PersonaLibrary
 from app.prompt_builder import ChatMessage
 from app.store import Store
@@ -43,9 +45,9 @@ class EngineBenchConfig:
     threads: int | None = None
     decode_tokens: int = 128
     decode_rounds: int = 3
-    turns: int = 12
+    turns: int = 60
     turn_tokens: int = 48
-    n_ctx: int = 4096
+    n_ctx: int = 2048  # small on purpose: the scripted conversation overflows it several times
 
 
 def _bare_tokens_per_s(engine: LlamaEngine, messages: list[ChatMessage], n_tokens: int, seed: int) -> float:
@@ -94,13 +96,15 @@ def _decode_ratio(config: EngineBenchConfig, db_dir: Path) -> dict[str, float]:
         store.close()
 
 
-def _ttft_series(config: EngineBenchConfig, db_dir: Path, reuse: bool) -> list[float]:
+def _ttft_series(config: EngineBenchConfig, db_dir: Path, reuse: bool) -> tuple[list[float], int]:
+    """First-token times of a scripted conversation, and its id (its KV state saved when ``reuse``)."""
     engine = LlamaEngine(
         EngineConfig(config.model_path, n_ctx=config.n_ctx, n_threads=config.threads, reuse_prefix=reuse)
     )
     store = Store(db_dir / f"turns-{reuse}.db")
     try:
-        service = ChatService(store, PersonaLibrary(), engine)
+        kv_states = KvStateCache(db_dir / "kv") if reuse else None
+        service = ChatService(store, PersonaLibrary(), engine, kv_states=kv_states)
         conversation = service.start("xiaomiao", "Convolutional neural networks", "bench")
         series = []
         for turn in range(config.turns):
@@ -109,7 +113,26 @@ def _ttft_series(config: EngineBenchConfig, db_dir: Path, reuse: bool) -> list[f
             result = service.send(conversation.id, question, params, threading.Event())
             assert result.timings is not None
             series.append(result.timings.ttft_s)
-        return series
+        service.save_state()
+        return series, conversation.id
+    finally:
+        engine.close()
+        store.close()
+
+
+def _resume_ttft(config: EngineBenchConfig, db_dir: Path, conversation_id: int, saved_state: bool) -> float:
+    """First token of the next turn in a fresh engine (as after a restart), with or without the saved state."""
+    engine = LlamaEngine(EngineConfig(config.model_path, n_ctx=config.n_ctx, n_threads=config.threads))
+    copy = db_dir / f"resume-{saved_state}.db"  # each measurement continues the same history
+    shutil.copyfile(db_dir / "turns-True.db", copy)
+    store = Store(copy)
+    try:
+        kv_states = KvStateCache(db_dir / "kv") if saved_state else None
+        service = ChatService(store, PersonaLibrary(), engine, kv_states=kv_states)
+        params = SamplingParams(max_tokens=config.turn_tokens, seed=0)
+        result = service.send(conversation_id, "最后总结一下今天学的内容。", params, threading.Event())
+        assert result.timings is not None
+        return result.timings.ttft_s
     finally:
         engine.close()
         store.close()
@@ -119,8 +142,11 @@ def run_engine_bench(config: EngineBenchConfig) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="persona-tutor-bench-") as tmp:
         db_dir = Path(tmp)
         decode = _decode_ratio(config, db_dir)
-        reused = _ttft_series(config, db_dir, reuse=True)
-        naive = _ttft_series(config, db_dir, reuse=False)
+        reused, conversation_id = _ttft_series(config, db_dir, reuse=True)
+        naive, _ = _ttft_series(config, db_dir, reuse=False)
+        resume = _resume_ttft(config, db_dir, conversation_id, saved_state=True)
+        resume_naive = _resume_ttft(config, db_dir, conversation_id, saved_state=False)
+    warm = statistics.median(reused[1:])
     return {
         **decode,
         "turns": config.turns,
@@ -129,6 +155,10 @@ def run_engine_bench(config: EngineBenchConfig) -> dict[str, Any]:
         "ttft_growth": round(reused[-1] / reused[0], 2),
         "ttft_growth_naive": round(naive[-1] / naive[0], 2),
         f"ttft_turn{config.turns}_naive_s": round(naive[-1], 3),
+        "warm_ttft_s": round(warm, 3),
+        "resume_ttft_s": round(resume, 3),
+        "resume_ttft_naive_s": round(resume_naive, 3),
+        "resume_vs_warm": round(resume / warm, 2),
     }
 
 

@@ -13,8 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.context_window import ContextWindow
-from app.engine import ChatBackend, SamplingParams, Timings
+from app.engine import ChatBackend, LlamaEngine, SamplingParams, Timings
 from app.errors import PersonaTutorError
+from app.kv_state_cache import KvStateCache
 from app.personas import PersonaLibrary
 from app.prompt_builder import DEFAULT_USER_NAME, ChatMessage, build_messages, greeting
 from app.store import Conversation, Message, Store
@@ -60,12 +61,15 @@ class ChatService:
         personas: PersonaLibrary,
         backend: ChatBackend | None = None,
         user_name: str = DEFAULT_USER_NAME,
+        kv_states: KvStateCache | None = None,
     ) -> None:
         self.store = store
         self.personas = personas
         self.backend = backend
         self.user_name = user_name
         self.window = ContextWindow()
+        self.kv_states = kv_states
+        self._live_conversation: int | None = None  # whose tokens the backend's context holds
 
     def start(self, persona_id: str, topic: str, model: str) -> Conversation:
         """A new conversation whose first message is the persona's greeting."""
@@ -96,6 +100,23 @@ class ChatService:
             backend.context_size - reserve,
         )
 
+    def _switch_context(self, conversation_id: int) -> None:
+        """Park the live conversation's KV state and bring back this one's, when the backend can."""
+        backend = self.backend
+        if self.kv_states is None or self._live_conversation == conversation_id or not isinstance(backend, LlamaEngine):
+            return
+        if self._live_conversation is not None:
+            self.kv_states.put(self._live_conversation, backend.snapshot(), to_disk=False)
+        snapshot = self.kv_states.get(conversation_id, backend.model_key)
+        if snapshot is not None:
+            backend.restore(snapshot)
+        self._live_conversation = conversation_id
+
+    def save_state(self) -> None:
+        """Write the live conversation's KV state to the cache (call when the conversation goes idle)."""
+        if self.kv_states is not None and self._live_conversation is not None and isinstance(self.backend, LlamaEngine):
+            self.kv_states.put(self._live_conversation, self.backend.snapshot())
+
     def send(
         self,
         conversation_id: int,
@@ -115,6 +136,7 @@ class ChatService:
             self.store.rename_conversation(conversation_id, " ".join(text.split())[:_TITLE_CHARS])
         backend = self.backend
         messages = self._fitted_prompt(conversation, backend, params)
+        self._switch_context(conversation_id)
         reply = self.store.add_message(conversation_id, "assistant", "", status="streaming")
 
         pieces: list[str] = []

@@ -8,6 +8,7 @@ refuses calls from any thread but the one that created it.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import threading
 import time
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from app.errors import ModelError
+from app.kv_state_cache import KvSnapshot
 from app.model_library import check_gguf
 from app.prompt_builder import ChatMessage
 
@@ -215,6 +217,43 @@ class LlamaEngine:
         tokens = self._llm.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True)
         stop = result.stop if isinstance(result.stop, list) else [result.stop] if result.stop else []
         return tokens, [s for s in stop if s]
+
+    @property
+    def model_key(self) -> str:
+        """Identifies what a KV snapshot of this engine is valid for."""
+        import llama_cpp
+
+        stat = self._path.stat()
+        return f"{self._path.name}:{stat.st_size}:{self.context_size}:{llama_cpp.__version__}"
+
+    def snapshot(self) -> KvSnapshot:
+        """The evaluated tokens and llama.cpp's state for them (sequence 0)."""
+        import llama_cpp
+
+        self._check_thread()
+        ctx = self._llm._ctx.ctx
+        size = llama_cpp.llama_state_seq_get_size(ctx, 0)
+        buffer = (ctypes.c_uint8 * size)()
+        written = llama_cpp.llama_state_seq_get_data(ctx, buffer, size, 0)
+        tokens = tuple(int(t) for t in self._llm.input_ids[: self._llm.n_tokens])
+        return KvSnapshot(self.model_key, tokens, bytes(buffer)[:written])
+
+    def restore(self, snapshot: KvSnapshot) -> bool:
+        """Load ``snapshot`` into the context; False (and a clean context) when it does not fit this engine."""
+        import llama_cpp
+
+        self._check_thread()
+        if snapshot.model_key != self.model_key or not snapshot.tokens or len(snapshot.tokens) >= self.context_size:
+            return False
+        self._llm.reset()
+        ctx = self._llm._ctx.ctx
+        buffer = (ctypes.c_uint8 * len(snapshot.data)).from_buffer_copy(snapshot.data)
+        if llama_cpp.llama_state_seq_set_data(ctx, buffer, len(snapshot.data), 0) == 0:
+            self._llm.reset()
+            return False
+        self._llm.input_ids[: len(snapshot.tokens)] = snapshot.tokens
+        self._llm.n_tokens = len(snapshot.tokens)
+        return True
 
     def count_tokens(self, messages: Sequence[ChatMessage]) -> int:
         self._check_thread()

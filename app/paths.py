@@ -50,6 +50,10 @@ class AppPaths:
         return self.data_dir / "personas"
 
     @property
+    def kv_cache_dir(self) -> Path:
+        return self.cache_dir / "kv-states"
+
+    @property
     def log_dir(self) -> Path:
         return self.data_dir / "logs"
 

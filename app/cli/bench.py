@@ -16,7 +16,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
         "engine", parents=[common], help="reply pipeline vs bare llama-cpp-python; first-token time as turns grow"
     )
     engine.add_argument("--model", metavar="ID|PATH")
-    engine.add_argument("--turns", type=int, default=12, metavar="N")
+    engine.add_argument("--turns", type=int, default=60, metavar="N")
     engine.add_argument("--threads", type=int, metavar="N")
     engine.add_argument("--json", action="store_true")
     engine.set_defaults(handler=run_engine)

@@ -35,6 +35,7 @@ def _echo(piece: str) -> None:
 def run(args: argparse.Namespace, paths: AppPaths) -> int:
     from app.chat import ChatService
     from app.engine import EngineConfig, LlamaEngine, SamplingParams
+    from app.kv_state_cache import KvStateCache
     from app.model_library import resolve_model
     from app.personas import PersonaLibrary
     from app.store import Store
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
     model = resolve_model(paths.models_dir, args.model, progress=starter_progress())
     engine = LlamaEngine(EngineConfig(model_path=model.path, n_ctx=args.ctx, gpu_layers=args.gpu_layers))
     try:
-        service = ChatService(store, personas, engine)
+        service = ChatService(store, personas, engine, kv_states=KvStateCache(paths.kv_cache_dir))
         if args.conversation is not None:
             conversation = store.conversation(args.conversation)
         else:
@@ -65,6 +66,7 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
             else:
                 sys.stdout.write("\n")
                 sys.stdout.flush()
+        service.save_state()
     finally:
         engine.close()
         store.close()

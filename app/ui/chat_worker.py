@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from app.chat import ChatService
 from app.engine import EngineConfig, LlamaEngine, SamplingParams
 from app.errors import PersonaTutorError
+from app.kv_state_cache import KvStateCache
 from app.model_library import resolve_model
 from app.paths import AppPaths
 from app.personas import PersonaLibrary
@@ -55,7 +56,9 @@ class ChatWorker(QObject):
             return
         self.close()
         self._engine = engine
-        self._service = ChatService(self._store, self._personas, engine)
+        self._service = ChatService(
+            self._store, self._personas, engine, kv_states=KvStateCache(self._paths.kv_cache_dir)
+        )
         self.model_loaded.emit(installed.id, installed.name, engine.backend_description)
 
     @Slot(int, str, object)
@@ -74,6 +77,7 @@ class ChatWorker(QObject):
             self.reply_failed.emit(f"Internal error: {exc!r}")
             return
         self.reply_finished.emit(result)
+        self._service.save_state()  # the conversation is idle now; the GUI already has the reply
 
     @Slot()
     def close(self) -> None:

@@ -9,6 +9,14 @@ def test_engine_bench_reports_every_key(starter_path: Path) -> None:
     result = run_engine_bench(
         EngineBenchConfig(starter_path, threads=2, decode_tokens=8, decode_rounds=1, turns=2, turn_tokens=4)
     )
-    for key in ("decode_ratio", "ttft_turn1_s", "ttft_turn2_s", "ttft_growth", "ttft_growth_naive"):
+    for key in (
+        "decode_ratio",
+        "ttft_turn1_s",
+        "ttft_turn2_s",
+        "ttft_growth",
+        "ttft_growth_naive",
+        "resume_ttft_s",
+        "resume_ttft_naive_s",
+    ):
         assert result[key] > 0, key
     assert "decode_ratio" in format_table(result)

@@ -146,3 +146,29 @@ def test_a_database_that_is_not_ours(isolated_home: Path, starter_path: Path) ->
     assert result.returncode == 1
     assert "not a Persona Tutor database" in result.stderr
     assert (isolated_home / "persona-tutor.db").read_bytes() == b"x" * 4096
+
+
+def test_a_conversation_continues_in_a_new_process_from_its_saved_state(
+    isolated_home: Path, starter_path: Path
+) -> None:
+    args = ["chat", "--persona", "xiaomiao", "--topic", "CNN", "--model", str(starter_path), "--max-tokens", "8"]
+    first = run_cli([*args, "--seed", "1", "--json"], isolated_home, stdin="什么是卷积层？\n")
+    assert first.returncode == 0, first.stderr
+    turn = json.loads(first.stdout)
+    second = run_cli(
+        [*args, "--json", "--conversation", str(turn["conversation_id"])], isolated_home, stdin="池化层呢？\n"
+    )
+    assert second.returncode == 0, second.stderr
+    resumed = json.loads(second.stdout)
+    assert resumed["conversation_id"] == turn["conversation_id"]
+    assert resumed["timings"]["cached_prompt_tokens"] >= turn["timings"]["prompt_tokens"]
+
+
+def test_an_unknown_conversation_is_a_clear_error(isolated_home: Path, starter_path: Path) -> None:
+    result = run_cli(
+        ["chat", "--persona", "xiaomiao", "--topic", "x", "--model", str(starter_path), "--conversation", "999"],
+        isolated_home,
+        "hi\n",
+    )
+    assert result.returncode == 1
+    assert "No conversation with id 999" in result.stderr
