@@ -13,6 +13,8 @@ CORE_MODULES = [
     "app.prompt_builder",
     "app.engine",
     "app.store",
+    "app.store.transcripts",
+    "app.store.backup",
     "app.chat",
     "app.rendering",
     "app.cli",
