@@ -15,6 +15,7 @@ CORE_MODULES = [
     "app.store",
     "app.store.transcripts",
     "app.store.backup",
+    "app.store.bench",
     "app.chat",
     "app.rendering",
     "app.cli",
