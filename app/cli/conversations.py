@@ -97,6 +97,7 @@ def run_export(args: argparse.Namespace, paths: AppPaths) -> int:
     try:
         conversation = store.conversation(args.id)
         messages = store.messages(args.id)
+        versions = {m.id: store.siblings(m.id) for m in messages if m.role == "assistant"}
     finally:
         store.close()
     character = _character_name(paths, conversation.persona_id)
@@ -105,7 +106,7 @@ def run_export(args: argparse.Namespace, paths: AppPaths) -> int:
     elif args.format == "jsonl":
         content = to_openai_jsonl(messages)
     else:
-        content = to_sillytavern(conversation, messages, character, DEFAULT_USER_NAME)
+        content = to_sillytavern(conversation, messages, character, DEFAULT_USER_NAME, versions)
     if not args.out.parent.is_dir():
         raise PersonaTutorError(f"The folder {args.out.parent} does not exist.")
     write_atomically(args.out, content)

@@ -384,6 +384,18 @@ class Store(Annotations):
                 )
                 session.add(message)
                 session.flush()
+                for alternative in item.alternatives:
+                    session.add(
+                        MessageRow(
+                            conversation_id=row.id,
+                            parent_id=parent,
+                            role=item.role,
+                            content=alternative,
+                            status="complete",
+                            active=False,
+                            created_at=message.created_at,
+                        )
+                    )
                 parent, last = message.id, message.created_at
             row.updated_at = max(last, when)
             session.flush()

@@ -71,6 +71,8 @@ class ImportedMessage:
     content: str
     created_at: datetime | None = None
     status: MessageStatus = "complete"
+    # Other versions of this message (SillyTavern swipes), kept as inactive sibling branches.
+    alternatives: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

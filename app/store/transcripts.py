@@ -68,7 +68,14 @@ def to_openai_jsonl(messages: list[Message]) -> str:
     return json.dumps({"messages": payload}, ensure_ascii=False) + "\n"
 
 
-def to_sillytavern(conversation: Conversation, messages: list[Message], character: str, user: str) -> str:
+def to_sillytavern(
+    conversation: Conversation,
+    messages: list[Message],
+    character: str,
+    user: str,
+    versions: dict[int, list[Message]] | None = None,
+) -> str:
+    """``versions`` maps a message id to all its versions (see ``Store.siblings``), written as swipes."""
     header = {
         "user_name": user,
         "character_name": character,
@@ -85,19 +92,19 @@ def to_sillytavern(conversation: Conversation, messages: list[Message], characte
     }
     lines = [json.dumps(header, ensure_ascii=False)]
     for m in _exported(messages):
-        lines.append(
-            json.dumps(
-                {
-                    "name": user if m.role == "user" else character,
-                    "is_user": m.role == "user",
-                    "is_system": m.role == "system",
-                    "send_date": m.created_at.strftime(_ST_SEND_DATE).lower().replace(" 0", " "),
-                    "mes": m.content,
-                    "extra": {"persona_tutor": {"status": m.status, "created_at": m.created_at.isoformat()}},
-                },
-                ensure_ascii=False,
-            )
-        )
+        line: dict[str, Any] = {
+            "name": user if m.role == "user" else character,
+            "is_user": m.role == "user",
+            "is_system": m.role == "system",
+            "send_date": m.created_at.strftime(_ST_SEND_DATE).lower().replace(" 0", " "),
+            "mes": m.content,
+            "extra": {"persona_tutor": {"status": m.status, "created_at": m.created_at.isoformat()}},
+        }
+        alternatives = (versions or {}).get(m.id, [])
+        if m.role == "assistant" and len(alternatives) > 1:
+            line["swipes"] = [v.content for v in alternatives]
+            line["swipe_id"] = [v.id for v in alternatives].index(m.id)
+        lines.append(json.dumps(line, ensure_ascii=False))
     return "\n".join(lines) + "\n"
 
 
@@ -209,7 +216,11 @@ def _sillytavern(path: Path, values: list[Any]) -> Transcript:
         role: Role = "system" if item.get("is_system") else "user" if item.get("is_user") else "assistant"
         status: MessageStatus = meta["status"] if meta.get("status") in _STATUSES else "complete"
         when = _parse_date(meta.get("created_at")) or _parse_date(item.get("send_date"))
-        messages.append(ImportedMessage(role, item["mes"], when, status))
+        swipes = item.get("swipes")
+        alternatives: tuple[str, ...] = ()
+        if isinstance(swipes, list):
+            alternatives = tuple(t for t in swipes if isinstance(t, str) and t != item["mes"])
+        messages.append(ImportedMessage(role, item["mes"], when, status, alternatives))
     return Transcript(
         messages,
         character_name=str(header.get("character_name") or "") or None,

@@ -114,3 +114,29 @@ def test_bad_files_are_refused_with_the_file_and_the_reason(tmp_path: Path, cont
     with pytest.raises(StoreError, match=reason) as error:
         read_transcripts(path)
     assert str(path) in str(error.value)
+
+
+def test_regenerated_replies_travel_as_sillytavern_swipes(store: Store, tmp_path: Path) -> None:
+    c = store.create_conversation("xiaomiao", "CNN", "m")
+    store.add_message(c.id, "user", "什么是步长？")
+    first = store.add_message(c.id, "assistant", "步长是一次走几格")
+    second = store.add_branch(first.id, "步长（stride）是卷积核每次移动的距离喵~")
+    messages = store.messages(c.id)
+    versions = {m.id: store.siblings(m.id) for m in messages}
+    path = tmp_path / "swipes.jsonl"
+    write_atomically(path, to_sillytavern(store.conversation(c.id), messages, "小喵", "同学", versions))
+    reply = json.loads(path.read_text(encoding="utf-8").splitlines()[2])
+    assert reply["swipes"] == ["步长是一次走几格", "步长（stride）是卷积核每次移动的距离喵~"]
+    assert reply["swipe_id"] == 1
+    [transcript] = read_transcripts(path)
+    copy = store.import_conversation("xiaomiao", "CNN", "m", "copy", transcript.messages)
+    imported = store.messages(copy.id)
+    assert [m.content for m in imported] == [m.content for m in messages]
+    assert [m.content for m in store.siblings(imported[1].id)] == [second.content, first.content]
+
+
+def test_swipes_in_chats_made_by_others_become_branches(store: Store) -> None:
+    [old] = read_transcripts(ST_DIR / "Seraphina - 2023-5-14 @17h 32m 11s 123ms.jsonl")
+    copy = store.import_conversation("xiaomiao", "CNN", "m", "t", old.messages)
+    chosen = store.messages(copy.id)[2]
+    assert [m.content for m in store.siblings(chosen.id)][1] == "A convolution is like a stencil."
