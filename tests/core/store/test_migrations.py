@@ -1,5 +1,7 @@
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -91,3 +93,35 @@ def test_a_database_from_a_newer_app_is_refused_untouched(tmp_path: Path) -> Non
     con.close()
     with pytest.raises(StoreError, match="newer Persona Tutor"):
         Store(path)
+
+
+def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.store import migrations
+
+    path = tmp_path / "persona-tutor.db"
+    shutil.copy(FIXTURE_V0001, path)
+    broken = [(migrations.MIGRATIONS[1][0], [*migrations.MIGRATIONS[1][1], "CREATE TABLE conversations (x)"])]
+    monkeypatch.setattr(migrations, "MIGRATIONS", [migrations.MIGRATIONS[0], *broken])
+    monkeypatch.setattr(migrations, "KNOWN", [name for name, _ in migrations.MIGRATIONS])
+    with pytest.raises(StoreError, match="already exists"):
+        Store(path)
+    assert _rows(path, "SELECT name FROM schema_migrations") == [(KNOWN[0],)]
+    columns = [row[1] for row in _rows(path, "PRAGMA table_info(conversations)")]
+    assert "pinned" not in columns
+    assert len(_rows(path, "SELECT id FROM messages")) == 8
+
+
+def test_two_processes_opening_an_old_database_at_once_both_succeed(tmp_path: Path) -> None:
+    path = tmp_path / "persona-tutor.db"
+    shutil.copy(FIXTURE_V0001, path)
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom app.store import Store\n"
+        "s = Store(Path(sys.argv[1]))\nprint(len(s.messages(1)))\ns.close()\n"
+    )
+    children = [
+        subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE, text=True) for _ in range(2)
+    ]
+    outputs = [child.communicate(timeout=120)[0].strip() for child in children]
+    assert [child.returncode for child in children] == [0, 0]
+    assert outputs == ["5", "5"]
+    assert _rows(path, "SELECT name FROM schema_migrations ORDER BY rowid") == [(n,) for n in KNOWN]
