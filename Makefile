@@ -31,6 +31,7 @@ test: lint typecheck pytest
 
 bench: install
 	$(BIN)/persona-tutor bench engine
+	$(BIN)/persona-tutor bench store
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache screenshots

@@ -20,6 +20,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
     engine.add_argument("--threads", type=int, metavar="N")
     engine.add_argument("--json", action="store_true")
     engine.set_defaults(handler=run_engine)
+    store = sub.add_parser(
+        "store", parents=[common], help="open a 10,000-message conversation; search 100,000 messages"
+    )
+    store.add_argument("--json", action="store_true")
+    store.set_defaults(handler=run_store)
 
 
 def run_engine(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -30,6 +35,18 @@ def run_engine(args: argparse.Namespace, paths: AppPaths) -> int:
         raise PersonaTutorError("--turns must be at least 2.")
     model = resolve_model(paths.models_dir, args.model, progress=starter_progress())
     result = run_engine_bench(EngineBenchConfig(model_path=model.path, threads=args.threads, turns=args.turns))
+    if args.json:
+        print_json(result)
+    else:
+        print(format_table(result))
+    return 0
+
+
+def run_store(args: argparse.Namespace, paths: AppPaths) -> int:
+    from app.bench import format_table
+    from app.store.bench import run_store_bench
+
+    result = run_store_bench()
     if args.json:
         print_json(result)
     else:

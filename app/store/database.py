@@ -1,0 +1,407 @@
+"""Conversations and messages in one SQLite file, through SQLAlchemy 2.x.
+
+Writes commit immediately (the user's message before generation starts, the streaming reply as it grows), so
+a crash or a killed process loses at most the text streamed since the last save. Messages form a tree through
+``parent_id``: a regenerated or edited message is a sibling branch, and ``active`` marks the one path from the
+first message to the newest leaf that the learner currently sees; ids grow along every path, so the active path
+in id order is the conversation in reading order.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, func, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.errors import StoreError
+from app.store import migrations
+from app.store.annotations import Annotations
+from app.store.records import (
+    Conversation,
+    ImportedMessage,
+    Message,
+    MessageStatus,
+    Role,
+    SearchHit,
+    conversation_record,
+    message_record,
+)
+from app.store.schema import ConversationRow, MessageRow, now
+from app.store.search import search_messages
+from app.store.writers import forget_writer, is_gone, register_writer
+
+PURGE_DELETED_AFTER = timedelta(days=30)
+
+
+def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def friendly(path: Path, exc: BaseException) -> StoreError:
+    """A database failure in words the user can act on."""
+    detail = str(getattr(exc, "orig", exc))
+    if "not a database" in detail or "malformed" in detail:
+        return StoreError(f"{path} is not a Persona Tutor database or is damaged ({detail}).")
+    if "disk is full" in detail or "database or disk is full" in detail:
+        return StoreError(f"The disk holding {path} is full; free some space and try again.")
+    if "locked" in detail:
+        return StoreError(f"{path} is busy in another program ({detail}).")
+    return StoreError(f"Cannot use the database {path}: {detail}")
+
+
+class Store(Annotations):
+    """The conversation database."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.migration_backup = migrations.migrate(path)
+            self._engine: Engine = create_engine(f"sqlite:///{path}")
+            event.listen(self._engine, "connect", _on_connect)
+            self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+            self.purge_deleted(PURGE_DELETED_AFTER)
+        except (OperationalError, DatabaseError, sqlite3.DatabaseError, OSError) as exc:
+            raise friendly(path, exc) from exc
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except (OperationalError, DatabaseError) as exc:
+            raise friendly(self.path, exc) from exc
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    # Conversations
+
+    def create_conversation(
+        self, persona_id: str, topic: str, model: str, title: str = "", sampler: dict[str, Any] | None = None
+    ) -> Conversation:
+        with self._session() as session:
+            row = ConversationRow(
+                persona_id=persona_id,
+                topic=topic,
+                model=model,
+                title=title,
+                sampler_json=json.dumps(sampler, ensure_ascii=False) if sampler is not None else None,
+            )
+            session.add(row)
+            session.flush()
+            return conversation_record(row)
+
+    def conversation(self, conversation_id: int) -> Conversation:
+        with self._session() as session:
+            row = session.get(ConversationRow, conversation_id)
+            if row is None:
+                raise StoreError(f"No conversation with id {conversation_id}.")
+            return conversation_record(row)
+
+    def conversations(self, include_archived: bool = True) -> list[Conversation]:
+        """Conversations not deleted, pinned first, then most recently active first."""
+        query = select(ConversationRow).where(ConversationRow.deleted_at.is_(None))
+        if not include_archived:
+            query = query.where(ConversationRow.archived.is_(False))
+        query = query.order_by(
+            ConversationRow.pinned.desc(), ConversationRow.updated_at.desc(), ConversationRow.id.desc()
+        )
+        with self._session() as session:
+            return [conversation_record(r) for r in session.scalars(query)]
+
+    def _set(self, conversation_id: int, **values: Any) -> None:
+        with self._session() as session:
+            result = session.execute(
+                update(ConversationRow).where(ConversationRow.id == conversation_id).values(**values)
+            )
+            if not result.rowcount:  # type: ignore[attr-defined]
+                raise StoreError(f"No conversation with id {conversation_id}.")
+
+    def rename_conversation(self, conversation_id: int, title: str) -> None:
+        self._set(conversation_id, title=title)
+
+    def set_pinned(self, conversation_id: int, pinned: bool) -> None:
+        self._set(conversation_id, pinned=pinned)
+
+    def set_archived(self, conversation_id: int, archived: bool) -> None:
+        self._set(conversation_id, archived=archived)
+
+    def set_sampler(self, conversation_id: int, sampler: dict[str, Any] | None) -> None:
+        """Remember the sampler settings (temperature, top_p, ...) a conversation runs with."""
+        self._set(conversation_id, sampler_json=None if sampler is None else json.dumps(sampler, ensure_ascii=False))
+
+    def delete_conversation(self, conversation_id: int) -> None:
+        """Move a conversation to the bin: hidden from lists and search until restored or purged."""
+        with self._session() as session:
+            session.execute(
+                update(ConversationRow)
+                .where(ConversationRow.id == conversation_id, ConversationRow.deleted_at.is_(None))
+                .values(deleted_at=now())
+            )
+
+    def restore_conversation(self, conversation_id: int) -> None:
+        """Undo :meth:`delete_conversation`."""
+        self._set(conversation_id, deleted_at=None)
+
+    def deleted_conversations(self) -> list[Conversation]:
+        with self._session() as session:
+            rows = session.scalars(
+                select(ConversationRow)
+                .where(ConversationRow.deleted_at.is_not(None))
+                .order_by(ConversationRow.deleted_at.desc())
+            )
+            return [conversation_record(r) for r in rows]
+
+    def purge_deleted(self, older_than: timedelta = timedelta(0)) -> int:
+        """Remove for good the conversations deleted more than ``older_than`` ago; returns how many."""
+        with self._session() as session:
+            rows = session.scalars(
+                select(ConversationRow).where(ConversationRow.deleted_at <= now() - older_than)
+            ).all()
+            for row in rows:
+                session.delete(row)
+            return len(rows)
+
+    # Messages
+
+    def add_message(
+        self,
+        conversation_id: int,
+        role: Role,
+        content: str,
+        status: MessageStatus = "complete",
+        created_at: datetime | None = None,
+    ) -> Message:
+        """Append a message to the end of the active path."""
+        with self._session() as session:
+            parent = session.scalar(
+                select(MessageRow.id)
+                .where(MessageRow.conversation_id == conversation_id, MessageRow.active.is_(True))
+                .order_by(MessageRow.id.desc())
+                .limit(1)
+            )
+            return self._insert(session, conversation_id, parent, role, content, status, created_at)
+
+    def _insert(
+        self,
+        session: Session,
+        conversation_id: int,
+        parent: int | None,
+        role: str,
+        content: str,
+        status: str,
+        created_at: datetime | None = None,
+    ) -> Message:
+        row = MessageRow(
+            conversation_id=conversation_id,
+            parent_id=parent,
+            role=role,
+            content=content,
+            status=status,
+            active=True,
+            writer_pid=os.getpid() if status == "streaming" else None,
+            created_at=created_at or now(),
+        )
+        session.add(row)
+        session.execute(update(ConversationRow).where(ConversationRow.id == conversation_id).values(updated_at=now()))
+        session.flush()
+        if status == "streaming":
+            register_writer(self.path, row.id)
+        return message_record(row)
+
+    def update_message(self, message_id: int, **values: Any) -> None:
+        """Set columns of a message (``content``, ``status``, ``error``, the timing columns)."""
+        allowed = set(MessageRow.__table__.columns.keys()) - {"id", "conversation_id", "created_at"}
+        unknown = set(values) - allowed
+        if unknown:
+            raise ValueError(f"unknown message columns: {sorted(unknown)}")
+        with self._session() as session:
+            session.execute(update(MessageRow).where(MessageRow.id == message_id).values(**values))
+        if values.get("status", "streaming") != "streaming":
+            forget_writer(self.path, message_id)
+
+    def messages(self, conversation_id: int, limit: int | None = None, before_id: int | None = None) -> list[Message]:
+        """The active path in reading order; with ``limit``, only its last ``limit`` messages before ``before_id``.
+
+        Paging lets a 10,000-message conversation open with its newest page and load older pages on scroll.
+        """
+        query = select(MessageRow).where(MessageRow.conversation_id == conversation_id, MessageRow.active.is_(True))
+        if before_id is not None:
+            query = query.where(MessageRow.id < before_id)
+        with self._session() as session:
+            if limit is None:
+                return [message_record(r) for r in session.scalars(query.order_by(MessageRow.id))]
+            rows = list(session.scalars(query.order_by(MessageRow.id.desc()).limit(limit)))
+            return [message_record(r) for r in reversed(rows)]
+
+    def count_messages(self, conversation_id: int) -> int:
+        """How many messages the active path holds."""
+        with self._session() as session:
+            return int(
+                session.scalar(
+                    select(func.count())
+                    .select_from(MessageRow)
+                    .where(MessageRow.conversation_id == conversation_id, MessageRow.active.is_(True))
+                )
+                or 0
+            )
+
+    def message(self, message_id: int) -> Message:
+        with self._session() as session:
+            row = session.get(MessageRow, message_id)
+            if row is None:
+                raise StoreError(f"No message with id {message_id}.")
+            return message_record(row)
+
+    # Branches
+
+    def add_branch(self, sibling_of: int, content: str, status: MessageStatus = "complete") -> Message:
+        """A new version of message ``sibling_of`` (a regenerated reply, an edited question) that becomes active.
+
+        The old version and everything after it stay in the tree, reachable with :meth:`select_branch`.
+        """
+        old = self.message(sibling_of)
+        if not old.active:
+            self.select_branch(sibling_of)
+        with self._session() as session:
+            session.execute(
+                update(MessageRow)
+                .where(
+                    MessageRow.conversation_id == old.conversation_id,
+                    MessageRow.active.is_(True),
+                    MessageRow.id >= old.id,
+                )
+                .values(active=False)
+            )
+            return self._insert(session, old.conversation_id, old.parent_id, old.role, content, status)
+
+    def siblings(self, message_id: int) -> list[Message]:
+        """The versions of a message (itself included), oldest first."""
+        message = self.message(message_id)
+        parent = (
+            MessageRow.parent_id.is_(None) if message.parent_id is None else MessageRow.parent_id == message.parent_id
+        )
+        with self._session() as session:
+            rows = session.scalars(
+                select(MessageRow)
+                .where(MessageRow.conversation_id == message.conversation_id, parent, MessageRow.role == message.role)
+                .order_by(MessageRow.id)
+            )
+            return [message_record(r) for r in rows]
+
+    def select_branch(self, message_id: int) -> None:
+        """Make the path through ``message_id`` active, continuing down its newest descendants."""
+        target = self.message(message_id)
+        with self._session() as session:
+            links = session.execute(
+                select(MessageRow.id, MessageRow.parent_id).where(MessageRow.conversation_id == target.conversation_id)
+            ).all()
+            parent_of = {row.id: row.parent_id for row in links}
+            newest_child: dict[int, int] = {}
+            for child, parent in parent_of.items():
+                if parent is not None and child > newest_child.get(parent, -1):
+                    newest_child[parent] = child
+            path: list[int] = []
+            cursor: int | None = target.id
+            while cursor is not None:
+                path.append(cursor)
+                cursor = parent_of.get(cursor)
+            cursor = newest_child.get(target.id)
+            while cursor is not None:
+                path.append(cursor)
+                cursor = newest_child.get(cursor)
+            session.execute(
+                update(MessageRow)
+                .where(MessageRow.conversation_id == target.conversation_id, MessageRow.active.is_(True))
+                .values(active=False)
+            )
+            for start in range(0, len(path), 500):
+                chunk = path[start : start + 500]
+                session.execute(update(MessageRow).where(MessageRow.id.in_(chunk)).values(active=True))
+
+    # Recovery, import, search
+
+    def recover_interrupted(self) -> int:
+        """Mark replies left ``streaming`` by a process that is gone as ``interrupted``; returns how many.
+
+        Each streaming row records its writer's pid; a row whose writer still runs (another window, a CLI chat
+        sharing the file) is left alone, so starting a second process never cuts off the first one's reply.
+        """
+        with self._session() as session:
+            rows = session.execute(
+                select(MessageRow.id, MessageRow.writer_pid).where(MessageRow.status == "streaming")
+            ).all()
+            orphans = [row.id for row in rows if is_gone(self.path, row.id, row.writer_pid)]
+            if orphans:
+                session.execute(update(MessageRow).where(MessageRow.id.in_(orphans)).values(status="interrupted"))
+            return len(orphans)
+
+    def import_conversation(
+        self,
+        persona_id: str,
+        topic: str,
+        model: str,
+        title: str,
+        messages: Sequence[ImportedMessage],
+        created_at: datetime | None = None,
+    ) -> Conversation:
+        """Add a whole conversation from a file in one transaction: all of it or nothing."""
+        with self._session() as session:
+            when = created_at or now()
+            row = ConversationRow(
+                persona_id=persona_id, topic=topic, model=model, title=title, created_at=when, updated_at=when
+            )
+            session.add(row)
+            session.flush()
+            parent: int | None = None
+            last = when
+            for item in messages:
+                status = "interrupted" if item.status == "streaming" else item.status
+                message = MessageRow(
+                    conversation_id=row.id,
+                    parent_id=parent,
+                    role=item.role,
+                    content=item.content,
+                    status=status,
+                    active=True,
+                    created_at=item.created_at or last,
+                )
+                session.add(message)
+                session.flush()
+                for alternative in item.alternatives:
+                    session.add(
+                        MessageRow(
+                            conversation_id=row.id,
+                            parent_id=parent,
+                            role=item.role,
+                            content=alternative,
+                            status="complete",
+                            active=False,
+                            created_at=message.created_at,
+                        )
+                    )
+                parent, last = message.id, message.created_at
+            row.updated_at = max(last, when)
+            session.flush()
+            return conversation_record(row)
+
+    def search(self, query: str, limit: int = 50) -> list[SearchHit]:
+        """Messages of conversations not deleted that contain every word of ``query``, newest first."""
+        with self._session() as session:
+            return search_messages(session, query, limit)

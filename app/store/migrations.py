@@ -1,0 +1,196 @@
+"""Append-only, named schema migrations, and the backup taken before they touch a database with data.
+
+Each migration runs once, in order, inside one ``BEGIN IMMEDIATE`` transaction on a plain sqlite3 connection
+(Python's sqlite3 would otherwise autocommit DDL statement by statement), and its name is recorded in
+``schema_migrations``. Never edit a released migration; add a new one at the end.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from app.store.schema import now
+
+MIGRATIONS: list[tuple[str, list[str]]] = [
+    (
+        "0001_conversations_and_messages",
+        [
+            """CREATE TABLE conversations (
+                id INTEGER NOT NULL PRIMARY KEY,
+                persona_id VARCHAR NOT NULL,
+                topic VARCHAR NOT NULL,
+                model VARCHAR NOT NULL,
+                title VARCHAR NOT NULL,
+                created_at DATETIME NOT NULL,
+                updated_at DATETIME NOT NULL
+            )""",
+            """CREATE TABLE messages (
+                id INTEGER NOT NULL PRIMARY KEY,
+                conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+                parent_id INTEGER REFERENCES messages (id) ON DELETE SET NULL,
+                role VARCHAR NOT NULL,
+                content VARCHAR NOT NULL,
+                status VARCHAR NOT NULL,
+                error VARCHAR,
+                created_at DATETIME NOT NULL,
+                ttft_s FLOAT,
+                prompt_tokens INTEGER,
+                cached_prompt_tokens INTEGER,
+                generated_tokens INTEGER,
+                tokens_per_s FLOAT
+            )""",
+            "CREATE INDEX ix_messages_conversation_id ON messages (conversation_id)",
+        ],
+    ),
+    (
+        "0002_organize_branch_and_annotate",
+        [
+            "ALTER TABLE conversations ADD COLUMN sampler_json VARCHAR",
+            "ALTER TABLE conversations ADD COLUMN pinned BOOLEAN NOT NULL DEFAULT 0",
+            "ALTER TABLE conversations ADD COLUMN archived BOOLEAN NOT NULL DEFAULT 0",
+            "ALTER TABLE conversations ADD COLUMN deleted_at DATETIME",
+            "ALTER TABLE messages ADD COLUMN active BOOLEAN NOT NULL DEFAULT 1",
+            "ALTER TABLE messages ADD COLUMN writer_pid INTEGER",
+            """CREATE TABLE message_verdicts (
+                id INTEGER NOT NULL PRIMARY KEY,
+                message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+                checker VARCHAR NOT NULL,
+                checker_version VARCHAR NOT NULL,
+                verdict_json VARCHAR NOT NULL,
+                created_at DATETIME NOT NULL
+            )""",
+            "CREATE INDEX ix_message_verdicts_message_id ON message_verdicts (message_id)",
+            """CREATE TABLE feedback (
+                id INTEGER NOT NULL PRIMARY KEY,
+                message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+                thumbs INTEGER,
+                reasons_json VARCHAR NOT NULL,
+                ratings_json VARCHAR NOT NULL,
+                comment VARCHAR,
+                better_reply VARCHAR,
+                created_at DATETIME NOT NULL
+            )""",
+            "CREATE INDEX ix_feedback_message_id ON feedback (message_id)",
+            """CREATE TABLE summaries (
+                id INTEGER NOT NULL PRIMARY KEY,
+                conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+                first_message_id INTEGER NOT NULL,
+                last_message_id INTEGER NOT NULL,
+                text VARCHAR NOT NULL,
+                created_at DATETIME NOT NULL
+            )""",
+            "CREATE INDEX ix_summaries_conversation_id ON summaries (conversation_id)",
+            """CREATE TABLE learner_memory (
+                id INTEGER NOT NULL PRIMARY KEY,
+                learner VARCHAR NOT NULL,
+                topic VARCHAR NOT NULL,
+                fact VARCHAR NOT NULL,
+                source_message_id INTEGER REFERENCES messages (id) ON DELETE SET NULL,
+                created_at DATETIME NOT NULL
+            )""",
+            "CREATE INDEX ix_learner_memory_learner_topic ON learner_memory (learner, topic)",
+        ],
+    ),
+    (
+        # Trigram tokens make substring search work for Chinese, which has no spaces between words.
+        # External content: the index holds no second copy of the text; the triggers keep it in step.
+        "0003_message_search",
+        [
+            "CREATE VIRTUAL TABLE messages_fts USING fts5("
+            "content, content='messages', content_rowid='id', tokenize='trigram')",
+            "CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN "
+            "INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content); END",
+            "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN "
+            "INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.id, old.content); END",
+            "CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages BEGIN "
+            "INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.id, old.content); "
+            "INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content); END",
+            "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')",
+        ],
+    ),
+]
+
+KNOWN = [name for name, _ in MIGRATIONS]
+
+
+def applied(connection: sqlite3.Connection) -> list[str]:
+    """Names of the migrations recorded in the database (empty for a new file)."""
+    has_table = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+    ).fetchone()
+    if not has_table:
+        return []
+    return [row[0] for row in connection.execute("SELECT name FROM schema_migrations ORDER BY rowid")]
+
+
+def _has_data(connection: sqlite3.Connection) -> bool:
+    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "conversations" not in tables:
+        return False
+    return connection.execute("SELECT 1 FROM conversations LIMIT 1").fetchone() is not None
+
+
+def backup_to(source: sqlite3.Connection, target: Path) -> Path:
+    """Copy a live database with SQLite's online backup API (consistent even while others write)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    destination = sqlite3.connect(tmp)
+    try:
+        source.backup(destination)
+        destination.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        destination.close()
+    tmp.replace(target)
+    return target
+
+
+def backups_dir(database: Path) -> Path:
+    return database.parent / "backups"
+
+
+def timestamped(database: Path, reason: str) -> Path:
+    return backups_dir(database) / f"{database.stem}-{reason}-{datetime.now():%Y%m%d-%H%M%S-%f}.db"
+
+
+def migrate(database: Path) -> Path | None:
+    """Bring ``database`` to the newest schema; returns the backup taken first, if there was data to protect."""
+    connection = sqlite3.connect(database, isolation_level=None, timeout=30)
+    try:
+        done = applied(connection)
+        unknown = [name for name in done if name not in KNOWN]
+        if unknown:
+            from app.errors import StoreError
+
+            raise StoreError(
+                f"{database} was written by a newer Persona Tutor (schema {unknown[-1]}); update the app to open it."
+            )
+        pending = [(name, steps) for name, steps in MIGRATIONS if name not in done]
+        if not pending:
+            return None
+        backup = None
+        if _has_data(connection):
+            backup = backup_to(connection, timestamped(database, f"before-{pending[0][0]}"))
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR PRIMARY KEY, applied_at DATETIME)"
+            )
+            done = applied(connection)  # another process may have migrated while we waited for the lock
+            for name, steps in MIGRATIONS:
+                if name in done:
+                    continue
+                for statement in steps:
+                    connection.execute(statement)
+                connection.execute(
+                    "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)", (name, now().isoformat(" "))
+                )
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        return backup
+    finally:
+        connection.close()

@@ -1,0 +1,113 @@
+"""What the store hands out: plain frozen dataclasses, safe to pass between threads."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from app.store.schema import ConversationRow, MessageRow
+
+MessageStatus = Literal["complete", "streaming", "interrupted", "error"]
+Role = Literal["user", "assistant", "system"]
+
+
+@dataclass(frozen=True)
+class Conversation:
+    id: int
+    persona_id: str
+    topic: str
+    model: str
+    title: str
+    created_at: datetime
+    updated_at: datetime
+    sampler: dict[str, Any] | None = None
+    pinned: bool = False
+    archived: bool = False
+    deleted_at: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "persona_id": self.persona_id,
+            "topic": self.topic,
+            "model": self.model,
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+            "pinned": self.pinned,
+            "archived": self.archived,
+            "sampler": self.sampler,
+        }
+
+
+@dataclass(frozen=True)
+class Message:
+    id: int
+    conversation_id: int
+    role: str
+    content: str
+    status: str
+    error: str | None
+    created_at: datetime
+    ttft_s: float | None
+    prompt_tokens: int | None
+    cached_prompt_tokens: int | None
+    generated_tokens: int | None
+    tokens_per_s: float | None
+    parent_id: int | None = None
+    active: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "role": self.role, "content": self.content, "status": self.status}
+
+
+@dataclass(frozen=True)
+class ImportedMessage:
+    """One message of a transcript brought in from a file (see ``app.store.transcripts``)."""
+
+    role: Role
+    content: str
+    created_at: datetime | None = None
+    status: MessageStatus = "complete"
+    # Other versions of this message (SillyTavern swipes), kept as inactive sibling branches.
+    alternatives: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A message that matches a search; ``snippet`` marks the matches with ``«`` and ``»``."""
+
+    message_id: int
+    conversation_id: int
+    conversation_title: str
+    role: str
+    created_at: datetime
+    snippet: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "message_id": self.message_id,
+            "conversation_id": self.conversation_id,
+            "conversation_title": self.conversation_title,
+            "role": self.role,
+            "created_at": self.created_at.isoformat(),
+            "snippet": self.snippet,
+        }
+
+
+def conversation_record(row: ConversationRow) -> Conversation:
+    return Conversation(
+        row.id, row.persona_id, row.topic, row.model, row.title, row.created_at, row.updated_at,
+        json.loads(row.sampler_json) if row.sampler_json else None, bool(row.pinned), bool(row.archived),
+        row.deleted_at,
+    )  # fmt: skip
+
+
+def message_record(row: MessageRow) -> Message:
+    return Message(
+        row.id, row.conversation_id, row.role, row.content, row.status, row.error, row.created_at,
+        row.ttft_s, row.prompt_tokens, row.cached_prompt_tokens, row.generated_tokens, row.tokens_per_s,
+        row.parent_id, bool(row.active),
+    )  # fmt: skip
