@@ -87,10 +87,15 @@ class ChatService:
         return build_messages(persona, conversation.topic, history, self.user_name)
 
     def _fitted_prompt(
-        self, conversation: Conversation, backend: ChatBackend, params: SamplingParams
+        self, conversation: Conversation, params: SamplingParams, until: int | None = None
     ) -> list[ChatMessage]:
+        """The prompt for the next reply within the context, from the active path (up to message ``until``)."""
+        backend = self._require_backend()
         persona = self.personas.get(conversation.persona_id)
-        history = history_messages(self.store.messages(conversation.id))
+        path = self.store.messages(conversation.id)
+        if until is not None:
+            path = [m for m in path if m.id <= until]
+        history = history_messages(path)
         reserve = min(params.max_tokens, backend.context_size // 4)
         return self.window.fit(
             conversation.id,
@@ -126,20 +131,100 @@ class ChatService:
         on_token: Callable[[str], None] | None = None,
     ) -> TurnResult:
         """Commit the learner's ``text``, stream the reply into the store, and return it."""
-        if self.backend is None:
-            raise PersonaTutorError("No model is loaded.")
+        self._require_backend()
         if not text.strip():
             raise PersonaTutorError("The message is empty.")
         conversation = self.store.conversation(conversation_id)
         user_message = self.store.add_message(conversation_id, "user", text)
         if not conversation.title:
             self.store.rename_conversation(conversation_id, " ".join(text.split())[:_TITLE_CHARS])
-        backend = self.backend
-        messages = self._fitted_prompt(conversation, backend, params)
-        self._switch_context(conversation_id)
-        reply = self.store.add_message(conversation_id, "assistant", "", status="streaming")
+        return self._reply(conversation, user_message.id, params, cancel, on_token)
 
-        pieces: list[str] = []
+    def regenerate(
+        self,
+        conversation_id: int,
+        params: SamplingParams,
+        cancel: threading.Event,
+        on_token: Callable[[str], None] | None = None,
+    ) -> TurnResult:
+        """A new version of the last reply; the old one stays as a browsable alternative."""
+        self._require_backend()
+        conversation = self.store.conversation(conversation_id)
+        path = self.store.messages(conversation_id)
+        if len(path) < 2 or path[-1].role != "assistant" or path[-2].role != "user":
+            raise PersonaTutorError("There is no reply to regenerate yet.")
+        messages = self._fitted_prompt(conversation, params, until=path[-2].id)
+        reply = self.store.add_branch(path[-1].id, "", status="streaming")
+        return self._stream(conversation, messages, reply.id, path[-2].id, params, cancel, on_token)
+
+    def edit_and_resend(
+        self,
+        message_id: int,
+        text: str,
+        params: SamplingParams,
+        cancel: threading.Event,
+        on_token: Callable[[str], None] | None = None,
+    ) -> TurnResult:
+        """Replace an earlier question with ``text`` on a new branch and answer it; the old branch is kept."""
+        self._require_backend()
+        if not text.strip():
+            raise PersonaTutorError("The message is empty.")
+        original = self.store.message(message_id)
+        if original.role != "user":
+            raise PersonaTutorError("Only your own messages can be edited.")
+        edited = self.store.add_branch(message_id, text)
+        return self._reply(self.store.conversation(original.conversation_id), edited.id, params, cancel, on_token)
+
+    def continue_reply(
+        self,
+        conversation_id: int,
+        params: SamplingParams,
+        cancel: threading.Event,
+        on_token: Callable[[str], None] | None = None,
+    ) -> TurnResult:
+        """Let the model go on writing the last reply (a stopped one, or one cut at the token limit)."""
+        self._require_backend()
+        conversation = self.store.conversation(conversation_id)
+        path = self.store.messages(conversation_id)
+        if len(path) < 2 or path[-1].role != "assistant" or path[-2].role != "user":
+            raise PersonaTutorError("There is no reply to continue.")
+        last = path[-1]
+        messages = self._fitted_prompt(conversation, params, until=path[-2].id)
+        self.store.update_message(last.id, status="streaming")
+        return self._stream(conversation, messages, last.id, path[-2].id, params, cancel, on_token, prefix=last.content)
+
+    def _require_backend(self) -> ChatBackend:
+        if self.backend is None:
+            raise PersonaTutorError("No model is loaded.")
+        return self.backend
+
+    def _reply(
+        self,
+        conversation: Conversation,
+        question_id: int,
+        params: SamplingParams,
+        cancel: threading.Event,
+        on_token: Callable[[str], None] | None,
+    ) -> TurnResult:
+        messages = self._fitted_prompt(conversation, params)
+        reply = self.store.add_message(conversation.id, "assistant", "", status="streaming")
+        return self._stream(conversation, messages, reply.id, question_id, params, cancel, on_token)
+
+    def _stream(
+        self,
+        conversation: Conversation,
+        messages: list[ChatMessage],
+        reply_id: int,
+        question_id: int,
+        params: SamplingParams,
+        cancel: threading.Event,
+        on_token: Callable[[str], None] | None,
+        prefix: str = "",
+    ) -> TurnResult:
+        """Generate into the stored message ``reply_id``, saving as it streams; ``prefix`` is text it already has."""
+        backend = self._require_backend()
+        self._switch_context(conversation.id)
+        pieces: list[str] = [prefix] if prefix else []
         last_save = time.monotonic()
         unsaved = 0
 
@@ -148,21 +233,22 @@ class ChatService:
             pieces.append(piece)
             unsaved += 1
             if unsaved >= SAVE_EVERY_PIECES or time.monotonic() - last_save >= SAVE_EVERY_S:
-                self.store.update_message(reply.id, content="".join(pieces))
+                self.store.update_message(reply_id, content="".join(pieces))
                 last_save, unsaved = time.monotonic(), 0
             if on_token:
                 on_token(piece)
 
         try:
-            completion = backend.generate(messages, params, cancel, receive)
+            completion = backend.generate(messages, params, cancel, receive, prefix=prefix)
         except BaseException as exc:
-            self.store.update_message(reply.id, content="".join(pieces), status="error", error=str(exc))
+            self.store.update_message(reply_id, content="".join(pieces), status="error", error=str(exc))
             raise
         status = "interrupted" if completion.finish_reason == "cancelled" else "complete"
         timings = completion.timings
+        text = prefix + completion.text
         self.store.update_message(
-            reply.id,
-            content=completion.text,
+            reply_id,
+            content=text,
             status=status,
             ttft_s=timings.ttft_s,
             prompt_tokens=timings.prompt_tokens,
@@ -170,4 +256,4 @@ class ChatService:
             generated_tokens=timings.generated_tokens,
             tokens_per_s=timings.tokens_per_s,
         )
-        return TurnResult(conversation_id, user_message.id, reply.id, completion.text, status, timings)
+        return TurnResult(conversation.id, question_id, reply_id, text, status, timings)

@@ -90,6 +90,7 @@ class ChatBackend(Protocol):
         params: SamplingParams,
         cancel: threading.Event,
         on_token: TokenCallback | None = None,
+        prefix: str = "",
     ) -> Completion: ...
 
     def count_tokens(self, messages: Sequence[ChatMessage]) -> int: ...
@@ -265,10 +266,17 @@ class LlamaEngine:
         params: SamplingParams,
         cancel: threading.Event,
         on_token: TokenCallback | None = None,
+        prefix: str = "",
     ) -> Completion:
-        """Stream a reply to ``messages``; returns when done, at ``max_tokens``, or once ``cancel`` is set."""
+        """Stream a reply to ``messages``; returns when done, at ``max_tokens``, or once ``cancel`` is set.
+
+        ``prefix`` is the start of the reply, already written (continuing a stopped reply): the model goes on
+        from there and the completion holds only the new text.
+        """
         self._check_thread()
         tokens, stop = self.render(messages)
+        if prefix:
+            tokens = tokens + self._llm.tokenize(prefix.encode("utf-8"), add_bos=False, special=False)
         room = self.context_size - len(tokens)
         if room <= 0:
             raise ModelError(f"The conversation ({len(tokens)} tokens) does not fit the context ({self.context_size}).")

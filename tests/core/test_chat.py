@@ -96,3 +96,49 @@ def test_long_history_is_trimmed_to_fit_the_context(service: ChatService) -> Non
     result = service.send(conversation.id, "最后一个问题？", SamplingParams(max_tokens=8, seed=3), threading.Event())
     assert result.status == "complete"
     assert result.timings.prompt_tokens <= service.backend.context_size
+
+
+def test_regenerate_keeps_the_old_reply_as_an_alternative(service: ChatService) -> None:
+    conversation = service.start("xiaomiao", "CNN", "starter")
+    first = service.send(conversation.id, "什么是卷积层？", SamplingParams(max_tokens=12, seed=1), threading.Event())
+    again = service.regenerate(conversation.id, SamplingParams(max_tokens=12, seed=2), threading.Event())
+    assert again.message_id != first.message_id
+    assert again.user_message_id == first.user_message_id
+    path = service.store.messages(conversation.id)
+    assert [m.id for m in path][-2:] == [first.user_message_id, again.message_id]
+    versions = service.store.siblings(again.message_id)
+    assert [v.id for v in versions] == [first.message_id, again.message_id]
+    assert versions[0].content == first.reply
+    service.store.select_branch(first.message_id)  # browse back: the first version is the active one again
+    assert service.store.messages(conversation.id)[-1].id == first.message_id
+
+
+def test_edit_and_resend_starts_a_branch(service: ChatService) -> None:
+    conversation = service.start("xiaomiao", "CNN", "starter")
+    params = SamplingParams(max_tokens=8, seed=1)
+    first = service.send(conversation.id, "什么是卷积？", params, threading.Event())
+    edited = service.edit_and_resend(first.user_message_id, "什么是池化？", params, threading.Event())
+    path = service.store.messages(conversation.id)
+    assert [(m.role, m.content) for m in path][-2:] == [("user", "什么是池化？"), ("assistant", edited.reply)]
+    assert first.user_message_id in [m.id for m in service.store.siblings(edited.user_message_id)]
+    with pytest.raises(PersonaTutorError, match="own messages"):
+        service.edit_and_resend(edited.message_id, "x", params, threading.Event())
+
+
+def test_continue_a_stopped_reply(service: ChatService) -> None:
+    conversation = service.start("xiaomiao", "CNN", "starter")
+    cut = service.send(
+        conversation.id, "讲讲卷积神经网络的历史", SamplingParams(max_tokens=6, seed=1), threading.Event()
+    )
+    more = service.continue_reply(conversation.id, SamplingParams(max_tokens=10, seed=1), threading.Event())
+    assert more.message_id == cut.message_id
+    assert more.reply.startswith(cut.reply)
+    assert len(more.reply) > len(cut.reply)
+    stored = service.store.message(cut.message_id)
+    assert (stored.content, stored.status) == (more.reply, "complete")
+
+
+def test_regenerate_needs_a_reply(service: ChatService) -> None:
+    conversation = service.start("xiaomiao", "CNN", "starter")
+    with pytest.raises(PersonaTutorError, match="no reply"):
+        service.regenerate(conversation.id, SamplingParams(), threading.Event())
