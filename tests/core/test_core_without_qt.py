@@ -8,6 +8,7 @@ CORE_MODULES = [
     "app.errors",
     "app.starter_model",
     "app.model_library",
+    "app.gguf_metadata",
     "app.personas",
     "app.topics",
     "app.prompt_builder",
