@@ -40,8 +40,10 @@ def tiny_gguf_bytes(
     version: int = 3,
     size_label: str | None = None,
     extra: dict[str, object] | None = None,
+    bulk_floats: int = 0,
 ) -> bytes:
-    """A complete GGUF file: metadata a real model has, and two F32 tensors (24 parameters) with their data."""
+    """A complete GGUF file: metadata a real model has, and F32 tensors with their data (24 parameters, plus a
+    ``bulk_floats`` tensor to make the file as large as a test needs)."""
     metadata: dict[str, object] = {
         "general.architecture": architecture,
         "general.name": name,
@@ -57,6 +59,8 @@ def tiny_gguf_bytes(
         metadata["general.size_label"] = size_label
     metadata.update(extra or {})
     tensors = [("token_embd.weight", (4, 4)), ("output_norm.weight", (8,))]
+    if bulk_floats:
+        tensors.append(("blk.0.ffn_up.weight", (bulk_floats,)))
     header = b"GGUF" + struct.pack("<IQQ", version, len(tensors), len(metadata))
     header += b"".join(_string(k) + _value(v) for k, v in metadata.items())
     offset = 0
