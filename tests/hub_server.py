@@ -15,7 +15,12 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote
 
+from tests.gguf_files import tiny_gguf_bytes
+
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
+REPO = "tutor-test/Tiny-Instruct-GGUF"
+FILE = "Tiny-Instruct-Q4_K_M.gguf"
+MODEL = tiny_gguf_bytes(name="Tiny Instruct", bulk_floats=400_000)  # about 1.6 MB
 _RESOLVE = re.compile(r"^/(?P<repo>[^/]+/[^/]+)/resolve/(?P<revision>[^/]+)/(?P<file>.+)$")
 _RANGE = re.compile(r"^bytes=(\d+)-$")
 

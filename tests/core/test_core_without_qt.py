@@ -9,6 +9,8 @@ CORE_MODULES = [
     "app.starter_model",
     "app.model_library",
     "app.gguf_metadata",
+    "app.model_catalog",
+    "app.downloads",
     "app.personas",
     "app.topics",
     "app.prompt_builder",

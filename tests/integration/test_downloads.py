@@ -7,10 +7,7 @@ import hashlib
 import socket
 import stat
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
-import huggingface_hub.constants
 import pytest
 
 from app.downloads import (
@@ -24,26 +21,7 @@ from app.downloads import (
 from app.errors import ModelError
 from app.model_library import installed_models
 from app.paths import AppPaths
-from tests.gguf_files import tiny_gguf_bytes
-from tests.hub_server import COMMIT, FakeHub, ServedFile, ServedRepo
-
-REPO = "tutor-test/Tiny-Instruct-GGUF"
-FILE = "Tiny-Instruct-Q4_K_M.gguf"
-MODEL = tiny_gguf_bytes(name="Tiny Instruct", bulk_floats=400_000)  # about 1.6 MB
-
-
-@pytest.fixture
-def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
-    server = FakeHub().start()
-    monkeypatch.setenv("HF_ENDPOINT", server.url)
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
-    monkeypatch.delenv("HF_TOKEN", raising=False)
-    # Progress is reported per chunk; small chunks make a 1.6 MB file report several times.
-    monkeypatch.setattr(huggingface_hub.constants, "DOWNLOAD_CHUNK_SIZE", 64 * 1024)
-    server.repos[REPO] = ServedRepo(files={FILE: ServedFile(MODEL)})
-    yield server
-    server.stop()
+from tests.hub_server import COMMIT, FILE, MODEL, REPO, FakeHub, ServedFile
 
 
 def _leftovers(paths: AppPaths) -> list[str]:
