@@ -28,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 from app.errors import ModelError
 from app.gguf_metadata import read_gguf
+from app.model_catalog import CatalogEntry
 from app.model_library import InstalledModel, installed_models, record_source
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
@@ -174,6 +175,27 @@ def pull_from_hub(
     url = hf_hub_url(repo, file, revision=revision, endpoint=endpoint())
     where = f"{repo}/{file}" + (f"@{revision}" if revision else "")
     return _pull(models_dir, url, Path(file).name, where, sha256, token, progress, cancel, hub=True)
+
+
+def pull_catalog_entry(
+    models_dir: Path,
+    entry: CatalogEntry,
+    *,
+    token: str | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> InstalledModel:
+    """Download a catalog entry at its pinned revision, checked against its sha256 when the catalog has one."""
+    return pull_from_hub(
+        models_dir,
+        entry.repo,
+        entry.file,
+        revision=entry.revision,
+        sha256=entry.sha256,
+        token=token,
+        progress=progress,
+        cancel=cancel,
+    )
 
 
 def pull_from_url(

@@ -9,6 +9,7 @@ header (:mod:`app.gguf_metadata`): a broken file is reported, never listed.
 from __future__ import annotations
 
 import errno
+import functools
 import hashlib
 import json
 import os
@@ -159,8 +160,22 @@ def _sidecar_sha(path: Path) -> str | None:
         return None
 
 
+@functools.lru_cache(maxsize=256)
+def _header(path: Path, size: int, mtime_ns: int) -> GGUFInfo:
+    """A parsed header, cached while the file keeps its size and modification time (a listing re-reads nothing)."""
+    return read_gguf(path)
+
+
+def _read_header(path: Path) -> GGUFInfo:
+    try:
+        status = path.stat()
+    except OSError:
+        return read_gguf(path)  # reports the missing file in the usual words
+    return _header(path, status.st_size, status.st_mtime_ns)
+
+
 def _describe(path: Path, *, source: str = "folder", linked: bool = False, sha256: str | None = None) -> InstalledModel:
-    info = read_gguf(path)
+    info = _read_header(path)
     if path.name == starter_model.STARTER.file_name and source == "folder":
         source = "starter"
     return InstalledModel(

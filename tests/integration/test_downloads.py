@@ -14,11 +14,13 @@ from app.downloads import (
     DownloadCancelled,
     DownloadProgress,
     load_token,
+    pull_catalog_entry,
     pull_from_hub,
     pull_from_url,
     save_token,
 )
 from app.errors import ModelError
+from app.model_catalog import CatalogEntry
 from app.model_library import installed_models
 from app.paths import AppPaths
 from tests.hub_server import COMMIT, FILE, MODEL, REPO, FakeHub, ServedFile
@@ -193,3 +195,24 @@ def test_pull_from_any_url_with_and_without_a_checksum(hub: FakeHub, paths: AppP
         pull_from_url(paths.models_dir, f"{hub.url}/files/readme.txt")
     with pytest.raises(ModelError, match=r"not found on the server \(404\)"):
         pull_from_url(paths.models_dir, f"{hub.url}/files/gone.gguf")
+
+
+def test_a_catalog_entry_is_pulled_at_its_pinned_revision_and_hash(hub: FakeHub, paths: AppPaths) -> None:
+    entry = CatalogEntry(
+        id="tiny",
+        name="Tiny Instruct",
+        repo=REPO,
+        file=FILE,
+        revision=COMMIT,
+        size=len(MODEL),
+        sha256=hashlib.sha256(MODEL).hexdigest(),
+        verified=True,
+        parameters="0.4M",
+        quant="Q4_K_M",
+        license="apache-2.0",
+        languages=("en",),
+        ram_mb=10,
+    )
+    model = pull_catalog_entry(paths.models_dir, entry)
+    assert model.sha256 == entry.sha256
+    assert [r.path for r in hub.requests if r.method == "HEAD"] == [f"/{REPO}/resolve/{COMMIT}/{FILE}"]
