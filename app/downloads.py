@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, BinaryIO, cast
 from urllib.parse import unquote, urlsplit
 
 from app.errors import ModelError
@@ -60,6 +60,9 @@ class RemoteFile:
     """What the server says about the file before any byte is fetched."""
 
     url: str
+    """Where the bytes are fetched from: the resolve URL, or the CDN it redirects to (signed, so it changes)."""
+    requested: str
+    """The URL asked for; stable, so it identifies a partial download across restarts."""
     size: int | None
     etag: str | None
     commit: str | None
@@ -254,7 +257,8 @@ def _remote_file(url: str, token: str | None) -> RemoteFile:
     from huggingface_hub import get_hf_file_metadata
 
     meta = get_hf_file_metadata(url, token=token)
-    return RemoteFile(url=meta.location or url, size=meta.size, etag=meta.etag, commit=meta.commit_hash)
+    location = meta.location or url
+    return RemoteFile(url=location, requested=url, size=meta.size, etag=meta.etag, commit=meta.commit_hash)
 
 
 def _note_path(partial: Path) -> Path:
@@ -274,7 +278,7 @@ def _download(
 
     partial = models_dir / PARTIAL_DIR / f"{name}.part"
     partial.parent.mkdir(parents=True, exist_ok=True)
-    note = {"url": remote.url, "etag": remote.etag, "size": remote.size}
+    note = {"url": remote.requested, "etag": remote.etag, "size": remote.size}
     resume = partial.stat().st_size if partial.is_file() else 0
     if resume and (_read_note(_note_path(partial)) != note or (remote.size is not None and resume > remote.size)):
         resume = 0  # a part of some other version of the file: start over
@@ -285,21 +289,40 @@ def _download(
                 f"Not enough disk space in {models_dir}: the model needs {(remote.size - resume) / 1e6:.0f} MB "
                 f"more and {free / 1e6:.0f} MB are free."
             )
-    _note_path(partial).write_text(json.dumps(note), encoding="utf-8")
-    with partial.open("r+b" if resume else "wb") as handle:
+    # The token goes to the Hub only, never to the CDN host a file redirects to.
+    same_host = urlsplit(remote.url).netloc == urlsplit(remote.requested).netloc
+    headers = build_hf_headers(token=token if same_host else False)
+    fd = os.open(partial, os.O_RDWR | os.O_CREAT, 0o644)
+    with os.fdopen(fd, "r+b") as handle:
+        _lock(handle, partial)
+        _note_path(partial).write_text(json.dumps(note), encoding="utf-8")
         handle.seek(resume)
         handle.truncate()
         http_get(
             remote.url,
             handle,
             resume_size=resume,
-            headers=build_hf_headers(token=token),
+            headers=headers,
             expected_size=remote.size,
             tqdm_class=cast(Any, _bar_class(progress, cancel)),
         )
         handle.flush()
         os.fsync(handle.fileno())
     return partial
+
+
+def _lock(handle: BinaryIO, partial: Path) -> None:
+    """Only one process downloads a given file at a time (the lock goes with the file handle)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no advisory locks, downloads of the same file are not guarded
+        return
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise ModelError(
+            f"{partial.name.removesuffix('.part')} is already being downloaded by another window or command."
+        ) from None
 
 
 def _read_note(path: Path) -> object:

@@ -39,6 +39,7 @@ class ServedRepo:
     commit: str = COMMIT
     token: str | None = None  # a Bearer token the repo requires
     gated: bool = False
+    cdn: FakeHub | None = None  # redirect downloads there, with a freshly "signed" URL each time, as the Hub does
 
 
 @dataclass
@@ -97,7 +98,7 @@ def _handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
 
         def _serve(self, *, body: bool) -> None:
-            path = unquote(self.path)
+            path = unquote(self.path).split("?", 1)[0]
             hub.requests.append(
                 Request(self.command, path, self.headers.get("Range"), self.headers.get("Authorization"))
             )
@@ -126,6 +127,16 @@ def _handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                     "X-Linked-Etag": f'"{sha}"',
                     "X-Linked-Size": str(len(served.content)),
                 }
+                if repo.cdn is not None:
+                    repo.cdn.plain[sha] = served
+                    self.send_response(302)
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Location", f"{repo.cdn.url}/files/{sha}?signature={len(hub.requests)}")
+                    self.send_header("Content-Length", "0")
+                    self.send_header("Connection", "close")
+                    self.end_headers()
+                    return
             self._send_file(served, headers, body=body)
 
         def _send_file(self, served: ServedFile, headers: dict[str, str], *, body: bool) -> None:

@@ -216,3 +216,39 @@ def test_a_catalog_entry_is_pulled_at_its_pinned_revision_and_hash(hub: FakeHub,
     model = pull_catalog_entry(paths.models_dir, entry)
     assert model.sha256 == entry.sha256
     assert [r.path for r in hub.requests if r.method == "HEAD"] == [f"/{REPO}/resolve/{COMMIT}/{FILE}"]
+
+
+def test_a_cdn_redirect_gets_no_token_and_resumes_across_new_signed_urls(hub: FakeHub, paths: AppPaths) -> None:
+    cdn = FakeHub().start()
+    try:
+        hub.repos[REPO].cdn, hub.repos[REPO].token = cdn, "hf_secret"
+        hub.repos[REPO].files[FILE].chunk_delay = 0.01
+        cancel = threading.Event()
+
+        def cancel_midway(report: DownloadProgress) -> None:
+            if report.done > 300_000:
+                cancel.set()
+
+        with pytest.raises(DownloadCancelled):
+            pull_from_hub(paths.models_dir, REPO, FILE, token="hf_secret", progress=cancel_midway, cancel=cancel)
+        model = pull_from_hub(paths.models_dir, REPO, FILE, token="hf_secret")
+        assert model.path.read_bytes() == MODEL
+        assert {r.authorization for r in hub.requests} == {"Bearer hf_secret"}
+        assert {r.authorization for r in cdn.requests} == {None}
+        assert [r.method for r in hub.requests] == ["HEAD", "HEAD"]
+        cdn_gets = [r.range for r in cdn.requests]
+        assert cdn_gets[0] is None and cdn_gets[1] is not None and cdn_gets[1].startswith("bytes=")
+    finally:
+        cdn.stop()
+
+
+def test_one_download_of_a_file_at_a_time(hub: FakeHub, paths: AppPaths) -> None:
+    import fcntl
+
+    partial = paths.models_dir / ".downloads" / f"{FILE}.part"
+    partial.parent.mkdir(parents=True)
+    with partial.open("wb") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        with pytest.raises(ModelError, match="already being downloaded"):
+            pull_from_hub(paths.models_dir, REPO, FILE)
+    assert pull_from_hub(paths.models_dir, REPO, FILE).path.read_bytes() == MODEL
