@@ -4,6 +4,7 @@
 Hub does for LFS files), ``X-Linked-Size``, ``ETag`` and ``Content-Length``; ``GET`` serves the bytes and honours
 ``Range: bytes=N-``. Errors carry the Hub's ``X-Error-Code`` header (``RepoNotFound``, ``GatedRepo``,
 ``EntryNotFound``, ``RevisionNotFound``). Plain ``/files/NAME`` URLs serve files without any Hub headers.
+Only file requests are recorded in ``requests``.
 """
 
 from __future__ import annotations
@@ -50,6 +51,17 @@ class Request:
     authorization: str | None
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A client that cancels or is killed mid-download closes the socket: expected here, not worth a traceback.
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 class FakeHub:
     """The repositories being served and every request received (for assertions)."""
 
@@ -57,8 +69,7 @@ class FakeHub:
         self.repos: dict[str, ServedRepo] = {}
         self.plain: dict[str, ServedFile] = {}
         self.requests: list[Request] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), _handler(self))
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -99,6 +110,9 @@ def _handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
 
         def _serve(self, *, body: bool) -> None:
             path = unquote(self.path).split("?", 1)[0]
+            if path.startswith("/api/"):
+                # huggingface_hub's own side requests (its agent-harness registry), not part of a download.
+                return self._fail(404)
             hub.requests.append(
                 Request(self.command, path, self.headers.get("Range"), self.headers.get("Authorization"))
             )

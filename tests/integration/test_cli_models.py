@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import signal
 import stat
+import subprocess
+import sys
+import time
 from pathlib import Path
 
-from tests.gguf_files import write_tiny_gguf
-from tests.hub_server import FILE, MODEL, REPO, FakeHub
+from tests.gguf_files import tiny_gguf_bytes, write_tiny_gguf
+from tests.hub_server import FILE, MODEL, REPO, FakeHub, ServedFile
 from tests.integration.test_cli import run_cli
 
 LIST_KEYS = {"id", "name", "path", "size", "quant", "context", "sha256", "source"}
@@ -112,3 +117,28 @@ def test_catalog_json_says_what_fits(isolated_home: Path) -> None:
         assert m["recommended"] <= m["fits"]
     text = run_cli(["models", "catalog"], isolated_home).stdout
     assert "free RAM" in text and "Qwen2.5 7B Instruct" in text
+
+
+def test_a_killed_pull_resumes_where_it_stopped(isolated_home: Path, hub: FakeHub) -> None:
+    # huggingface_hub writes in 10 MiB chunks, so the file must be larger than that for a kill to leave bytes.
+    big = tiny_gguf_bytes(name="Big Tiny", bulk_floats=6_000_000)
+    hub.repos[REPO].files["Big.gguf"] = ServedFile(big, chunk_delay=0.01)
+    env = {**os.environ, "PERSONA_TUTOR_HOME": str(isolated_home)}
+    command = [sys.executable, "-m", "app", "models", "pull", REPO, "Big.gguf"]
+    first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    partial = isolated_home / "models" / ".downloads" / "Big.gguf.part"
+    deadline = time.monotonic() + 120
+    while not (partial.is_file() and partial.stat().st_size > 0) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=30)
+    kept = partial.stat().st_size
+    assert 0 < kept < len(big)
+    assert _models(isolated_home) == []
+
+    hub.repos[REPO].files["Big.gguf"].chunk_delay = 0
+    result = run_cli(["models", "pull", REPO, "Big.gguf"], isolated_home)
+    assert result.returncode == 0, result.stderr
+    ranges = [r.range for r in hub.requests if r.method == "GET"]
+    assert ranges == [None, f"bytes={kept}-"]
+    assert (isolated_home / "models" / "Big.gguf").read_bytes() == big
