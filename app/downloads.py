@@ -244,7 +244,8 @@ def _pull(
         target.with_name(target.name + ".sha256").write_text(digest + "\n", encoding="utf-8")
         os.replace(partial, target)
         _note_path(partial).unlink(missing_ok=True)
-    source = f"hf:{where}" + (f" ({remote.commit[:12]})" if hub and remote.commit else "") if hub else f"url:{url}"
+    commit = f" ({remote.commit[:12]})" if remote.commit else ""
+    source = f"hf:{where}{commit}" if hub else f"url:{url}"
     record_source(models_dir, target.stem, source)
     return next(m for m in installed_models(models_dir) if m.id == target.stem)
 
@@ -389,7 +390,9 @@ def _translated_errors(where: str, url: str, models_dir: Path, token: str | None
         if status == 404:
             raise ModelError(f"{where} was not found on the server (404).") from None
         raise ModelError(f"The server refused the download of {where} (HTTP {status}).") from None
-    except (httpx2.ConnectError, httpx2.TimeoutException, httpx2.RemoteProtocolError, hf.OfflineModeIsEnabled):
+    except hf.OfflineModeIsEnabled:
+        raise ModelError(f"Cannot download {where}: huggingface_hub is in offline mode (HF_HUB_OFFLINE).") from None
+    except (httpx2.ConnectError, httpx2.TimeoutException, httpx2.RemoteProtocolError):
         host = urlsplit(url).hostname
         raise ModelError(
             f"Cannot reach {host} to download {where}: check the network connection, then pull again to resume."
