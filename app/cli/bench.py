@@ -33,7 +33,7 @@ def run_engine(args: argparse.Namespace, paths: AppPaths) -> int:
 
     if args.turns < 2:
         raise PersonaTutorError("--turns must be at least 2.")
-    model = resolve_model(paths.models_dir, args.model, progress=starter_progress())
+    model = resolve_model(paths.models_dir, args.model, progress=starter_progress(), config_dir=paths.config_dir)
     result = run_engine_bench(EngineBenchConfig(model_path=model.path, threads=args.threads, turns=args.turns))
     if args.json:
         print_json(result)

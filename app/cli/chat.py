@@ -46,7 +46,7 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
     personas.get(args.persona)
     store = Store(paths.database_path)
     store.recover_interrupted()
-    model = resolve_model(paths.models_dir, args.model, progress=starter_progress())
+    model = resolve_model(paths.models_dir, args.model, progress=starter_progress(), config_dir=paths.config_dir)
     engine = LlamaEngine(EngineConfig(model_path=model.path, n_ctx=args.ctx, gpu_layers=args.gpu_layers))
     try:
         service = ChatService(store, personas, engine, kv_states=KvStateCache(paths.kv_cache_dir))

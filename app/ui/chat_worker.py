@@ -49,6 +49,7 @@ class ChatWorker(QObject):
                 self._paths.models_dir,
                 model or None,
                 progress=lambda d, t: self.preparing_progress.emit(d, t),
+                config_dir=self._paths.config_dir,
             )
             engine = LlamaEngine(EngineConfig(model_path=installed.path))
         except PersonaTutorError as exc:
