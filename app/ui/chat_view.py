@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QTimer, QUrl, Slot
+from PySide6.QtCore import QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QImage, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
@@ -21,6 +21,8 @@ pre { background: #f4f1ec; padding: 6px; }
 code { background: #f4f1ec; }
 .who { font-weight: 600; margin-top: 8px; }
 .note { color: #8a6d3b; font-style: italic; }
+.actions { color: #777777; font-size: small; }
+a { color: #5a6f8a; text-decoration: none; }
 .error { color: #a12622; }
 """
 
@@ -38,6 +40,27 @@ class Bubble:
     content: str
     status: str = "complete"
     persona_id: str = ""
+    message_id: int = 0
+    version: tuple[int, int] = (1, 1)  # which of how many alternatives (regenerations, edits)
+    actions: tuple[str, ...] = ()  # "regenerate", "continue", "edit": offered as links under the message
+
+    def with_text(self, content: str) -> Bubble:
+        return replace(self, content=content)
+
+
+_ACTION_LABELS = {"regenerate": "↻ Regenerate", "continue": "→ Continue", "edit": "Edit"}
+
+
+def _actions_html(bubble: Bubble) -> str:
+    links = []
+    index, count = bubble.version
+    if count > 1:
+        links.append(
+            f'<a href="action:prev/{bubble.message_id}">‹</a> {index}/{count} '
+            f'<a href="action:next/{bubble.message_id}">›</a>'
+        )
+    links += [f'<a href="action:{a}/{bubble.message_id}">{_ACTION_LABELS[a]}</a>' for a in bubble.actions]
+    return f'<p class="actions">{" &nbsp; ".join(links)}</p>' if links else ""
 
 
 def bubble_html(bubble: Bubble) -> str:
@@ -55,11 +78,13 @@ def bubble_html(bubble: Bubble) -> str:
     elif bubble.status == "streaming" and not bubble.content:
         note = '<p class="note">…</p>'
     who = f'<p class="who {cls}">{avatar}<span style="color:{colour}">{html.escape(bubble.speaker)}</span></p>'
-    return f"{who}{body}{note}<hr/>"
+    return f"{who}{body}{note}{_actions_html(bubble)}<hr/>"
 
 
 class ChatView(QTextBrowser):
     """Finished messages are appended once; only the streaming reply is replaced as tokens arrive."""
+
+    action_requested = Signal(str, int)  # "regenerate" | "continue" | "edit" | "prev" | "next", message id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,7 +111,11 @@ class ChatView(QTextBrowser):
 
     @Slot(QUrl)
     def _open_link(self, url: QUrl) -> None:
-        if url.scheme() in ("http", "https"):
+        if url.scheme() == "action":
+            name, _, message_id = url.path().partition("/")
+            if message_id.isdigit():
+                self.action_requested.emit(name, int(message_id))
+        elif url.scheme() in ("http", "https"):
             QDesktopServices.openUrl(url)
 
     def set_persona_names(self, names: dict[str, str]) -> None:
@@ -102,11 +131,11 @@ class ChatView(QTextBrowser):
     def append_bubble(self, bubble: Bubble) -> None:
         self._insert_at_end(bubble_html(bubble))
 
-    def begin_stream(self, speaker: str, persona_id: str = "") -> None:
+    def begin_stream(self, speaker: str, persona_id: str = "", text: str = "") -> None:
         cursor = QTextCursor(self.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
         self._stream_start = cursor.position()
-        self._streaming = Bubble("assistant", speaker, "", "streaming", persona_id)
+        self._streaming = Bubble("assistant", speaker, text, "streaming", persona_id)
         self._render_stream()
 
     @Slot(str)
@@ -114,7 +143,7 @@ class ChatView(QTextBrowser):
         if self._streaming is None:
             return
         b = self._streaming
-        self._streaming = Bubble(b.role, b.speaker, b.content + text, b.status, b.persona_id)
+        self._streaming = b.with_text(b.content + text)
         if not self._timer.isActive():
             self._timer.start()
 

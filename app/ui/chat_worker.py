@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
+from typing import Literal
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -21,6 +23,20 @@ from app.personas import PersonaLibrary
 from app.store import Store
 
 log = logging.getLogger(__name__)
+
+
+TurnKind = Literal["send", "regenerate", "continue", "edit"]
+
+
+@dataclass(frozen=True)
+class TurnRequest:
+    """What the GUI asks the worker to do; ``message_id`` is the question being edited for ``edit``."""
+
+    kind: TurnKind
+    conversation_id: int
+    params: SamplingParams
+    text: str = ""
+    message_id: int = 0
 
 
 class ChatWorker(QObject):
@@ -62,14 +78,26 @@ class ChatWorker(QObject):
         )
         self.model_loaded.emit(installed.id, installed.name, engine.backend_description)
 
-    @Slot(int, str, object)
-    def send(self, conversation_id: int, text: str, params: SamplingParams) -> None:
-        if self._service is None:
+    @Slot(object)
+    def run(self, request: TurnRequest) -> None:
+        """Run one turn: a new message, a regeneration, an edited question, or a continuation."""
+        service = self._service
+        if service is None:
             self.reply_failed.emit("No model is loaded.")
             return
         self.cancel.clear()
+        on_token = self.token_received.emit
         try:
-            result = self._service.send(conversation_id, text, params, self.cancel, self.token_received.emit)
+            if request.kind == "send":
+                result = service.send(request.conversation_id, request.text, request.params, self.cancel, on_token)
+            elif request.kind == "regenerate":
+                result = service.regenerate(request.conversation_id, request.params, self.cancel, on_token)
+            elif request.kind == "continue":
+                result = service.continue_reply(request.conversation_id, request.params, self.cancel, on_token)
+            else:
+                result = service.edit_and_resend(
+                    request.message_id, request.text, request.params, self.cancel, on_token
+                )
         except PersonaTutorError as exc:
             self.reply_failed.emit(str(exc))
             return
@@ -78,7 +106,7 @@ class ChatWorker(QObject):
             self.reply_failed.emit(f"Internal error: {exc!r}")
             return
         self.reply_finished.emit(result)
-        self._service.save_state()  # the conversation is idle now; the GUI already has the reply
+        service.save_state()  # the conversation is idle now; the GUI already has the reply
 
     @Slot()
     def close(self) -> None:

@@ -27,7 +27,7 @@ from app.store import Message, Store
 from app.topics import BUILTIN_TOPICS
 from app.ui.avatars import avatar_image
 from app.ui.chat_view import Bubble, ChatView
-from app.ui.chat_worker import ChatWorker
+from app.ui.chat_worker import ChatWorker, TurnRequest
 from app.ui.conversation_list import ConversationList
 
 YOU = "You"
@@ -50,7 +50,7 @@ class ChatInput(QPlainTextEdit):
 class MainWindow(QMainWindow):
     reply_displayed = Signal(object)  # app.chat.TurnResult, once the window shows the finished reply
     load_requested = Signal(str)
-    send_requested = Signal(int, str, object)
+    turn_requested = Signal(object)  # app.ui.chat_worker.TurnRequest
     close_requested = Signal()
 
     def __init__(self, paths: AppPaths, store: Store, personas: PersonaLibrary, model: str | None = None) -> None:
@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self._conversation_id: int | None = None
         self._model_id = ""
         self._busy = False
+        self._editing: int | None = None  # the id of the question being edited, while it is
         self.sampling = SamplingParams()
         self._build()
 
@@ -73,7 +74,7 @@ class MainWindow(QMainWindow):
         self.worker = ChatWorker(paths, store, personas)
         self.worker.moveToThread(self._thread)
         self.load_requested.connect(self.worker.load_model)
-        self.send_requested.connect(self.worker.send)
+        self.turn_requested.connect(self.worker.run)
         self.close_requested.connect(self.worker.close)
         self.worker.model_loaded.connect(self._on_model_loaded)
         self.worker.model_failed.connect(self._on_model_failed)
@@ -156,8 +157,11 @@ class MainWindow(QMainWindow):
         splitter.setSizes([260, 840])
         self.setCentralWidget(splitter)
         self.splitter = splitter
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.stop)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.escape)
         QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_chat)
+        QShortcut(QKeySequence("Ctrl+R"), self, activated=self.regenerate)
+        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.edit_message)
+        self.chat_view.action_requested.connect(self._on_action)
 
         self.model_label = QLabel()
         self.backend_label = QLabel()
@@ -205,9 +209,7 @@ class MainWindow(QMainWindow):
         self.persona_box.setCurrentIndex(max(index, 0))
         self.persona_box.blockSignals(False)
         self.topic_box.setEditText(conversation.topic)
-        self.chat_view.show_bubbles(
-            [self._bubble(m, conversation.persona_id) for m in self._store.messages(conversation_id)]
-        )
+        self.chat_view.show_bubbles(self._bubbles(self._store.messages(conversation_id), conversation.persona_id))
         self._update_controls()
 
     def new_chat(self) -> None:
@@ -219,9 +221,26 @@ class MainWindow(QMainWindow):
         self._update_controls()
         self.input.setFocus()
 
-    def _bubble(self, message: Message, persona_id: str) -> Bubble:
-        speaker = YOU if message.role == "user" else self._persona_name(persona_id)
-        return Bubble(message.role, speaker, message.content, message.status, persona_id)
+    def _bubbles(self, messages: list[Message], persona_id: str) -> list[Bubble]:
+        """Messages as bubbles, with alternatives and the actions that make sense where they stand."""
+        last_user = max((i for i, m in enumerate(messages) if m.role == "user"), default=-1)
+        bubbles = []
+        for i, message in enumerate(messages):
+            actions: tuple[str, ...] = ()
+            is_reply = message.role == "assistant" and i > 0 and messages[i - 1].role == "user"
+            if i == len(messages) - 1 and is_reply:
+                actions = ("regenerate", "continue") if message.status == "interrupted" else ("regenerate",)
+            elif i == last_user:
+                actions = ("edit",)
+            version = (1, 1)
+            if is_reply or message.role == "user":
+                versions = [v.id for v in self._store.siblings(message.id)]
+                version = (versions.index(message.id) + 1, len(versions))
+            speaker = YOU if message.role == "user" else self._persona_name(persona_id)
+            bubbles.append(
+                Bubble(message.role, speaker, message.content, message.status, persona_id, message.id, version, actions)
+            )
+        return bubbles
 
     def _persona_name(self, persona_id: str) -> str:
         try:
@@ -270,12 +289,81 @@ class MainWindow(QMainWindow):
             conversation = self._conversations.start(str(self.persona_box.currentData()), topic, self._model_id)
             self._conversation_id = conversation.id
         self.input.clear()
-        self.chat_view.append_bubble(Bubble("user", YOU, text))
+        if self._editing is not None:
+            request = TurnRequest("edit", self._conversation_id, self.sampling, text, self._editing)
+            self._editing = None
+            self.statusBar().clearMessage()
+            self._start_turn(request, shown_question=text)
+        else:
+            self._start_turn(TurnRequest("send", self._conversation_id, self.sampling, text), shown_question=text)
+
+    def _start_turn(self, request: TurnRequest, shown_question: str = "") -> None:
+        """Show the turn in the view and hand it to the worker."""
         persona_id = str(self.persona_box.currentData())
-        self.chat_view.begin_stream(self._persona_name(persona_id), persona_id)
+        path = self._store.messages(request.conversation_id)
+        if request.kind == "edit":
+            path = [m for m in path if m.id < request.message_id]
+        elif request.kind in ("regenerate", "continue"):
+            path = path[:-1]
+        self.chat_view.show_bubbles(self._bubbles(path, persona_id))
+        if shown_question:
+            self.chat_view.append_bubble(Bubble("user", YOU, shown_question, persona_id=persona_id))
+        previous = self._store.messages(request.conversation_id)[-1].content if request.kind == "continue" else ""
+        self.chat_view.begin_stream(self._persona_name(persona_id), persona_id, previous)
         self._busy = True
         self._update_controls()
-        self.send_requested.emit(self._conversation_id, text, self.sampling)
+        self.turn_requested.emit(request)
+
+    @Slot(str, int)
+    def _on_action(self, action: str, message_id: int) -> None:
+        if self._busy or self._conversation_id is None:
+            return
+        if action in ("prev", "next"):
+            versions = [v.id for v in self._store.siblings(message_id)]
+            step = -1 if action == "prev" else 1
+            target = versions[(versions.index(message_id) + step) % len(versions)]
+            self._store.select_branch(target)
+            self.open_conversation(self._conversation_id)
+        elif action == "regenerate":
+            self.regenerate()
+        elif action == "continue":
+            self._start_turn(TurnRequest("continue", self._conversation_id, self.sampling))
+        elif action == "edit":
+            self.edit_message(message_id)
+
+    def regenerate(self) -> None:
+        """Ctrl+R: a new version of the last reply."""
+        if self._busy or self._conversation_id is None or not self._model_id:
+            return
+        path = self._store.messages(self._conversation_id)
+        if len(path) >= 2 and path[-1].role == "assistant" and path[-2].role == "user":
+            self._start_turn(TurnRequest("regenerate", self._conversation_id, self.sampling))
+
+    def edit_message(self, message_id: int | None = None) -> None:
+        """Ctrl+E: put a question (the last one by default) back into the box; sending it starts a branch."""
+        if self._busy or self._conversation_id is None:
+            return
+        questions = [m for m in self._store.messages(self._conversation_id) if m.role == "user"]
+        chosen = [m for m in questions if m.id == message_id] if message_id else questions[-1:]
+        if not chosen:
+            return
+        self._editing = chosen[0].id
+        self.input.setPlainText(chosen[0].content)
+        self.input.setFocus()
+        self.statusBar().showMessage("Editing your message: Enter sends it as a new branch, Esc cancels.")
+
+    def cancel_edit(self) -> None:
+        if self._editing is not None:
+            self._editing = None
+            self.input.clear()
+            self.statusBar().clearMessage()
+
+    def escape(self) -> None:
+        """Esc stops a reply, or cancels editing."""
+        if self._busy:
+            self.stop()
+        else:
+            self.cancel_edit()
 
     def stop(self) -> None:
         """Set the worker's cancel flag directly: the engine checks it between tokens."""

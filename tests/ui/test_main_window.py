@@ -171,3 +171,37 @@ def test_new_chat_uses_the_chosen_topic(qtbot: QtBot, paths: AppPaths, store: St
     assert window.persona_box.isEnabled()
     assert window.chat_view.toPlainText().count("小喵") >= 1
     window.close()
+
+
+def test_regenerate_browse_edit_and_continue(qtbot: QtBot, paths: AppPaths, store: Store, starter_path: Path) -> None:
+    window = open_window(qtbot, paths, store, starter_path)
+    window.sampling = SamplingParams(max_tokens=6, seed=3)
+    window.input.setPlainText("什么是卷积层？")
+    with qtbot.waitSignal(window.reply_displayed, timeout=REPLY_TIMEOUT_MS) as first:
+        window.send()
+    with qtbot.waitSignal(window.reply_displayed, timeout=REPLY_TIMEOUT_MS) as second:
+        qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert "2/2" in window.chat_view.toPlainText()
+    assert "Regenerate" in window.chat_view.toPlainText()
+    window.chat_view.action_requested.emit("prev", second.args[0].message_id)
+    assert "1/2" in window.chat_view.toPlainText()
+    assert store.messages(first.args[0].conversation_id)[-1].id == first.args[0].message_id
+
+    qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert window.input.toPlainText() == "什么是卷积层？"
+    window.input.setPlainText("什么是池化层？")
+    with qtbot.waitSignal(window.reply_displayed, timeout=REPLY_TIMEOUT_MS) as edited:
+        qtbot.keyClick(window.input, Qt.Key.Key_Return)
+    path = store.messages(edited.args[0].conversation_id)
+    assert [m.content for m in path if m.role == "user"] == ["什么是池化层？"]
+
+    cut = edited.args[0].reply
+    store.update_message(edited.args[0].message_id, status="interrupted")
+    window.open_conversation(edited.args[0].conversation_id)
+    assert "Continue" in window.chat_view.toPlainText()
+    with qtbot.waitSignal(window.reply_displayed, timeout=REPLY_TIMEOUT_MS) as continued:
+        window.chat_view.action_requested.emit("continue", edited.args[0].message_id)
+    assert continued.args[0].reply.startswith(cut)
+    assert continued.args[0].message_id == edited.args[0].message_id
+    window.grab().save(str(screenshot_dir() / "main-window-alternatives.png"))
+    window.close()
