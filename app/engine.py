@@ -9,6 +9,7 @@ refuses calls from any thread but the one that created it.
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
 import threading
 import time
@@ -21,6 +22,8 @@ from app.errors import ModelError
 from app.kv_state_cache import KvSnapshot
 from app.model_library import check_gguf
 from app.prompt_builder import ChatMessage
+
+log = logging.getLogger(__name__)
 
 FinishReason = Literal["stop", "length", "cancelled"]
 TokenCallback = Callable[[str], None]
@@ -76,6 +79,10 @@ class EngineConfig:
     gpu_layers: int | None = None
     reuse_prefix: bool = True  # False re-evaluates the whole prompt every turn (the benchmark's baseline)
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+class _UnrequestedAbort(RuntimeError):
+    """Prompt evaluation stopped while the abort check was armed but no stop was asked for."""
 
 
 class ChatBackend(Protocol):
@@ -284,6 +291,39 @@ class LlamaEngine:
             self._llm.reset()
         cached = min(_common_prefix(self._llm.input_ids[: self._llm.n_tokens].tolist(), tokens), len(tokens) - 1)
         started = time.perf_counter()
+        try:
+            pieces, finish, first_token_at = self._stream(tokens, stop, room, params, cancel, on_token, arm_abort=True)
+        except _UnrequestedAbort as exc:
+            # llama_decode said "aborted" while nobody asked to stop (seen once under heavy machine load):
+            # the context keeps only finished batches, so evaluating again without the abort check is safe.
+            log.warning("prompt evaluation aborted without a stop request (%s); retrying once", exc)
+            pieces, finish, first_token_at = self._stream(tokens, stop, room, params, cancel, on_token, arm_abort=False)
+        ended = time.perf_counter()
+        # The last sampled token is never evaluated, so the context holds prompt + generated - 1 tokens.
+        generated = max(0, self._llm.n_tokens - len(tokens) + 1) if pieces else 0
+        first = first_token_at or ended
+        decode_s = ended - first
+        timings = Timings(
+            ttft_s=round(first - started, 4),
+            prompt_tokens=len(tokens),
+            cached_prompt_tokens=max(cached, 0),
+            generated_tokens=generated,
+            tokens_per_s=round((generated - 1) / decode_s, 2) if generated > 1 and decode_s > 0 else 0.0,
+        )
+        return Completion(text="".join(pieces), finish_reason=finish, timings=timings)
+
+    def _stream(
+        self,
+        tokens: list[int],
+        stop: list[str],
+        room: int,
+        params: SamplingParams,
+        cancel: threading.Event,
+        on_token: TokenCallback | None,
+        *,
+        arm_abort: bool,
+    ) -> tuple[list[str], FinishReason, float | None]:
+        """One pass of llama-cpp-python's streaming completion: the pieces, why it ended, the first token's time."""
         first_token_at: float | None = None
         pieces: list[str] = []
         finish: FinishReason = "stop"
@@ -299,7 +339,8 @@ class LlamaEngine:
             stop=stop,
             stream=True,
         )
-        self._abort_prefill_on(cancel)
+        if arm_abort:
+            self._abort_prefill_on(cancel)
         try:
             for chunk in stream:
                 self._abort_prefill_on(None)
@@ -316,8 +357,12 @@ class LlamaEngine:
                         on_token(text)
                 if choice.get("finish_reason") == "length":
                     finish = "length"
-        except RuntimeError:
+        except RuntimeError as exc:
+            if pieces:
+                raise
             if not cancel.is_set():
+                if arm_abort:
+                    raise _UnrequestedAbort(str(exc)) from exc
                 raise
             # Stopped during prompt evaluation: llama.cpp keeps only the batches it finished, and the next
             # evaluation clears the KV cache past them, so the context stays consistent.
@@ -325,19 +370,7 @@ class LlamaEngine:
         finally:
             self._abort_prefill_on(None)
             stream.close()  # type: ignore[union-attr]
-        ended = time.perf_counter()
-        # The last sampled token is never evaluated, so the context holds prompt + generated - 1 tokens.
-        generated = max(0, self._llm.n_tokens - len(tokens) + 1) if pieces else 0
-        first = first_token_at or ended
-        decode_s = ended - first
-        timings = Timings(
-            ttft_s=round(first - started, 4),
-            prompt_tokens=len(tokens),
-            cached_prompt_tokens=max(cached, 0),
-            generated_tokens=generated,
-            tokens_per_s=round((generated - 1) / decode_s, 2) if generated > 1 and decode_s > 0 else 0.0,
-        )
-        return Completion(text="".join(pieces), finish_reason=finish, timings=timings)
+        return pieces, finish, first_token_at
 
     def close(self) -> None:
         self._check_thread()

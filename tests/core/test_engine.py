@@ -121,3 +121,19 @@ def test_stop_during_prompt_evaluation_aborts_it_and_leaves_a_usable_context(eng
     fresh = engine.generate(messages, SamplingParams(max_tokens=8, temperature=0.0), threading.Event())
     assert resumed.text == fresh.text
     assert resumed.finish_reason != "cancelled"
+
+
+def test_an_abort_nobody_asked_for_is_retried(engine: LlamaEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    messages = _conversation("什么是卷积层？" + "请详细说明。" * 30)
+    engine.llama.reset()
+    armed = LlamaEngine._abort_prefill_on
+    stray = threading.Event()
+    stray.set()
+
+    def arm_with_a_stray_event(self: LlamaEngine, cancel: threading.Event | None) -> None:
+        armed(self, stray if cancel is not None else None)
+
+    monkeypatch.setattr(LlamaEngine, "_abort_prefill_on", arm_with_a_stray_event)
+    completion = engine.generate(messages, SamplingParams(max_tokens=6, temperature=0.0), threading.Event())
+    assert completion.finish_reason != "cancelled"
+    assert completion.text
