@@ -19,6 +19,7 @@ from app.cards.png_chunks import solid_png
 from app.errors import PersonaError
 from app.paths import bundled_dir
 
+DEFAULT_PERSONA_ID = "xiaomiao"  # listed first, so front-ends open with it
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _MAX_ID_CHARS = 40
 
@@ -43,7 +44,7 @@ class Persona:
     nickname: str = ""
     character_book: dict[str, Any] | None = None
     card: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    avatar: Path | None = None
+    avatar: Path | None = None  # an image: SVG for built-ins, the imported PNG for own cards
 
     @property
     def language(self) -> str:
@@ -105,7 +106,7 @@ def parse_card(raw: dict[str, Any], persona_id: str, *, builtin: bool = False, a
 
 def _avatar_for(path: Path, builtin: bool) -> Path | None:
     candidates = (
-        [path.parent / "avatars" / f"{path.stem}.png", path.parent / "avatars" / f"{path.stem}.svg"]
+        [path.parent / "avatars" / f"{path.stem}.svg", path.parent / "avatars" / f"{path.stem}.png"]
         if builtin
         else [path.with_suffix(".png")]
     )
@@ -139,8 +140,9 @@ class PersonaLibrary:
         self._user_dir = user_dir
 
     def all(self) -> list[Persona]:
+        """The built-ins (the default persona first, then by id), then the user's own by id."""
         personas: dict[str, Persona] = {}
-        for path in sorted(self._builtin_dir.glob("*.json")):
+        for path in sorted(self._builtin_dir.glob("*.json"), key=lambda p: (p.stem != DEFAULT_PERSONA_ID, p.stem)):
             personas[path.stem] = load_card_file(path, builtin=True)
         if self._user_dir and self._user_dir.is_dir():
             for path in sorted(self._user_dir.glob("*.json")):
@@ -187,6 +189,6 @@ class PersonaLibrary:
                 f"{out.name}: cannot export to {suffix or 'a file without suffix'!r}; use .png, .json or .charx"
             )
         avatar = None
-        if persona.avatar is not None and persona.avatar.suffix.lower() == ".png":
-            avatar = persona.avatar.read_bytes()
+        if persona.avatar is not None and persona.avatar.with_suffix(".png").is_file():
+            avatar = persona.avatar.with_suffix(".png").read_bytes()  # built-ins ship a PNG render of their SVG
         files.write_atomic(out, files.card_bytes(persona.card, suffix, avatar or placeholder_avatar(persona)))

@@ -35,13 +35,8 @@ def run_list(args: argparse.Namespace, paths: AppPaths) -> int:
 
     personas = PersonaLibrary(paths.user_personas_dir).all()
     if args.json:
-        print_json(
-            [
-                {"id": p.id, "name": p.name, "language": p.language, "builtin": p.builtin, "tagline": p.tagline}
-                for p in personas
-            ],
-            sys.stdout,
-        )
+        rows = [{"id": p.id, "name": p.name, "language": p.language, "builtin": p.builtin} for p in personas]
+        print_json(rows, sys.stdout)
         return 0
     for p in personas:
         print(f"{p.id}\t{p.name}\t{p.tagline}")
