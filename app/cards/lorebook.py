@@ -9,6 +9,7 @@ Recursive scanning is not done: entry text never triggers other entries.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -37,9 +38,14 @@ def estimate_tokens(text: str) -> int:
 
 
 def _number(value: Any, default: float) -> float:
+    """A finite number from card data (cards carry strings, huge ints and Infinity too), else ``default``."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return default
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        return default
+    return number if math.isfinite(number) else default
 
 
 def _key_matches(key: str, text: str, case_sensitive: bool) -> bool:
@@ -67,8 +73,9 @@ def _selected(entry: dict[str, Any], text: str, case_sensitive: bool) -> bool:
     if not entry.get("selective") or not secondary:
         return True
     hits = [_key_matches(k, text, case_sensitive) for k in secondary]
-    logic = entry.get("extensions", {}).get("selectiveLogic", 0) if isinstance(entry.get("extensions"), dict) else 0
-    return {1: not all(hits), 2: not any(hits), 3: all(hits)}.get(logic, any(hits))
+    extensions = entry.get("extensions")
+    logic = _number(extensions.get("selectiveLogic"), 0) if isinstance(extensions, dict) else 0
+    return {1: not all(hits), 2: not any(hits), 3: all(hits)}.get(int(logic), any(hits))
 
 
 def activate(
