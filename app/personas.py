@@ -152,7 +152,8 @@ class PersonaLibrary:
 
     def get(self, persona_id: str) -> Persona:
         for folder, builtin in ((self._builtin_dir, True), (self._user_dir, False)):
-            if folder is None:
+            if folder is None or Path(persona_id).name != persona_id or persona_id.startswith("."):
+                continue  # an id is a plain file name, never a path
                 continue
             path = folder / f"{persona_id}.json"
             if path.is_file():
@@ -173,11 +174,17 @@ class PersonaLibrary:
         while self._taken(persona_id):
             n += 1
             persona_id = f"{base}-{n}"
-        self._user_dir.mkdir(parents=True, exist_ok=True)
-        if loaded.avatar_png is not None:
-            files.write_atomic(self._user_dir / f"{persona_id}.png", loaded.avatar_png)
-        # the card goes last: a persona exists once its .json does
-        files.write_atomic(self._user_dir / f"{persona_id}.json", files.card_bytes(loaded.card, ".json", b""))
+        card = files.card_bytes(loaded.card, ".json", b"")
+        avatar = self._user_dir / f"{persona_id}.png"
+        try:
+            self._user_dir.mkdir(parents=True, exist_ok=True)
+            if loaded.avatar_png is not None:
+                files.write_atomic(avatar, loaded.avatar_png)
+            # the card goes last: a persona exists once its .json does
+            files.write_atomic(self._user_dir / f"{persona_id}.json", card)
+        except (PersonaError, OSError) as exc:
+            avatar.unlink(missing_ok=True)
+            raise PersonaError(f"{path.name}: cannot import ({exc})") from None
         return self.get(persona_id)
 
     def export(self, persona_id: str, out: Path) -> None:

@@ -64,3 +64,21 @@ def test_user_personas_are_listed_after_builtins(tmp_path: Path) -> None:
 def test_unknown_persona_id() -> None:
     with pytest.raises(PersonaError, match="nobody"):
         PersonaLibrary().get("nobody")
+
+
+@pytest.mark.parametrize("persona_id", ["../personas/xiaomiao", "/etc/passwd", ".hidden"])
+def test_an_id_is_never_a_path(persona_id: str) -> None:
+    with pytest.raises(PersonaError, match="No persona"):
+        PersonaLibrary().get(persona_id)
+
+
+def test_import_gives_a_clashing_name_a_fresh_id_and_keeps_the_avatar(tmp_path: Path) -> None:
+    library = PersonaLibrary(tmp_path / "mine")
+    exported = tmp_path / "out.png"
+    library.export("xiaomiao", exported)
+    first = library.import_file(exported)
+    second = library.import_file(exported)
+    assert (first.id, second.id) == ("小喵", "小喵-2")
+    assert first.avatar == tmp_path / "mine" / "小喵.png" and first.avatar.is_file()
+    assert first.card == library.get("xiaomiao").card
+    assert not first.builtin
