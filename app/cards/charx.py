@@ -22,7 +22,7 @@ MAX_RATIO = 200  # inflated/compressed; text and images are far below this, bomb
 ICON_PATH = "assets/icon/images/main.png"
 
 
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
     if info.file_size > limit:
         raise PersonaError(f"{info.filename!r} in the archive is larger than {limit // (1024 * 1024)} MB")
     if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1024 * 1024:
@@ -61,9 +61,9 @@ def read_charx(blob: bytes) -> tuple[dict[str, Any], bytes | None]:
             by_name = {info.filename: info for info in infos}
             if "card.json" not in by_name:
                 raise PersonaError("the archive has no card.json")
-            card = parse_json_bytes(_read_member(archive, by_name["card.json"], MAX_CARD_JSON_BYTES))
+            card = parse_json_bytes(read_member(archive, by_name["card.json"], MAX_CARD_JSON_BYTES))
             icon_name = _icon_member(card, set(by_name))
-            icon = _read_member(archive, by_name[icon_name], MAX_ICON_BYTES) if icon_name else None
+            icon = read_member(archive, by_name[icon_name], MAX_ICON_BYTES) if icon_name else None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, zlib.error) as exc:
         raise PersonaError(f"the archive is damaged or unsupported ({exc})") from None
     if icon is not None and not icon.startswith(b"\x89PNG\r\n\x1a\n"):

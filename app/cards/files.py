@@ -1,6 +1,7 @@
 """Card files on disk: read any supported format (JSON, PNG, CHARX) and write one atomically.
 
-The format is recognised from the file's content (its first bytes), the suffix only breaks ties; every
+The format is recognised from the file's content (its first bytes), the suffix only breaks ties (a zip is a
+CHARX unless it is named ``.byaf``, a Backyard AI archive); every
 failure is a :class:`PersonaError` that names the file and the reason.
 """
 
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.cards import charx, png_chunks
+from app.cards import byaf, charx, png_chunks
 from app.cards.formats import (
     MAX_CARD_JSON_BYTES,
     decode_base64,
@@ -49,7 +50,7 @@ def read_bytes(blob: bytes, suffix: str) -> LoadedCard:
     if blob.startswith(png_chunks.SIGNATURE):
         return read_png(blob)
     if suffix == ".byaf":
-        raise PersonaError("Backyard AI archives (.byaf) are not supported; export a PNG or JSON card instead")
+        return LoadedCard(*byaf.read_byaf(blob))
     if blob.startswith(b"PK\x03\x04") or suffix == ".charx":
         return LoadedCard(*charx.read_charx(blob))
     if suffix == ".png":

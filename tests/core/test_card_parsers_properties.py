@@ -142,3 +142,20 @@ def test_lorebook_activation_never_crashes(book: dict, entries: list[dict], rece
         return
     for active in activate(card["data"]["character_book"], recent):
         assert active.content.strip()
+
+
+@SETTINGS
+@given(
+    st.dictionaries(
+        st.sampled_from(["manifest.json", "c.json", "s.json", "images/a.png"]),
+        json_values.map(lambda v: json.dumps(v).encode())
+        | st.just(b'{"characters": ["c.json"], "scenarios": ["s.json", 5]}')
+        | st.just(b'{"name": "N", "loreItems": [{"key": "a, b", "value": 3}], "images": [{"path": "images/a.png"}]}'),
+    )
+)
+def test_arbitrary_backyard_archives(members: dict[str, bytes]) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, blob in members.items():
+            archive.writestr(name, blob)
+    parses_or_persona_error(buffer.getvalue(), ".byaf")

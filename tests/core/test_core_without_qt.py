@@ -16,6 +16,7 @@ CORE_MODULES = [
     "app.cards.macros",
     "app.cards.examples",
     "app.cards.lorebook",
+    "app.cards.byaf",
     "app.topics",
     "app.prompt_builder",
     "app.engine",

@@ -80,6 +80,24 @@ def test_tavern_card_imports_shows_and_round_trips(
             assert again == card
 
 
+def test_backyard_archive_imports_as_a_card(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(["personas", "import", str(CARDS / "backyard_test_1.byaf")], capsys)
+    assert code == 0, err
+    card = show(out.strip(), capsys)
+    data = card["data"]
+    assert (data["name"], data["first_mes"]) == ("Test Bot", "Hello, I am a test bot!")
+    assert (data["description"], data["scenario"], data["system_prompt"]) == (
+        "A test character",
+        "A test scenario",
+        "You are a test bot",
+    )
+    assert [(e["keys"], e["content"]) for e in data["character_book"]["entries"]] == [(["test"], "value")]
+    out_path = tmp_path / "bot.png"
+    assert cli(["personas", "export", out.strip(), str(out_path)], capsys)[0] == 0
+    _, again, _ = cli(["personas", "import", str(out_path)], capsys)
+    assert show(again.strip(), capsys) == card
+
+
 def test_sakana_lorebook_survives(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = cli(["personas", "import", str(CARDS / "stc_contest_Assistant_Sakana.png")], capsys)
     book = show(out.strip(), capsys)["data"]["character_book"]
@@ -134,7 +152,8 @@ BAD_FILES = {
     "bomb.charx": (lambda: _charx({"card.json": b" " * 200_000_000}), "zip bomb|larger than"),
     "nocard.charx": (lambda: _charx({"readme.txt": b"hi"}), "no card.json"),
     "broken.charx": (lambda: b"PK\x03\x04" + b"\x00" * 100, "damaged"),
-    "backyard.byaf": (lambda: (CARDS / "backyard_test_1.byaf").read_bytes(), "not supported"),
+    "nochar.byaf": (lambda: _charx({"manifest.json": b'{"characters": []}'}), "exactly one character"),
+    "badjson.byaf": (lambda: _charx({"manifest.json": b'{"characters": ["c.json"]}', "c.json": b"{"}), "c.json"),
     "card.txt": (lambda: b"hello", "unsupported"),
 }
 
