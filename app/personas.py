@@ -57,7 +57,12 @@ class Persona:
 
     @property
     def tagline(self) -> str:
-        return str(self.tutor.get("tagline", ""))
+        """The tutor extension's tagline, else the first line of the creator's notes (cut to 80 characters)."""
+        declared = str(self.tutor.get("tagline", ""))
+        if declared or not self.creator_notes.strip():
+            return declared
+        line = self.creator_notes.strip().splitlines()[0].strip()
+        return line if len(line) <= 80 else line[:79].rstrip() + "…"
 
     @property
     def suggested_topics(self) -> list[str]:
