@@ -84,7 +84,8 @@ def _book(value: Any) -> dict[str, Any]:
     if not isinstance(entries, list):
         raise PersonaError("the lorebook's 'entries' must be a list")
     book["entries"] = [_entry(e, i) for i, e in enumerate(entries)]
-    if not isinstance(book.get("extensions", {}), dict):
+    book.setdefault("extensions", {})  # required by the spec; SillyTavern's exports leave it out
+    if not isinstance(book["extensions"], dict):
         raise PersonaError("the lorebook's 'extensions' must be an object")
     return book
 
@@ -104,6 +105,7 @@ def _entry(value: Any, index: int) -> dict[str, Any]:
     entry.setdefault("enabled", True)
     entry.setdefault("insertion_order", 0)
     entry.setdefault("extensions", {})
+    entry.setdefault("use_regex", False)  # required in V3; keys are plain text unless written /pattern/
     return entry
 
 

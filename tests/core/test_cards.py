@@ -158,3 +158,38 @@ def test_charx_icon_outside_archive_is_not_followed() -> None:
     blob = charx.write_charx(card, None)
     loaded = read_bytes(blob, ".charx")
     assert loaded.avatar_png is None and loaded.card["data"]["name"] == "N"
+
+
+V2_REQUIRED = {
+    "name": str, "description": str, "personality": str, "scenario": str, "first_mes": str, "mes_example": str,
+    "creator_notes": str, "system_prompt": str, "post_history_instructions": str, "alternate_greetings": list,
+    "tags": list, "creator": str, "character_version": str, "extensions": dict,
+}  # fmt: skip
+ENTRY_REQUIRED = {"keys": list, "content": str, "extensions": dict, "enabled": bool, "insertion_order": int}
+
+
+def test_written_png_carries_every_field_the_v2_and_v3_specs_require() -> None:
+    import base64
+
+    sakana = Path(__file__).resolve().parents[1] / "data" / "cards" / "stc_contest_Assistant_Sakana.png"
+    loaded = read_bytes(sakana.read_bytes(), ".png")
+    written = card_bytes(loaded.card, ".png", loaded.avatar_png or b"")
+    texts = dict(png_chunks.text_chunks(png_chunks.read_chunks(written)))
+    v2 = json.loads(base64.b64decode(texts["chara"]))
+    v3 = json.loads(base64.b64decode(texts["ccv3"]))
+    assert (v2["spec"], v2["spec_version"], v3["spec"], v3["spec_version"]) == (
+        "chara_card_v2",
+        "2.0",
+        "chara_card_v3",
+        "3.0",
+    )
+    for card in (v2, v3):
+        for key, kind in V2_REQUIRED.items():
+            assert isinstance(card["data"][key], kind), key
+        book = card["data"]["character_book"]
+        assert isinstance(book["extensions"], dict) and len(book["entries"]) == 14
+        for entry in book["entries"]:
+            for key, kind in ENTRY_REQUIRED.items():
+                assert isinstance(entry[key], kind), key
+    assert isinstance(v3["data"]["group_only_greetings"], list)
+    assert all(isinstance(e["use_regex"], bool) for e in v3["data"]["character_book"]["entries"])
