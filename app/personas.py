@@ -119,7 +119,7 @@ def _avatar_for(path: Path, builtin: bool) -> Path | None:
 
 
 def load_card_file(path: Path, *, builtin: bool = False) -> Persona:
-    """Read one card file (JSON, PNG or CHARX); every problem becomes a :class:`PersonaError` naming the file."""
+    """Read one card file (JSON, PNG, CHARX or BYAF); every problem becomes a :class:`PersonaError` naming the file."""
     loaded = files.read_card_file(path)
     avatar = path if path.suffix.lower() == ".png" else _avatar_for(path, builtin)
     return parse_card(loaded.card, path.stem, builtin=builtin, avatar=avatar)

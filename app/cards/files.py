@@ -57,7 +57,7 @@ def read_bytes(blob: bytes, suffix: str) -> LoadedCard:
         return read_png(blob)  # reports the bad signature
     if suffix in (".json", "") or blob.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
         return LoadedCard(parse_json_bytes(blob), None)
-    raise PersonaError(f"unsupported card file type {suffix or '(no suffix)'!r}; use PNG, JSON or CHARX")
+    raise PersonaError(f"unsupported card file type {suffix or '(no suffix)'!r}; use PNG, JSON, CHARX or BYAF")
 
 
 def read_card_file(path: Path) -> LoadedCard:
