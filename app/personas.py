@@ -1,22 +1,27 @@
-"""Persona cards: the Character Card V2 JSON files in ``personas/`` and the user's personas folder.
+"""Persona cards: the built-in cards in ``personas/`` and the user's own in the user personas folder.
 
-A persona's id is its file name without the extension. This module reads the fields the prompt builder
-and the GUI need; the full card work (V1/V3, PNG and CHARX, lorebooks) grows here.
+A persona's id is its file name without the extension. Cards in any community format (Character Card V1, V2,
+V3 as JSON, PNG or CHARX; see :mod:`app.cards`) are normalized to one V3-shaped card; a :class:`Persona` is
+the view of it that the prompt builder and the GUI use, with the normalized card kept in ``card``.
+Imported cards are stored as ``<id>.json`` (the normalized card) plus ``<id>.png`` (their avatar, if any).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.cards import files, macros
+from app.cards.formats import normalize
+from app.cards.png_chunks import solid_png
 from app.errors import PersonaError
 from app.paths import bundled_dir
 
-_MACROS = re.compile(r"\{\{\s*(char|user)\s*\}\}|<(BOT|USER)>", re.IGNORECASE)
-_MAX_CARD_BYTES = 8 * 1024 * 1024
+DEFAULT_PERSONA_ID = "xiaomiao"  # listed first, so front-ends open with it
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_MAX_ID_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -35,83 +40,101 @@ class Persona:
     creator_notes: str = ""
     tutor: dict[str, Any] = field(default_factory=dict)
     builtin: bool = False
+    alternate_greetings: tuple[str, ...] = ()
+    nickname: str = ""
+    character_book: dict[str, Any] | None = None
+    card: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    avatar: Path | None = None  # an image: SVG for built-ins, the imported PNG for own cards
 
     @property
     def language(self) -> str:
-        return str(self.tutor.get("language", ""))
+        """``zh`` or ``en`` from the tutor extension, else guessed from the card text."""
+        declared = str(self.tutor.get("language", ""))
+        if declared:
+            return declared
+        sample = self.description + self.first_mes + self.name
+        return "zh" if len(_CJK.findall(sample)) * 4 > len(sample.strip()) else "en"
 
     @property
     def tagline(self) -> str:
-        return str(self.tutor.get("tagline", ""))
+        """The tutor extension's tagline, else the first line of the creator's notes (cut to 80 characters)."""
+        declared = str(self.tutor.get("tagline", ""))
+        if declared or not self.creator_notes.strip():
+            return declared
+        line = self.creator_notes.strip().splitlines()[0].strip()
+        return line if len(line) <= 80 else line[:79].rstrip() + "…"
 
     @property
     def suggested_topics(self) -> list[str]:
         return [str(t) for t in self.tutor.get("suggested_topics", [])]
 
-    def fill(self, text: str, user: str) -> str:
-        """Replace the ``{{char}}``/``{{user}}`` (and ``<BOT>``/``<USER>``) macros, as Tavern front-ends do."""
+    @property
+    def greetings(self) -> list[str]:
+        """The opening messages a learner can switch between: ``first_mes``, then the alternate greetings."""
+        return [g for g in (self.first_mes, *self.alternate_greetings) if g.strip()]
 
-        def swap(match: re.Match[str]) -> str:
-            word = (match.group(1) or match.group(2)).lower()
-            return self.name if word in ("char", "bot") else user
-
-        return _MACROS.sub(swap, text)
-
-
-def _text(data: dict[str, Any], key: str) -> str:
-    value = data.get(key, "")
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise PersonaError(f"the field {key!r} must be text, not {type(value).__name__}")
-    return value
+    def fill(self, text: str, user: str, original: str = "") -> str:
+        """Replace ``{{char}}``/``{{user}}``, ``<BOT>``/``<USER>`` and ``{{original}}``, as Tavern front-ends do."""
+        return macros.fill(text, self.nickname or self.name, user, original)
 
 
-def parse_card(raw: dict[str, Any], persona_id: str, *, builtin: bool = False) -> Persona:
+def _tutor_extension(extensions: dict[str, Any]) -> dict[str, Any]:
+    tutor = extensions.get("persona_tutor", {})
+    return tutor if isinstance(tutor, dict) else {}
+
+
+def parse_card(raw: dict[str, Any], persona_id: str, *, builtin: bool = False, avatar: Path | None = None) -> Persona:
     """Turn a card's JSON object (V1 flat, V2 or V3 with ``data``) into a :class:`Persona`."""
-    spec = raw.get("spec")
-    if spec in ("chara_card_v2", "chara_card_v3"):
-        data = raw.get("data")
-        if not isinstance(data, dict):
-            raise PersonaError(f"a {spec} card needs a 'data' object")
-    elif spec is None:
-        data = raw
-    else:
-        raise PersonaError(f"unknown card spec {spec!r}")
-    name = _text(data, "name").strip()
-    if not name:
-        raise PersonaError("the card has no name")
-    extensions = data.get("extensions") or {}
-    tutor = extensions.get("persona_tutor", {}) if isinstance(extensions, dict) else {}
+    card = normalize(raw)
+    data = card["data"]
+    nickname = data.get("nickname")
     return Persona(
         id=persona_id,
-        name=name,
-        description=_text(data, "description"),
-        personality=_text(data, "personality"),
-        scenario=_text(data, "scenario"),
-        first_mes=_text(data, "first_mes"),
-        mes_example=_text(data, "mes_example"),
-        system_prompt=_text(data, "system_prompt"),
-        post_history_instructions=_text(data, "post_history_instructions"),
-        creator_notes=_text(data, "creator_notes"),
-        tutor=tutor if isinstance(tutor, dict) else {},
+        name=data["name"].strip(),
+        description=data["description"],
+        personality=data["personality"],
+        scenario=data["scenario"],
+        first_mes=data["first_mes"],
+        mes_example=data["mes_example"],
+        system_prompt=data["system_prompt"],
+        post_history_instructions=data["post_history_instructions"],
+        creator_notes=data["creator_notes"],
+        tutor=_tutor_extension(data["extensions"]),
         builtin=builtin,
+        alternate_greetings=tuple(data["alternate_greetings"]),
+        nickname=nickname.strip() if isinstance(nickname, str) else "",
+        character_book=data.get("character_book"),
+        card=card,
+        avatar=avatar,
     )
 
 
+def _avatar_for(path: Path, builtin: bool) -> Path | None:
+    candidates = (
+        [path.parent / "avatars" / f"{path.stem}.svg", path.parent / "avatars" / f"{path.stem}.png"]
+        if builtin
+        else [path.with_suffix(".png")]
+    )
+    return next((c for c in candidates if c.is_file()), None)
+
+
 def load_card_file(path: Path, *, builtin: bool = False) -> Persona:
-    """Read one ``.json`` card; every problem becomes a :class:`PersonaError` naming the file."""
-    try:
-        if path.stat().st_size > _MAX_CARD_BYTES:
-            raise PersonaError("the file is larger than 8 MB")
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(raw, dict):
-            raise PersonaError("the card must be a JSON object")
-        return parse_card(raw, path.stem, builtin=builtin)
-    except PersonaError as exc:
-        raise PersonaError(f"{path.name}: {exc}") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PersonaError(f"{path.name}: cannot read the card ({exc})") from None
+    """Read one card file (JSON, PNG, CHARX or BYAF); every problem becomes a :class:`PersonaError` naming the file."""
+    loaded = files.read_card_file(path)
+    avatar = path if path.suffix.lower() == ".png" else _avatar_for(path, builtin)
+    return parse_card(loaded.card, path.stem, builtin=builtin, avatar=avatar)
+
+
+def _slug(name: str) -> str:
+    slug = re.sub(r"[^\w]+", "-", name.casefold()).strip("-_")[:_MAX_ID_CHARS].strip("-_")
+    return slug or "persona"
+
+
+def placeholder_avatar(persona: Persona) -> bytes:
+    """A plain disc in a colour of the persona's id, for exporting a PNG card that has no PNG avatar."""
+    seed = sum(persona.id.encode("utf-8")) * 2654435761
+    rgb = (80 + seed % 150, 80 + (seed >> 8) % 150, 80 + (seed >> 16) % 150)
+    return solid_png(256, 256, rgb, ring=(245, 245, 245))
 
 
 class PersonaLibrary:
@@ -122,8 +145,9 @@ class PersonaLibrary:
         self._user_dir = user_dir
 
     def all(self) -> list[Persona]:
+        """The built-ins (the default persona first, then by id), then the user's own by id."""
         personas: dict[str, Persona] = {}
-        for path in sorted(self._builtin_dir.glob("*.json")):
+        for path in sorted(self._builtin_dir.glob("*.json"), key=lambda p: (p.stem != DEFAULT_PERSONA_ID, p.stem)):
             personas[path.stem] = load_card_file(path, builtin=True)
         if self._user_dir and self._user_dir.is_dir():
             for path in sorted(self._user_dir.glob("*.json")):
@@ -133,9 +157,50 @@ class PersonaLibrary:
 
     def get(self, persona_id: str) -> Persona:
         for folder, builtin in ((self._builtin_dir, True), (self._user_dir, False)):
-            if folder is None:
+            if folder is None or Path(persona_id).name != persona_id or persona_id.startswith("."):
+                continue  # an id is a plain file name, never a path
                 continue
             path = folder / f"{persona_id}.json"
             if path.is_file():
                 return load_card_file(path, builtin=builtin)
         raise PersonaError(f"No persona with the id {persona_id!r}; see `persona-tutor personas list`.")
+
+    def _taken(self, persona_id: str) -> bool:
+        folders = [self._builtin_dir, *([self._user_dir] if self._user_dir else [])]
+        return any((f / f"{persona_id}.{ext}").exists() for f in folders for ext in ("json", "png"))
+
+    def import_file(self, path: Path) -> Persona:
+        """Copy the card in ``path`` into the user's folder under a fresh id; nothing is written if it is bad."""
+        if self._user_dir is None:
+            raise PersonaError("There is no user personas folder to import into.")
+        loaded = files.read_card_file(path)
+        base = _slug(loaded.card["data"]["name"])
+        persona_id, n = base, 1
+        while self._taken(persona_id):
+            n += 1
+            persona_id = f"{base}-{n}"
+        card = files.card_bytes(loaded.card, ".json", b"")
+        avatar = self._user_dir / f"{persona_id}.png"
+        try:
+            self._user_dir.mkdir(parents=True, exist_ok=True)
+            if loaded.avatar_png is not None:
+                files.write_atomic(avatar, loaded.avatar_png)
+            # the card goes last: a persona exists once its .json does
+            files.write_atomic(self._user_dir / f"{persona_id}.json", card)
+        except (PersonaError, OSError) as exc:
+            avatar.unlink(missing_ok=True)
+            raise PersonaError(f"{path.name}: cannot import ({exc})") from None
+        return self.get(persona_id)
+
+    def export(self, persona_id: str, out: Path) -> None:
+        """Write persona ``persona_id`` to ``out`` as ``.png`` (card in its avatar), ``.json`` or ``.charx``."""
+        persona = self.get(persona_id)
+        suffix = out.suffix.lower()
+        if suffix not in files.EXPORT_SUFFIXES:
+            raise PersonaError(
+                f"{out.name}: cannot export to {suffix or 'a file without suffix'!r}; use .png, .json or .charx"
+            )
+        avatar = None
+        if persona.avatar is not None and persona.avatar.with_suffix(".png").is_file():
+            avatar = persona.avatar.with_suffix(".png").read_bytes()  # built-ins ship a PNG render of their SVG
+        files.write_atomic(out, files.card_bytes(persona.card, suffix, avatar or placeholder_avatar(persona)))

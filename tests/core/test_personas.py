@@ -64,3 +64,30 @@ def test_user_personas_are_listed_after_builtins(tmp_path: Path) -> None:
 def test_unknown_persona_id() -> None:
     with pytest.raises(PersonaError, match="nobody"):
         PersonaLibrary().get("nobody")
+
+
+@pytest.mark.parametrize("persona_id", ["../personas/xiaomiao", "/etc/passwd", ".hidden"])
+def test_an_id_is_never_a_path(persona_id: str) -> None:
+    with pytest.raises(PersonaError, match="No persona"):
+        PersonaLibrary().get(persona_id)
+
+
+def test_import_gives_a_clashing_name_a_fresh_id_and_keeps_the_avatar(tmp_path: Path) -> None:
+    library = PersonaLibrary(tmp_path / "mine")
+    exported = tmp_path / "out.png"
+    library.export("xiaomiao", exported)
+    first = library.import_file(exported)
+    second = library.import_file(exported)
+    assert (first.id, second.id) == ("小喵", "小喵-2")
+    assert first.avatar == tmp_path / "mine" / "小喵.png" and first.avatar.is_file()
+    assert first.card == library.get("xiaomiao").card
+    assert not first.builtin
+
+
+def test_a_card_without_our_extension_still_gets_a_language_and_tagline() -> None:
+    zh = parse_card(
+        {"name": "阿明", "first_mes": "你好，我是阿明，今天一起学数学吧。", "creator_notes": "数学老师\n更多"}, "a"
+    )
+    en = parse_card({"name": "Ann", "first_mes": "Hello there!", "creator_notes": "x" * 200}, "b")
+    assert (zh.language, zh.tagline) == ("zh", "数学老师")
+    assert en.language == "en" and len(en.tagline) == 80 and en.tagline.endswith("…")
