@@ -1,0 +1,129 @@
+"""The Accuracy badge: does the reply state known misconceptions, miss the core ideas, or explain another topic?"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from app.checker.reference import notes_signals
+from app.checker.text import is_cjk_text, sentences
+from app.checker.topic_pack import Misconception, TopicPack
+from app.checker.verdict import Badge, Signal, Thresholds, make_badge
+
+THRESHOLDS = Thresholds(ok=0.6, off=0.35)
+BIAS = 1.2
+
+_NEGATION = re.compile(
+    r"不是|并不|不会|不能|不再|没有|并非|而非|而不是|不要|绝不|从不"
+    r"|\bnot\b|\bnever\b|n't\b|\bno longer\b|\brather than\b|\binstead\b|\bnor\b"
+)
+_MYTH = re.compile(r"误解|误区|以为|错误的说法|有人说|myth|misconception|mistaken|common mistake|people think|wrongly")
+
+
+def _find(sentence: str, words: tuple[str, ...]) -> tuple[int, int, str] | None:
+    for word in words:
+        at = sentence.find(word)
+        if at >= 0:
+            return at, at + len(word), word
+    return None
+
+
+def _states(sentence: str, pattern: tuple[tuple[str, ...], ...]) -> bool:
+    """All groups occur in the sentence and no negation sits between them (unless the claim itself negates)."""
+    hits = []
+    for group in pattern:
+        hit = _find(sentence, group)
+        if hit is None:
+            return False
+        hits.append(hit)
+    hits.sort()
+    start = max(0, hits[0][0] - 3)
+    gap = sentence[start : hits[-1][1]]
+    for _, _, word in hits:
+        gap = gap.replace(word, " ")
+    if _NEGATION.search(gap):
+        return False
+    return not _MYTH.search(sentence)
+
+
+def stated_misconceptions(text: str, packs: Sequence[TopicPack]) -> list[tuple[TopicPack, Misconception]]:
+    found: list[tuple[TopicPack, Misconception]] = []
+    lowered = [s.lower() for s in sentences(text)]
+    for pack in packs:
+        for item in pack.misconceptions:
+            if any(_states(s, p) for p in item.patterns for s in lowered):
+                found.append((pack, item))
+    return found
+
+
+def pack_scores(text: str, packs: Sequence[TopicPack]) -> dict[str, int]:
+    """How many of each pack's keywords the text mentions."""
+    low = text.lower()
+    return {pack.id: sum(1 for k in pack.keywords if k and k in low) for pack in packs}
+
+
+def detect_packs(question: str, packs: Sequence[TopicPack]) -> list[TopicPack]:
+    """Packs the question is about: those with the most keyword hits (ties kept)."""
+    scores = pack_scores(question, packs)
+    best = max(scores.values(), default=0)
+    if best == 0:
+        return []
+    return [p for p in packs if scores[p.id] == best]
+
+
+def _core_coverage(reply: str, pack: TopicPack) -> float:
+    if not pack.core:
+        return 1.0
+    low = reply.lower()
+    return sum(1 for group in pack.core if any(w in low for w in group)) / len(pack.core)
+
+
+def accuracy_badge(
+    reply: str,
+    *,
+    packs: Sequence[TopicPack],
+    topic: TopicPack | None = None,
+    question: str | None = None,
+    notes: str | None = None,
+    partial: bool = False,
+) -> tuple[Badge, tuple[str, ...]]:
+    """Score the Accuracy badge against the packs the question (or else the topic) is about, or the notes."""
+    signals: list[Signal] = []
+    reasons: list[str] = []
+    zh = is_cjk_text(reply)
+    asked = detect_packs(question, packs) if question else []
+    active = list(asked) or ([topic] if topic else [])
+    if topic and topic not in active:
+        active.append(topic)
+
+    for pack, item in stated_misconceptions(reply, active):
+        signals.append(Signal(f"misconception:{pack.id}", 1.0, -4.0))
+        correction = item.correction_zh if zh and item.correction_zh else item.correction
+        claim = item.claim_zh if zh and item.claim_zh else item.claim
+        reasons.append(
+            f"contradicts the {pack.label('zh' if zh else 'en')} notes: {correction}"
+            if correction
+            else f"states a misconception: {claim}"
+        )
+
+    if not partial and active and len(reply) >= 40:
+        focus = asked[0] if asked else active[0]
+        coverage = _core_coverage(reply, focus)
+        signals.append(Signal(f"core_coverage:{focus.id}", coverage, -1.2 if coverage == 0 else 0.8 * coverage))
+        if coverage == 0:
+            reasons.append(f"mentions none of the core ideas of {focus.label('zh' if zh else 'en')}")
+        if asked:
+            scores = pack_scores(reply, packs)
+            other = max((p for p in packs if p not in asked), key=lambda p: scores[p.id], default=None)
+            wanted = max(scores[p.id] for p in asked)
+            if other is not None and scores[other.id] >= 2 and scores[other.id] >= 2 * max(1, wanted):
+                signals.append(Signal(f"wrong_topic:{other.id}", scores[other.id] - wanted, -2.5))
+                lang = "zh" if zh else "en"
+                reasons.append(f"explains {other.label(lang)} where the question asked about {focus.label(lang)}")
+
+    if notes:
+        note_signals, note_reasons = notes_signals(reply, notes)
+        signals += note_signals
+        reasons += note_reasons
+    badge = make_badge(BIAS, signals, reasons, THRESHOLDS)
+    return badge, tuple(p.id for p in active)
