@@ -36,7 +36,7 @@ def resolve_topic(topic: str | None, packs: Sequence[TopicPack]) -> TopicPack | 
         return None
     wanted = " ".join(topic.split()).lower()
     for pack in packs:
-        if wanted in (pack.id, pack.title.lower(), pack.title_zh.lower(), topic_title(topic).lower()):
+        if wanted in (pack.id, pack.title.lower(), pack.title_zh.lower()) or topic_title(topic) == pack.title:
             return pack
     from app.checker.accuracy import detect_packs
 

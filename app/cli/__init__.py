@@ -13,14 +13,14 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from app import __version__
-from app.cli import bench, chat, models, personas
+from app.cli import bench, chat, check, models, personas
 from app.cli.common import data_dir_parent
 from app.errors import PersonaTutorError
 from app.paths import AppPaths
 
 EXIT_ERROR = 1
 EXIT_BUG = 70
-SUBCOMMANDS = (chat, models, personas, bench)
+SUBCOMMANDS = (chat, models, personas, bench, check)
 
 
 def build_parser() -> argparse.ArgumentParser:
