@@ -1,6 +1,6 @@
 """Generate the checker's development set from the REAL starter model (documentation by code).
 
-Run from the repository root (about an hour on 2 shared cores; be kind to the machine):
+Run from the repository root (about an hour on 2 busy shared cores; be kind to the machine):
 
     nice -n 10 /work/main/.venv/bin/python tests/data/checker/generate.py --out tests/data/checker/raw.jsonl
 
@@ -14,7 +14,8 @@ variants induce the two failure modes the checker must catch:
 * ``drop``    - the learner explicitly asks the tutor to stop role-playing (the card decides whether that is
   allowed).
 
-Provisional labels come from the variant; ``label.py`` holds the human review that overrides them.
+The replies were generated with ``--max-tokens 64`` (the first 36 with 110 and 90: the machine was busier
+than planned); labels are by hand, see LABELING.md and labels.tsv.
 """
 
 from __future__ import annotations
@@ -234,13 +235,14 @@ def messages_for(job: dict[str, object]) -> list[ChatMessage]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--max-tokens", type=int, default=90)
+    parser.add_argument("--max-tokens", type=int, default=64)
+    parser.add_argument("--model", type=Path, help="an already assembled starter GGUF (skips assembling one)")
     args = parser.parse_args()
     done: set[str] = set()
     if args.out.exists():
         done = {json.loads(line)["id"] for line in args.out.read_text(encoding="utf-8").splitlines() if line}
     with tempfile.TemporaryDirectory() as tmp:
-        model = starter_model.assemble(Path(tmp))
+        model = args.model or starter_model.assemble(Path(tmp))
         engine = LlamaEngine(EngineConfig(model_path=model, n_ctx=2048, n_threads=2))
         cancel = threading.Event()
         with args.out.open("a", encoding="utf-8") as out:

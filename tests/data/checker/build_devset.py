@@ -1,0 +1,57 @@
+"""Join the generated replies (raw.jsonl) with the hand labels (labels.txt) into devset.jsonl.
+
+    /work/main/.venv/bin/python tests/data/checker/build_devset.py
+
+labels.txt: one line per reply, ``index PA note`` where index is the reply's line in raw.jsonl (from 0),
+P is persona_ok (1 in character, 0 collapsed) and A is accurate (1 correct, 0 distorted or wrong); see
+LABELING.md. The split is by topic, so the held-out part holds topics the thresholds never saw.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TUNE_TOPICS = {"cnn", "transformers", "backpropagation", "activation-functions", "decision-trees", "tcp-handshake"}
+
+
+def main() -> None:
+    raw = [json.loads(line) for line in (HERE / "raw.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    labels: dict[int, tuple[int, int, str]] = {}
+    for line in (HERE / "labels.txt").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        index, pa, *note = line.split(" ", 2)
+        if len(pa) != 2 or not set(pa) <= {"0", "1"}:
+            raise SystemExit(f"labels.txt: bad label {pa!r} for reply {index}")
+        labels[int(index)] = (int(pa[0]), int(pa[1]), note[0].strip() if note else "")
+    rows = []
+    for index, record in enumerate(raw):
+        if index not in labels:
+            continue
+        persona_ok, accurate, note = labels[index]
+        rows.append(
+            {
+                "id": record["id"],
+                "persona": record["persona"],
+                "lang": record["lang"],
+                "topic": record["topic"],
+                "variant": record["variant"],
+                "question": record["question"],
+                "reply": record["reply"],
+                "persona_ok": persona_ok,
+                "accurate": accurate,
+                "note": note,
+                "split": "tune" if record["topic"] in TUNE_TOPICS else "heldout",
+            }
+        )
+    out = HERE / "devset.jsonl"
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    tmp.replace(out)
+    print(f"{len(rows)} labelled replies of {len(raw)}")
+
+
+if __name__ == "__main__":
+    main()
