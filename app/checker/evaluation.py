@@ -102,10 +102,14 @@ def run_devset(rows: Sequence[dict[str, Any]], cards: Path = DEV_CARDS) -> dict[
         accuracy_rows.append((1 - int(row["accurate"]), 1 - a.score, a.label != "ok"))
     return {
         "replies": len(rows),
-        "persona": BadgeMetrics.of(*map(list, zip(*persona_rows, strict=True))).__dict__,  # type: ignore[arg-type]
-        "accuracy": BadgeMetrics.of(*map(list, zip(*accuracy_rows, strict=True))).__dict__,  # type: ignore[arg-type]
+        "persona": _metrics(persona_rows),
+        "accuracy": _metrics(accuracy_rows),
         "latency_ms": latency_summary(latencies),
     }
+
+
+def _metrics(rows: Sequence[tuple[int, float, bool]]) -> dict[str, Any]:
+    return BadgeMetrics.of([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]).__dict__
 
 
 def latency_summary(latencies: Sequence[float]) -> dict[str, float]:
