@@ -20,6 +20,44 @@ _NEGATION = re.compile(
 _MYTH = re.compile(r"误解|误区|以为|错误的说法|有人说|myth|misconception|mistaken|common mistake|people think|wrongly")
 
 
+_DOES_NOTHING = re.compile(
+    r"does(?: not|n't) do anything|does nothing|has no (?:effect|purpose|use)"
+    r"|没有任何作用|什么都不做|没有什么作用|毫无作用",
+    re.IGNORECASE,
+)
+_TRAINING_QUESTION = re.compile(r"训练|学习出来|学出来|\btrain(?:ed|ing)?\b|\blearned\b", re.IGNORECASE)
+_TRAINING_TERMS = re.compile(r"梯度|反向传播|损失|误差|优化|gradient|backprop|loss|error|optimi[sz]", re.IGNORECASE)
+
+
+def _non_answer(reply: str, question: str | None) -> bool:
+    """The reply only asks back or echoes the question."""
+    text = reply.strip()
+    if not text:
+        return True
+    if text.endswith(("?", "？")) and len(text) < 120 and len(sentences(text)) <= 1:
+        return True
+    if question:
+        flat_q, flat_r = question.lower().strip(" ?？"), text.lower().strip(" ?？")
+        return bool(flat_q) and flat_r.startswith(flat_q) and len(flat_r) < len(flat_q) + 15
+    return False
+
+
+def _generic_signals(reply: str, question: str | None) -> tuple[list[Signal], list[str]]:
+    signals: list[Signal] = []
+    reasons: list[str] = []
+    if _non_answer(reply, question):
+        signals.append(Signal("non_answer", 1.0, -3.0))
+        reasons.append("does not answer the question")
+    nothing = _DOES_NOTHING.search(reply)
+    if nothing:
+        signals.append(Signal("does_nothing", 1.0, -2.5))
+        reasons.append(f"claims it “{nothing.group(0)}”")
+    if question and _TRAINING_QUESTION.search(question) and len(reply) >= 30 and not _TRAINING_TERMS.search(reply):
+        signals.append(Signal("training_without_gradients", 1.0, -1.5))
+        reasons.append("the question asks how it is trained, but the reply never mentions a loss or gradients")
+    return signals, reasons
+
+
 def _find(sentence: str, words: tuple[str, ...]) -> tuple[int, int, str] | None:
     for word in words:
         at = sentence.find(word)
@@ -105,6 +143,11 @@ def accuracy_badge(
             if correction
             else f"states a misconception: {claim}"
         )
+
+    if not partial:
+        generic_signals, generic_reasons = _generic_signals(reply, question)
+        signals += generic_signals
+        reasons += generic_reasons
 
     if not partial and active and len(reply) >= 40:
         focus = asked[0] if asked else active[0]

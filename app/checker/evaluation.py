@@ -155,18 +155,11 @@ def run_uhgeval(path: Path = UHGEVAL, limit: int | None = None) -> dict[str, Any
 
 
 def format_report(result: dict[str, Any]) -> str:
-    lines = []
-    dev = result.get("devset")
-    if dev:
-        part = {"heldout": "held-out part", "tune": "tuning part"}.get(dev.get("split", ""), "all of it")
-        lines.append(f"Development set, {part} ({dev['replies']} replies from the starter model)")
-        for badge in ("persona", "accuracy"):
-            m = dev[badge]
-            lines.append(
-                f"  {badge:9} AUROC {m['auroc']:.3f}  precision {m['precision']:.3f}  recall {m['recall']:.3f}"
-                f"  balanced acc {m['balanced_accuracy']:.3f}  ({m['problems']}/{m['n']} problems)"
-            )
-        lines.append(f"  latency   p50 {dev['latency_ms']['p50']:.2f} ms  p95 {dev['latency_ms']['p95']:.2f} ms")
+    lines: list[str] = []
+    for key, what in (("devset_generated_only", "generated replies"), ("devset", "with wrong-topic pairings")):
+        dev = result.get(key)
+        if dev:
+            lines += _devset_lines(dev, what)
     uhg = result.get("uhgeval")
     if uhg:
         m = uhg["accuracy"]
@@ -174,3 +167,16 @@ def format_report(result: dict[str, Any]) -> str:
         lines.append(f"  accuracy  AUROC {m['auroc']:.3f}  balanced acc {m['balanced_accuracy']:.3f}")
         lines.append(f"  latency   p50 {uhg['latency_ms']['p50']:.2f} ms  p95 {uhg['latency_ms']['p95']:.2f} ms")
     return "\n".join(lines)
+
+
+def _devset_lines(dev: dict[str, Any], what: str) -> list[str]:
+    part = {"heldout": "held-out part", "tune": "tuning part"}.get(dev.get("split", ""), "all of it")
+    lines = [f"Development set, {part}, {what} ({dev['replies']} items; replies from the starter model)"]
+    for badge in ("persona", "accuracy"):
+        m = dev[badge]
+        lines.append(
+            f"  {badge:9} AUROC {m['auroc']:.3f}  precision {m['precision']:.3f}  recall {m['recall']:.3f}"
+            f"  balanced acc {m['balanced_accuracy']:.3f}  ({m['problems']}/{m['n']} problems)"
+        )
+    lines.append(f"  latency   p50 {dev['latency_ms']['p50']:.2f} ms  p95 {dev['latency_ms']['p95']:.2f} ms")
+    return lines

@@ -53,6 +53,10 @@ def run_checker(args: argparse.Namespace, paths: AppPaths) -> int:
     rows = evaluation.load_devset(devset, None if args.split == "all" else args.split)
     result = {
         "devset": {"split": args.split, **evaluation.run_devset(rows, cards=devset.with_name("cards"))},
+        "devset_generated_only": {
+            "split": args.split,
+            **evaluation.run_devset([r for r in rows if not r.get("derived")], cards=devset.with_name("cards")),
+        },
         "uhgeval": evaluation.run_uhgeval(args.uhgeval or evaluation.UHGEVAL),
     }
     if args.json:

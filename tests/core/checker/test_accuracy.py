@@ -80,3 +80,20 @@ def test_verdict_json_shape(xiaomiao: Persona) -> None:
         assert set(data[badge]) == {"score", "label", "reasons", "signals"}
         assert 0.0 <= data[badge]["score"] <= 1.0
         assert data[badge]["label"] in ("ok", "doubtful", "off")
+
+
+def test_non_answers_and_empty_claims(hoot: Persona, xiaomiao: Persona) -> None:
+    echo = check(hoot, "Can you explain how attention works in a Transformer?", question="How does attention work?")
+    assert "does not answer the question" in echo.accuracy.reasons
+    nothing = check(hoot, "Hoo! The pooling layer in a CNN does nothing, owlet.", topic="cnn").accuracy
+    assert nothing.label == "off" and any("does nothing" in r for r in nothing.reasons)
+    vague = check(
+        xiaomiao,
+        "喵~ 卷积神经网络是通过解决图像分类问题来变聪明的喵，很厉害吧！",
+        question="卷积神经网络是怎么训练的？",
+    )
+    assert any("loss or gradients" in r for r in vague.accuracy.reasons)
+    good = check(
+        xiaomiao, "喵~ 先算损失，再用反向传播求梯度，最后梯度下降更新卷积核喵！", question="卷积神经网络是怎么训练的？"
+    )
+    assert good.accuracy.label == "ok"

@@ -5,6 +5,11 @@
 labels.txt: one line per reply, ``index PA note`` where index is the reply's line in raw.jsonl (from 0),
 P is persona_ok (1 in character, 0 collapsed) and A is accurate (1 correct, 0 distorted or wrong); see
 LABELING.md. The split is by topic, so the held-out part holds topics the thresholds never saw.
+
+Besides the generated replies, each labelled non-``drop`` reply is also paired with a question from another
+topic of the same split and language (``derived: "wrong-topic"``, accurate = 0, persona label unchanged): the
+starter model seldom explains the wrong topic on its own, and the badge must catch it. The benchmark reports
+the generated replies alone and with these pairings.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ def main() -> None:
         if len(pa) != 2 or not set(pa) <= {"0", "1"}:
             raise SystemExit(f"labels.txt: bad label {pa!r} for reply {index}")
         labels[int(index)] = (int(pa[0]), int(pa[1]), note[0].strip() if note else "")
-    rows = []
+    rows: list[dict[str, object]] = []
     for index, record in enumerate(raw):
         if index not in labels:
             continue
@@ -44,13 +49,35 @@ def main() -> None:
                 "accurate": accurate,
                 "note": note,
                 "split": "tune" if record["topic"] in TUNE_TOPICS else "heldout",
+                "derived": "",
             }
         )
+    rows += wrong_topic_pairs(rows)
     out = HERE / "devset.jsonl"
     tmp = out.with_suffix(".tmp")
     tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     tmp.replace(out)
     print(f"{len(rows)} labelled replies of {len(raw)}")
+
+
+def wrong_topic_pairs(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    topics = list(dict.fromkeys(str(r["topic"]) for r in rows))
+    questions = {(r["topic"], r["lang"]): r["question"] for r in rows if r["variant"] == "role"}
+    pairs = []
+    for row in rows:
+        if row["variant"] == "drop":
+            continue
+        same_split = [t for t in topics if (t in TUNE_TOPICS) == (row["topic"] in TUNE_TOPICS) and t != row["topic"]]
+        if not same_split:
+            continue
+        other = same_split[(topics.index(str(row["topic"])) + int(str(row["id"])[-1])) % len(same_split)]
+        question = questions.get((other, row["lang"]))
+        if question is None:
+            continue
+        note = f"reply to a {row['topic']} question, asked about {other}"
+        pairs.append({**row, "id": f"{row['id']}-as-{other}", "topic": other, "question": question,
+                      "accurate": 0, "note": note, "derived": "wrong-topic"})  # fmt: skip
+    return pairs
 
 
 if __name__ == "__main__":
