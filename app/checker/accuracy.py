@@ -38,7 +38,8 @@ def _non_answer(reply: str, question: str | None) -> bool:
         return True
     if question:
         flat_q, flat_r = question.lower().strip(" ?？"), text.lower().strip(" ?？")
-        return bool(flat_q) and flat_r.startswith(flat_q) and len(flat_r) < len(flat_q) + 15
+        at = flat_r.find(flat_q) if len(flat_q) >= 6 else -1
+        return at >= 0 and len(flat_r) - (at + len(flat_q)) < 15
     return False
 
 

@@ -31,7 +31,10 @@ _BOILERPLATE = re.compile(
 )
 _NUMBERED_BOLD = re.compile(r"^\s*(?:\d+[.、)]|[-*])\s*\*\*", re.MULTILINE)
 _HEADING = re.compile(r"^\s*#{1,4}\s", re.MULTILINE)
-_ROLEPLAY_ACTION = re.compile(r"\*[^*\n]{2,40}\*|（[^）\n]{1,20}）|\([^)\n]{2,30}\)|[~～]")
+# Stage directions (*ruffles feathers*, （摇尾巴）) and the tilde of a cute register; not **bold** or "(CNN)".
+_ROLEPLAY_ACTION = re.compile(
+    r"(?<!\*)\*[a-z\u4e00-\u9fff][^*\n]{1,40}\*(?!\*)|[（(][\u4e00-\u9fff]{1,12}[)）]|[~～]", re.IGNORECASE
+)
 _DROP_REQUEST = re.compile(
     r"别再?(?:角色)?扮演|不要(?:再)?(?:角色)?扮演|停止(?:角色)?扮演|别演了|不要演了|出戏|像(?:一个)?(?:工程师|老师|教科书)一样"
     r"|正常(?:地)?回答|\bstop (?:role-?playing|acting|pretending)\b|\bdrop the (?:role|act|persona|character)\b"
@@ -84,7 +87,7 @@ def _catchphrase_signals(profile: PersonaProfile, reply: str, n_sentences: int) 
         if count >= phrase.min_per_reply:
             signals.append(Signal(f"catchphrase:{phrase.text}", count, 1.4))
         else:
-            weight = -1.6 if n_sentences >= 2 else -0.8
+            weight = -2.0
             signals.append(Signal(f"catchphrase:{phrase.text}", count, weight))
             where = f"in {n_sentences} sentences" if n_sentences > 1 else "in the reply"
             reasons.append(f"no “{phrase.text}” {where}")
