@@ -39,8 +39,20 @@ def _non_answer(reply: str, question: str | None) -> bool:
     if question:
         flat_q, flat_r = question.lower().strip(" ?？"), text.lower().strip(" ?？")
         at = flat_r.find(flat_q) if len(flat_q) >= 6 else -1
-        return at >= 0 and len(flat_r) - (at + len(flat_q)) < 15
+        if at >= 0 and len(flat_r) - (at + len(flat_q)) < 15:
+            return True
+        last = sentences(text)[-1]
+        return last.endswith(("?", "？")) and _bigram_overlap(last, question) >= 0.6
     return False
+
+
+def _bigram_overlap(a: str, b: str) -> float:
+    def grams(text: str) -> set[str]:
+        flat = "".join(text.lower().split()).strip("?？")
+        return {flat[i : i + 2] for i in range(len(flat) - 1)}
+
+    ga, gb = grams(a), grams(b)
+    return len(ga & gb) / len(gb) if gb else 0.0
 
 
 def _generic_signals(reply: str, question: str | None) -> tuple[list[Signal], list[str]]:
