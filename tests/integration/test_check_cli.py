@@ -103,3 +103,29 @@ def test_bad_input_gets_one_clear_line_and_no_partial_output(isolated_home: Path
         ["--persona", "xiaomiao", "--topic", "cnn", "--notes-file", "x", "--reply-file", "-"], isolated_home
     )
     assert both.returncode == 2 and "not allowed with argument" in both.stderr
+
+
+def test_bench_checker_reports_both_badges_and_uhgeval(isolated_home: Path, tmp_path: Path) -> None:
+    item = {
+        "newsBeginning": "新华社北京电 今年全国粮食总产量达到6.9亿吨。",
+        "hallucinatedContinuation": "比上年增长7.5%，创下12年来新高。",
+        "realContinuation": "比上年增长1.3%。",
+        "newsRemainder": "比上年增长1.3%。这1.3%的增长主要来自秋粮。",
+    }
+    uhg = tmp_path / "uhg.jsonl"
+    uhg.write_text(json.dumps(item, ensure_ascii=False) + "\n", encoding="utf-8")
+    env = {**os.environ, "PERSONA_TUTOR_HOME": str(isolated_home)}
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "bench", "checker", "--uhgeval", str(uhg), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    for badge in ("persona", "accuracy"):
+        assert set(data["devset"][badge]) >= {"precision", "recall", "auroc", "balanced_accuracy"}
+    assert set(data["devset"]["latency_ms"]) == {"p50", "p95"}
+    assert data["uhgeval"]["items"] == 1
+    assert data["uhgeval"]["accuracy"]["auroc"] == 1.0  # 7.5% and 12 are in no note; 1.3% is
