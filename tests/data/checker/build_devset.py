@@ -58,12 +58,13 @@ def main() -> None:
                 "derived": "",
             }
         )
+    generated = len(rows)
     rows += wrong_topic_pairs(rows)
     out = HERE / "devset.jsonl"
     tmp = out.with_suffix(".tmp")
     tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     tmp.replace(out)
-    print(f"{len(rows)} labelled replies of {len(raw)}")
+    print(f"{generated} labelled replies of {len(raw)} generated, plus {len(rows) - generated} wrong-topic pairings")
 
 
 def wrong_topic_pairs(rows: list[dict[str, object]]) -> list[dict[str, object]]:
