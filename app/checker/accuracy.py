@@ -55,6 +55,23 @@ def _bigram_overlap(a: str, b: str) -> float:
     return len(ga & gb) / len(gb) if gb else 0.0
 
 
+def _trigram_set(text: str) -> set[str]:
+    flat = "".join(text.lower().split())
+    return {flat[i : i + 3] for i in range(len(flat) - 2)}
+
+
+def _recited_example(reply: str, question: str, examples: Sequence[tuple[str, str]]) -> float | None:
+    """Share of the reply copied from an example answer whose example question is not this question."""
+    grams = _trigram_set(reply)
+    if len(grams) < 20:
+        return None
+    for asked, answered in examples:
+        copied = len(grams & _trigram_set(answered)) / len(grams)
+        if copied >= 0.5 and _bigram_overlap(question, asked) < 0.5:
+            return copied
+    return None
+
+
 def _generic_signals(reply: str, question: str | None) -> tuple[list[Signal], list[str]]:
     signals: list[Signal] = []
     reasons: list[str] = []
@@ -137,6 +154,7 @@ def accuracy_badge(
     question: str | None = None,
     notes: str | None = None,
     partial: bool = False,
+    examples: Sequence[tuple[str, str]] = (),
 ) -> tuple[Badge, tuple[str, ...]]:
     """Score the Accuracy badge against the packs the question (or else the topic) is about, or the notes."""
     signals: list[Signal] = []
@@ -156,6 +174,12 @@ def accuracy_badge(
             if correction
             else f"states a misconception: {claim}"
         )
+
+    if not partial and question:
+        recited = _recited_example(reply, question, examples)
+        if recited is not None:
+            signals.append(Signal("recited_example", recited, -2.5))
+            reasons.append("repeats the persona's example answer instead of answering this question")
 
     if not partial:
         generic_signals, generic_reasons = _generic_signals(reply, question)

@@ -69,7 +69,13 @@ def check(
         question = next((t.content for t in reversed(turns) if t.role == "user"), None)
     consistency = consistency_badge(profile, reply, question=question, history=turns, partial=partial)
     accuracy, active = accuracy_badge(
-        reply, packs=packs, topic=resolve_topic(topic, packs), question=question, notes=notes, partial=partial
+        reply,
+        packs=packs,
+        topic=resolve_topic(topic, packs),
+        question=question,
+        notes=notes,
+        partial=partial,
+        examples=profile.examples,
     )
     elapsed = (time.perf_counter() - started) * 1000
     return Verdict(consistency, accuracy, elapsed, CHECKER_VERSION, active)

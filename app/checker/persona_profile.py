@@ -30,6 +30,7 @@ class PersonaProfile:
     self_names: tuple[str, ...]
     style: Counter[str]
     derived: bool  # True when the card had no persona_tutor extension
+    examples: tuple[tuple[str, str], ...] = ()  # (learner line, persona line) pairs of the example dialogue
 
 
 _REPEATED_INTERJECTION = re.compile(r"[\u4e00-\u9fff]{1,2}(?=[~～!！])|\b[A-Za-z][a-z]{1,6}(?:-[a-z]{2,6})?(?=[~!,])")
@@ -43,6 +44,22 @@ def _character_lines(persona: Persona) -> str:
         if stripped.startswith("{{char}}:") or stripped.startswith(f"{persona.name}:"):
             lines.append(stripped.split(":", 1)[1])
     return persona.fill("\n".join(lines), "同学")
+
+
+def _example_pairs(persona: Persona) -> tuple[tuple[str, str], ...]:
+    """The example dialogue as (learner question, persona answer) pairs."""
+    pairs = []
+    for block in persona.mes_example.split("<START>"):
+        asked, answered = "", ""
+        for line in block.splitlines():
+            head, _, rest = line.strip().partition(":")
+            if head in ("{{user}}", "<USER>"):
+                asked = rest.strip()
+            elif head in ("{{char}}", "<BOT>", persona.name) and asked:
+                answered = rest.strip()
+        if asked and answered:
+            pairs.append((persona.fill(asked, "同学"), persona.fill(answered, "同学")))
+    return tuple(pairs)
 
 
 def _derived_catchphrases(text: str) -> tuple[Catchphrase, ...]:
@@ -77,6 +94,7 @@ def _build(persona: Persona) -> PersonaProfile:
         self_names=tuple(n for n in {persona.name, persona.name.split()[-1]} if n),
         style=ngram_profile(style_text),
         derived="catchphrases" not in tutor,
+        examples=_example_pairs(persona),
     )
 
 

@@ -97,3 +97,14 @@ def test_non_answers_and_empty_claims(hoot: Persona, xiaomiao: Persona) -> None:
         xiaomiao, "喵~ 先算损失，再用反向传播求梯度，最后梯度下降更新卷积核喵！", question="卷积神经网络是怎么训练的？"
     )
     assert good.accuracy.label == "ok"
+
+
+def test_reciting_the_cards_example_answer_to_another_question(captain: Persona) -> None:
+    recited = (
+        "Arr, matey! Picture a sorted row of treasure chests. Ye open the middle one: if the number ye seek is "
+        "smaller, ye toss away the right half, else the left."
+    )
+    elsewhere = check(captain, recited, question="What happens if the learning rate is too large?").accuracy
+    assert any("example answer" in r for r in elsewhere.reasons)
+    asked = check(captain, recited, question="What is binary search?").accuracy
+    assert not any("example answer" in r for r in asked.reasons)
