@@ -108,7 +108,8 @@ def _language_signal(profile: PersonaProfile, reply: str) -> tuple[Signal | None
 
 
 def _drift_signal(profile: PersonaProfile, margin: float, history: Sequence[HistoryTurn]) -> Signal | None:
-    earlier = [style_margin(profile, t.content) for t in history if t.role == "assistant" and t.content.strip()][-4:]
+    recent = [t.content for t in history if t.role == "assistant" and t.content.strip()][-4:]
+    earlier = [style_margin(profile, text) for text in recent]
     if len(earlier) < 2:
         return None
     drop = sum(earlier) / len(earlier) - margin
