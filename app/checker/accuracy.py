@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from app.checker.reference import notes_signals
-from app.checker.text import is_cjk_text, sentences
+from app.checker.text import find_term, is_cjk_text, sentences
 from app.checker.topic_pack import Misconception, TopicPack
 from app.checker.verdict import Badge, Signal, Thresholds, make_badge
 
@@ -90,7 +90,7 @@ def _generic_signals(reply: str, question: str | None) -> tuple[list[Signal], li
 
 def _find(sentence: str, words: tuple[str, ...]) -> tuple[int, int, str] | None:
     for word in words:
-        at = sentence.find(word)
+        at = find_term(sentence, word)
         if at >= 0:
             return at, at + len(word), word
     return None
@@ -127,7 +127,7 @@ def stated_misconceptions(text: str, packs: Sequence[TopicPack]) -> list[tuple[T
 def pack_scores(text: str, packs: Sequence[TopicPack]) -> dict[str, int]:
     """How many of each pack's keywords the text mentions."""
     low = text.lower()
-    return {pack.id: sum(1 for k in pack.keywords if k and k in low) for pack in packs}
+    return {pack.id: sum(1 for k in pack.keywords if k and find_term(low, k) >= 0) for pack in packs}
 
 
 def detect_packs(question: str, packs: Sequence[TopicPack]) -> list[TopicPack]:
@@ -143,7 +143,7 @@ def _core_coverage(reply: str, pack: TopicPack) -> float:
     if not pack.core:
         return 1.0
     low = reply.lower()
-    return sum(1 for group in pack.core if any(w in low for w in group)) / len(pack.core)
+    return sum(1 for group in pack.core if any(find_term(low, w) >= 0 for w in group)) / len(pack.core)
 
 
 def accuracy_badge(

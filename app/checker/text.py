@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -59,3 +60,16 @@ def cosine(a: Counter[str], b: Counter[str]) -> float:
     na = math.sqrt(sum(v * v for v in a.values()))
     nb = math.sqrt(sum(v * v for v in b.values()))
     return dot / (na * nb) if na and nb else 0.0
+
+
+@lru_cache(maxsize=4096)
+def _word_pattern(word: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![a-z])" + re.escape(word))
+
+
+def find_term(text: str, term: str) -> int:
+    """Position of ``term`` in lower-case ``text``; a Latin term must start a word ("syn" not in "photosynthesis")."""
+    if not term[:1].isascii() or not term[:1].isalpha():
+        return text.find(term)
+    match = _word_pattern(term).search(text)
+    return match.start() if match else -1

@@ -108,3 +108,16 @@ def test_reciting_the_cards_example_answer_to_another_question(captain: Persona)
     assert any("example answer" in r for r in elsewhere.reasons)
     asked = check(captain, recited, question="What is binary search?").accuracy
     assert not any("example answer" in r for r in asked.reasons)
+
+
+def test_latin_terms_match_whole_words_only(hoot: Persona) -> None:
+    reply = "Hoo-hoo! Photosynthesis turns light, water and carbon dioxide into glucose and oxygen in chloroplasts."
+    verdict = check(hoot, reply, question="How does photosynthesis work?", topic="photosynthesis")
+    assert verdict.accuracy.label == "ok", verdict.accuracy.reasons  # "syn" (TCP) is not in "photosynthesis"
+    assert verdict.topics == ("photosynthesis",)
+    wrong = check(hoot, "Hoo! SYN stands for Systematically No acknowledgment.", question="What do SYN and ACK mean?")
+    assert wrong.accuracy.label == "off"
+    relu = check(hoot, "Hoo! ReLU is a linear function, owlet.", question="What is the ReLU activation function?")
+    assert relu.accuracy.label == "off"
+    relu_ok = check(hoot, "Hoo! ReLU, the rectified linear unit, is non-linear: max(0, x).", question="What is ReLU?")
+    assert relu_ok.accuracy.label == "ok"
