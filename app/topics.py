@@ -1,6 +1,6 @@
 """Topics a learner can pick; any text typed by the learner is a topic too.
 
-Topic packs with key facts and misconceptions (for the accuracy badge) will grow from this list.
+Each built-in topic has a topic pack (key facts, misconceptions, terms) in ``app/checker/packs/``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ BUILTIN_TOPICS: tuple[Topic, ...] = (
     Topic("gradient-descent", "Gradient descent", "梯度下降"),
     Topic("backpropagation", "Backpropagation", "反向传播"),
     Topic("overfitting", "Overfitting and regularization", "过拟合与正则化"),
+    Topic("activation-functions", "Activation functions", "激活函数"),
+    Topic("embeddings", "Embeddings", "词嵌入"),
+    Topic("decision-trees", "Decision trees", "决策树"),
     Topic("binary-search", "Binary search", "二分查找"),
     Topic("tcp-handshake", "The TCP handshake", "TCP 三次握手"),
     Topic("photosynthesis", "Photosynthesis", "光合作用"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from app.cli.common import print_json, starter_progress
 from app.errors import PersonaTutorError
@@ -25,6 +26,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
     )
     store.add_argument("--json", action="store_true")
     store.set_defaults(handler=run_store)
+    checker = sub.add_parser(
+        "checker", parents=[common], help="reply checker: precision, recall, AUROC and latency (dev set, UHGEval)"
+    )
+    checker.add_argument("--devset", metavar="FILE", type=Path, help="labelled replies (default: tests/data/checker)")
+    checker.add_argument("--uhgeval", metavar="FILE", type=Path, help="UHGEval jsonl (default: ../shared/eval/uhgeval)")
+    checker.add_argument("--split", choices=("heldout", "tune", "all"), default="heldout")
+    checker.add_argument("--json", action="store_true")
+    checker.set_defaults(handler=run_checker)
 
 
 def run_engine(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -51,4 +60,24 @@ def run_store(args: argparse.Namespace, paths: AppPaths) -> int:
         print_json(result)
     else:
         print(format_table(result))
+    return 0
+
+
+def run_checker(args: argparse.Namespace, paths: AppPaths) -> int:
+    from app.checker import evaluation
+
+    devset = args.devset or evaluation.DEVSET
+    rows = evaluation.load_devset(devset, None if args.split == "all" else args.split)
+    result = {
+        "devset": {"split": args.split, **evaluation.run_devset(rows, cards=devset.with_name("cards"))},
+        "devset_generated_only": {
+            "split": args.split,
+            **evaluation.run_devset([r for r in rows if not r.get("derived")], cards=devset.with_name("cards")),
+        },
+        "uhgeval": evaluation.run_uhgeval(args.uhgeval or evaluation.UHGEVAL),
+    }
+    if args.json:
+        print_json(result)
+    else:
+        print(evaluation.format_report(result))
     return 0

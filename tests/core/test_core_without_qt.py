@@ -31,6 +31,8 @@ CORE_MODULES = [
     "app.rendering",
     "app.cli",
     "app.bench",
+    "app.checker",
+    "app.cli.check",
 ]
 
 

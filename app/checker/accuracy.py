@@ -1,0 +1,209 @@
+"""The Accuracy badge: does the reply state known misconceptions, miss the core ideas, or explain another topic?"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from app.checker.reference import notes_signals
+from app.checker.text import find_term, is_cjk_text, sentences
+from app.checker.topic_pack import Misconception, TopicPack
+from app.checker.verdict import Badge, Signal, Thresholds, make_badge
+
+THRESHOLDS = Thresholds(ok=0.6, off=0.35)
+BIAS = 1.2
+
+_NEGATION = re.compile(
+    r"不是|并不|不会|不能|不再|没有|并非|而非|而不是|不要|绝不|从不"
+    r"|\bnot\b|\bnever\b|n't\b|\bno longer\b|\brather than\b|\binstead\b|\bnor\b"
+)
+_MYTH = re.compile(r"误解|误区|以为|错误的说法|有人说|myth|misconception|mistaken|common mistake|people think|wrongly")
+
+
+_DOES_NOTHING = re.compile(
+    r"does(?: not|n't) do anything|does nothing|has no (?:effect|purpose|use)"
+    r"|没有任何作用|什么都不做|没有什么作用|毫无作用",
+    re.IGNORECASE,
+)
+_TRAINING_QUESTION = re.compile(r"训练|学习出来|学出来|\btrain(?:ed|ing)?\b|\blearned\b", re.IGNORECASE)
+_TRAINING_TERMS = re.compile(r"梯度|反向传播|损失|误差|优化|gradient|backprop|loss|error|optimi[sz]", re.IGNORECASE)
+
+
+def _non_answer(reply: str, question: str | None) -> bool:
+    """The reply only asks back or echoes the question."""
+    text = reply.strip()
+    if not text:
+        return True
+    if text.endswith(("?", "？")) and len(text) < 120 and len(sentences(text)) <= 1:
+        return True
+    if question:
+        flat_q, flat_r = question.lower().strip(" ?？"), text.lower().strip(" ?？")
+        at = flat_r.find(flat_q) if len(flat_q) >= 6 else -1
+        if at >= 0 and len(flat_r) - (at + len(flat_q)) < 15:
+            return True
+        last = sentences(text)[-1]
+        return last.endswith(("?", "？")) and _bigram_overlap(last, question) >= 0.6
+    return False
+
+
+def _bigram_overlap(a: str, b: str) -> float:
+    def grams(text: str) -> set[str]:
+        flat = "".join(text.lower().split()).strip("?？")
+        return {flat[i : i + 2] for i in range(len(flat) - 1)}
+
+    ga, gb = grams(a), grams(b)
+    return len(ga & gb) / len(gb) if gb else 0.0
+
+
+def _trigram_set(text: str) -> set[str]:
+    flat = "".join(text.lower().split())
+    return {flat[i : i + 3] for i in range(len(flat) - 2)}
+
+
+def _recited_example(reply: str, question: str, examples: Sequence[tuple[str, str]]) -> float | None:
+    """Share of the reply copied from an example answer whose example question is not this question."""
+    grams = _trigram_set(reply)
+    if len(grams) < 20:
+        return None
+    for asked, answered in examples:
+        copied = len(grams & _trigram_set(answered)) / len(grams)
+        if copied >= 0.5 and _bigram_overlap(question, asked) < 0.5:
+            return copied
+    return None
+
+
+def _generic_signals(reply: str, question: str | None) -> tuple[list[Signal], list[str]]:
+    signals: list[Signal] = []
+    reasons: list[str] = []
+    if _non_answer(reply, question):
+        signals.append(Signal("non_answer", 1.0, -3.0))
+        reasons.append("does not answer the question")
+    nothing = _DOES_NOTHING.search(reply)
+    if nothing:
+        signals.append(Signal("does_nothing", 1.0, -2.5))
+        reasons.append(f"claims it “{nothing.group(0)}”")
+    if question and _TRAINING_QUESTION.search(question) and len(reply) >= 30 and not _TRAINING_TERMS.search(reply):
+        signals.append(Signal("training_without_gradients", 1.0, -1.5))
+        reasons.append("the question asks how it is trained, but the reply never mentions a loss or gradients")
+    return signals, reasons
+
+
+def _find(sentence: str, words: tuple[str, ...]) -> tuple[int, int, str] | None:
+    for word in words:
+        at = find_term(sentence, word)
+        if at >= 0:
+            return at, at + len(word), word
+    return None
+
+
+def _states(sentence: str, pattern: tuple[tuple[str, ...], ...]) -> bool:
+    """All groups occur in the sentence and no negation sits between them (unless the claim itself negates)."""
+    hits = []
+    for group in pattern:
+        hit = _find(sentence, group)
+        if hit is None:
+            return False
+        hits.append(hit)
+    hits.sort()
+    start = max(0, hits[0][0] - 3)
+    gap = sentence[start : hits[-1][1]]
+    for _, _, word in hits:
+        gap = gap.replace(word, " ")
+    if _NEGATION.search(gap):
+        return False
+    return not _MYTH.search(sentence)
+
+
+def stated_misconceptions(text: str, packs: Sequence[TopicPack]) -> list[tuple[TopicPack, Misconception]]:
+    found: list[tuple[TopicPack, Misconception]] = []
+    lowered = [s.lower() for s in sentences(text)]
+    for pack in packs:
+        for item in pack.misconceptions:
+            if any(_states(s, p) for p in item.patterns for s in lowered):
+                found.append((pack, item))
+    return found
+
+
+def pack_scores(text: str, packs: Sequence[TopicPack]) -> dict[str, int]:
+    """How many of each pack's keywords the text mentions."""
+    low = text.lower()
+    return {pack.id: sum(1 for k in pack.keywords if k and find_term(low, k) >= 0) for pack in packs}
+
+
+def detect_packs(question: str, packs: Sequence[TopicPack]) -> list[TopicPack]:
+    """Packs the question is about: those with the most keyword hits (ties kept)."""
+    scores = pack_scores(question, packs)
+    best = max(scores.values(), default=0)
+    if best == 0:
+        return []
+    return [p for p in packs if scores[p.id] == best]
+
+
+def _core_coverage(reply: str, pack: TopicPack) -> float:
+    if not pack.core:
+        return 1.0
+    low = reply.lower()
+    return sum(1 for group in pack.core if any(find_term(low, w) >= 0 for w in group)) / len(pack.core)
+
+
+def accuracy_badge(
+    reply: str,
+    *,
+    packs: Sequence[TopicPack],
+    topic: TopicPack | None = None,
+    question: str | None = None,
+    notes: str | None = None,
+    partial: bool = False,
+    examples: Sequence[tuple[str, str]] = (),
+) -> tuple[Badge, tuple[str, ...]]:
+    """Score the Accuracy badge against the packs the question (or else the topic) is about, or the notes."""
+    signals: list[Signal] = []
+    reasons: list[str] = []
+    zh = is_cjk_text(reply)
+    asked = detect_packs(question, packs) if question else []
+    active = list(asked) or ([topic] if topic else [])
+    if topic and topic not in active:
+        active.append(topic)
+
+    for pack, item in stated_misconceptions(reply, active):
+        signals.append(Signal(f"misconception:{pack.id}", 1.0, -4.0))
+        correction = item.correction_zh if zh and item.correction_zh else item.correction
+        claim = item.claim_zh if zh and item.claim_zh else item.claim
+        reasons.append(
+            f"contradicts the {pack.label('zh' if zh else 'en')} notes: {correction}"
+            if correction
+            else f"states a misconception: {claim}"
+        )
+
+    if not partial and question:
+        recited = _recited_example(reply, question, examples)
+        if recited is not None:
+            signals.append(Signal("recited_example", recited, -2.5))
+            reasons.append("repeats the persona's example answer instead of answering this question")
+
+    if not partial:
+        generic_signals, generic_reasons = _generic_signals(reply, question)
+        signals += generic_signals
+        reasons += generic_reasons
+
+    if not partial and active and len(reply) >= 40:
+        focus = asked[0] if asked else active[0]
+        coverage = _core_coverage(reply, focus)
+        signals.append(Signal(f"core_coverage:{focus.id}", coverage, -1.2 if coverage == 0 else 0.8 * coverage))
+        if coverage == 0:
+            reasons.append(f"mentions none of the core ideas of {focus.label('zh' if zh else 'en')}")
+        if asked:
+            scores = pack_scores(reply, packs)
+            other = max((p for p in packs if p not in asked), key=lambda p: scores[p.id], default=None)
+            wanted = max(scores[p.id] for p in asked)
+            if other is not None and scores[other.id] >= 2 and scores[other.id] >= 2 * max(1, wanted):
+                signals.append(Signal(f"wrong_topic:{other.id}", scores[other.id] - wanted, -2.5))
+                lang = "zh" if zh else "en"
+                reasons.append(f"explains {other.label(lang)} where the question asked about {focus.label(lang)}")
+
+    if notes:
+        note_signals, note_reasons = notes_signals(reply, notes)
+        signals += note_signals
+        reasons += note_reasons
+    badge = make_badge(BIAS, signals, reasons, THRESHOLDS)
+    return badge, tuple(p.id for p in active)

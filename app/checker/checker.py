@@ -1,0 +1,91 @@
+"""The checker's entry points: :func:`check` for a finished reply, :func:`check_partial` while it streams."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from app.checker.accuracy import accuracy_badge
+from app.checker.consistency import HistoryTurn, consistency_badge
+from app.checker.persona_profile import profile_for
+from app.checker.topic_pack import TopicPack, TopicPackError, load_packs
+from app.personas import Persona
+from app.topics import topic_title
+
+CHECKER_VERSION = "1.0"
+
+HistoryLike = Sequence[Any]  # ChatMessage / Message objects (role, content) or (role, content) tuples
+
+
+def _turns(history: HistoryLike) -> list[HistoryTurn]:
+    turns = []
+    for item in history:
+        if isinstance(item, tuple):
+            role, content = item[0], item[1]
+        else:
+            role, content = getattr(item, "role", ""), getattr(item, "content", "")
+        turns.append(HistoryTurn(str(role), str(content)))
+    return turns
+
+
+def resolve_topic(topic: str | None, packs: Sequence[TopicPack]) -> TopicPack | None:
+    """A pack id (``cnn``), a pack title in either language, or free text that mentions a pack's keywords."""
+    if not topic:
+        return None
+    wanted = " ".join(topic.split()).lower()
+    for pack in packs:
+        if wanted in (pack.id, pack.title.lower(), pack.title_zh.lower()) or topic_title(topic) == pack.title:
+            return pack
+    from app.checker.accuracy import detect_packs
+
+    found = detect_packs(topic, packs)
+    return found[0] if found else None
+
+
+def check(
+    persona: Persona,
+    reply: str,
+    *,
+    question: str | None = None,
+    topic: str | None = None,
+    notes: str | None = None,
+    history: HistoryLike = (),
+    packs: Sequence[TopicPack] | None = None,
+    topics_dir: Path | None = None,
+    partial: bool = False,
+) -> Verdict:
+    """Judge one reply. ``topic`` is a pack id or title; ``notes`` is reference text; ``history`` the turns before.
+
+    ``packs`` defaults to the built-in packs plus those in ``topics_dir`` (``<data dir>/topics``).
+    """
+    started = time.perf_counter()
+    if packs is None:
+        packs = load_packs(topics_dir)
+    profile = profile_for(persona)
+    turns = _turns(history)
+    if question is None:
+        question = next((t.content for t in reversed(turns) if t.role == "user"), None)
+    consistency = consistency_badge(profile, reply, question=question, history=turns, partial=partial)
+    accuracy, active = accuracy_badge(
+        reply,
+        packs=packs,
+        topic=resolve_topic(topic, packs),
+        question=question,
+        notes=notes,
+        partial=partial,
+        examples=profile.examples,
+    )
+    elapsed = (time.perf_counter() - started) * 1000
+    return Verdict(consistency, accuracy, elapsed, CHECKER_VERSION, active)
+
+
+def check_partial(persona: Persona, partial_reply: str, **kwargs: Any) -> Verdict:
+    """A cheap provisional verdict for a reply still streaming: only the checks a prefix can support."""
+    return check(persona, partial_reply, partial=True, **kwargs)
+
+
+__all__ = ["CHECKER_VERSION", "TopicPackError", "check", "check_partial", "resolve_topic"]
+
+from app.checker.verdict import Verdict  # noqa: E402  (re-exported for type hints above)

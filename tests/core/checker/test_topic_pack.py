@@ -1,0 +1,61 @@
+"""Topic packs: the built-in JSON packs, the learner's Markdown packs, and clear errors for bad files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.checker import check, load_packs
+from app.checker.topic_pack import TopicPackError, builtin_packs, load_pack_file
+from app.personas import Persona
+from app.topics import BUILTIN_TOPICS, topic_title
+
+SORTING = """# Sorting algorithms (排序算法)
+keywords: quicksort, sorting, 排序
+## Facts
+- Quicksort picks a pivot and partitions the array around it.
+- Its average time is O(n log n).
+## Misconceptions
+- quicksort is always stable => quicksort is not stable
+## Terms
+- pivot = 基准
+"""
+
+
+def test_builtin_packs_cover_every_builtin_topic_in_both_languages() -> None:
+    packs = {p.id: p for p in builtin_packs()}
+    assert len(packs) >= 12
+    for topic in BUILTIN_TOPICS:
+        assert topic.id in packs, topic.id
+    for pack in packs.values():
+        assert pack.title and pack.title_zh and pack.facts and pack.misconceptions and pack.terms
+        assert all(en and zh for en, zh in pack.facts)
+        assert all(m.claim and m.claim_zh and m.correction and m.correction_zh for m in pack.misconceptions)
+    assert topic_title("cnn") == "Convolutional neural networks"
+
+
+def test_a_learners_markdown_pack_is_loaded_and_used(tmp_path: Path, hoot: Persona) -> None:
+    (tmp_path / "sorting.md").write_text(SORTING, encoding="utf-8")
+    packs = load_packs(tmp_path)
+    pack = next(p for p in packs if p.id == "sorting")
+    assert pack.title_zh == "排序算法" and len(pack.facts) == 2 and pack.terms == (("pivot", "基准"),)
+    wrong = check(hoot, "Hoo! Quicksort is always stable, owlet.", question="Explain quicksort", packs=packs)
+    right = check(hoot, "Hoo! Quicksort is not stable, owlet.", question="Explain quicksort", packs=packs)
+    assert wrong.accuracy.label == "off" and right.accuracy.label == "ok"
+    assert any("quicksort is not stable" in r for r in wrong.accuracy.reasons)
+
+
+def test_bad_packs_name_the_file_and_the_reason(tmp_path: Path) -> None:
+    no_facts = tmp_path / "empty.md"
+    no_facts.write_text("# Nothing here\n## Terms\n- a = b\n", encoding="utf-8")
+    with pytest.raises(TopicPackError, match=r"empty\.md: no '## Facts' list"):
+        load_pack_file(no_facts)
+    unknown = tmp_path / "odd.json"
+    unknown.write_text('{"version": 1, "id": "odd", "colour": "red"}', encoding="utf-8")
+    with pytest.raises(TopicPackError, match=r"odd\.json: unknown keys \['colour'\]"):
+        load_pack_file(unknown)
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    with pytest.raises(TopicPackError, match=r"broken\.json: cannot read"):
+        load_pack_file(broken)
