@@ -7,11 +7,15 @@ streams, and a stopped or failed reply is kept with its status.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
+from app.checker import CHECKER_VERSION, check, load_packs
 from app.context_window import ContextWindow
 from app.engine import ChatBackend, LlamaEngine, SamplingParams, Timings
 from app.errors import PersonaTutorError
@@ -20,6 +24,9 @@ from app.personas import PersonaLibrary
 from app.prompt_builder import DEFAULT_USER_NAME, ChatMessage, build_messages, greeting
 from app.store import Conversation, Message, Store
 
+log = logging.getLogger(__name__)
+
+CHECKER_NAME = "persona-tutor"
 SAVE_EVERY_S = 1.0
 SAVE_EVERY_PIECES = 64
 _TITLE_CHARS = 60
@@ -33,6 +40,7 @@ class TurnResult:
     reply: str
     status: str
     timings: Timings | None
+    verdict: dict[str, Any] | None = None  # the reply checker's badges (app.checker), as stored with the message
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -62,6 +70,7 @@ class ChatService:
         backend: ChatBackend | None = None,
         user_name: str = DEFAULT_USER_NAME,
         kv_states: KvStateCache | None = None,
+        topics_dir: Path | None = None,
     ) -> None:
         self.store = store
         self.personas = personas
@@ -69,6 +78,7 @@ class ChatService:
         self.user_name = user_name
         self.window = ContextWindow()
         self.kv_states = kv_states
+        self.topics_dir = topics_dir  # the learner's own topic packs, for the accuracy badge
         self._live_conversation: int | None = None  # whose tokens the backend's context holds
 
     def start(self, persona_id: str, topic: str, model: str) -> Conversation:
@@ -256,4 +266,33 @@ class ChatService:
             generated_tokens=timings.generated_tokens,
             tokens_per_s=timings.tokens_per_s,
         )
-        return TurnResult(conversation.id, question_id, reply_id, text, status, timings)
+        verdict = self._judge(conversation, messages, text, reply_id)
+        return TurnResult(conversation.id, question_id, reply_id, text, status, timings, verdict)
+
+    def _judge(
+        self, conversation: Conversation, messages: list[ChatMessage], reply: str, reply_id: int
+    ) -> dict[str, Any] | None:
+        """Run the reply checker on a finished reply and store its verdict with the message.
+
+        The badges are an aid: a checker failure is logged and the reply stands without them.
+        """
+        if not reply.strip():
+            return None
+        try:
+            persona = self.personas.get(conversation.persona_id)
+            turns = [m for m in messages if m.role != "system"]
+            question = next((m.content for m in reversed(turns) if m.role == "user"), None)
+            verdict = check(
+                persona,
+                reply,
+                question=question,
+                topic=conversation.topic,
+                history=turns[:-1],
+                packs=load_packs(self.topics_dir),
+            )
+        except Exception:
+            log.exception("the reply checker failed on message %s", reply_id)
+            return None
+        stored = verdict.to_json(with_signals=True)
+        self.store.add_verdict(reply_id, CHECKER_NAME, CHECKER_VERSION, stored)
+        return stored

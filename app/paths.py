@@ -50,6 +50,11 @@ class AppPaths:
         return self.data_dir / "personas"
 
     @property
+    def topics_dir(self) -> Path:
+        """The learner's own topic packs (Markdown or JSON) for the accuracy badge."""
+        return self.data_dir / "topics"
+
+    @property
     def kv_cache_dir(self) -> Path:
         return self.cache_dir / "kv-states"
 

@@ -49,7 +49,9 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
     model = resolve_model(paths.models_dir, args.model, progress=starter_progress(), config_dir=paths.config_dir)
     engine = LlamaEngine(EngineConfig(model_path=model.path, n_ctx=args.ctx, gpu_layers=args.gpu_layers))
     try:
-        service = ChatService(store, personas, engine, kv_states=KvStateCache(paths.kv_cache_dir))
+        service = ChatService(
+            store, personas, engine, kv_states=KvStateCache(paths.kv_cache_dir), topics_dir=paths.topics_dir
+        )
         if args.conversation is not None:
             conversation = store.conversation(args.conversation)
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -22,6 +23,8 @@ code { background: #f4f1ec; }
 .who { font-weight: 600; margin-top: 8px; }
 .note { color: #8a6d3b; font-style: italic; }
 .actions { color: #777777; font-size: small; }
+.badges { font-size: small; }
+.reason { color: #666666; }
 a { color: #5a6f8a; text-decoration: none; }
 .error { color: #a12622; }
 """
@@ -43,6 +46,7 @@ class Bubble:
     message_id: int = 0
     version: tuple[int, int] = (1, 1)  # which of how many alternatives (regenerations, edits)
     actions: tuple[str, ...] = ()  # "regenerate", "continue", "edit": offered as links under the message
+    verdict: dict[str, Any] | None = None  # the reply checker's badges (Verdict.to_json())
 
     def with_text(self, content: str) -> Bubble:
         return replace(self, content=content)
@@ -63,6 +67,29 @@ def _actions_html(bubble: Bubble) -> str:
     return f'<p class="actions">{" &nbsp; ".join(links)}</p>' if links else ""
 
 
+_BADGE_LOOK = {
+    "ok": ("✔", "on track", "#2e7d4f"),
+    "doubtful": ("?", "doubtful", "#9a6b00"),
+    "off": ("✘", "off", "#b3261e"),
+}
+
+
+def badges_html(verdict: dict[str, Any], message_id: int) -> str:
+    """The Persona and Accuracy badges: icon, word and colour (never colour alone), and the main reasons."""
+    parts = []
+    reasons = []
+    for key, title in (("consistency", "Persona"), ("accuracy", "Accuracy")):
+        badge = verdict.get(key) or {}
+        icon, word, colour = _BADGE_LOOK.get(str(badge.get("label")), ("·", "unknown", "#777777"))
+        parts.append(
+            f'<a href="action:badge/{message_id}"><span style="color:{colour}">{icon} {title}: {word}</span></a>'
+        )
+        if badge.get("label") != "ok":
+            reasons += [f"{title}: {r}" for r in list(badge.get("reasons", []))[:2]]
+    reason_html = "".join(f"<br/>{html.escape(r)}" for r in reasons)
+    return f'<p class="badges">{" &nbsp;·&nbsp; ".join(parts)}<span class="reason">{reason_html}</span></p>'
+
+
 def bubble_html(bubble: Bubble) -> str:
     cls = "user" if bubble.role == "user" else "assistant"
     key = USER_AVATAR if bubble.role == "user" else bubble.persona_id
@@ -78,7 +105,8 @@ def bubble_html(bubble: Bubble) -> str:
     elif bubble.status == "streaming" and not bubble.content:
         note = '<p class="note">…</p>'
     who = f'<p class="who {cls}">{avatar}<span style="color:{colour}">{html.escape(bubble.speaker)}</span></p>'
-    return f"{who}{body}{note}{_actions_html(bubble)}<hr/>"
+    badges = badges_html(bubble.verdict, bubble.message_id) if bubble.verdict and bubble.content else ""
+    return f"{who}{body}{note}{badges}{_actions_html(bubble)}<hr/>"
 
 
 class ChatView(QTextBrowser):
@@ -92,6 +120,8 @@ class ChatView(QTextBrowser):
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._open_link)
         self._names: dict[str, str] = {}
+        # called with the streaming text; returns provisional badges (the checker's streaming entry point)
+        self.stream_annotator: Callable[[str], dict[str, Any] | None] | None = None
         self.document().setDefaultStyleSheet(_STYLE)
         self._stream_start: int | None = None
         self._streaming: Bubble | None = None
@@ -158,7 +188,10 @@ class ChatView(QTextBrowser):
         cursor.setPosition(self._stream_start)
         cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
-        cursor.insertHtml(bubble_html(self._streaming))
+        streaming = self._streaming
+        if self.stream_annotator is not None and streaming.content:
+            streaming = replace(streaming, verdict=self.stream_annotator(streaming.content))
+        cursor.insertHtml(bubble_html(streaming))
         if at_end:
             self._scroll_to_end()
 

@@ -74,7 +74,11 @@ class ChatWorker(QObject):
         self.close()
         self._engine = engine
         self._service = ChatService(
-            self._store, self._personas, engine, kv_states=KvStateCache(self._paths.kv_cache_dir)
+            self._store,
+            self._personas,
+            engine,
+            kv_states=KvStateCache(self._paths.kv_cache_dir),
+            topics_dir=self._paths.topics_dir,
         )
         self.model_loaded.emit(installed.id, installed.name, engine.backend_description)
 

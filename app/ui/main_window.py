@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from PySide6.QtCore import QSettings, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QIcon, QKeyEvent, QKeySequence, QPixmap, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
@@ -9,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -18,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.chat import ChatService, TurnResult
+from app.checker import check_partial, load_packs
 from app.engine import SamplingParams
 from app.errors import PersonaTutorError
 from app.paths import AppPaths
@@ -31,6 +36,7 @@ from app.ui.chat_worker import ChatWorker, TurnRequest
 from app.ui.conversation_list import ConversationList
 
 YOU = "You"
+log = logging.getLogger(__name__)
 
 
 class ChatInput(QPlainTextEdit):
@@ -66,6 +72,8 @@ class MainWindow(QMainWindow):
         self._model_id = ""
         self._busy = False
         self._editing: int | None = None  # the id of the question being edited, while it is
+        self._streaming_context: tuple[Persona, str, str] | None = None  # persona, topic, question
+        self._packs = load_packs(paths.topics_dir)
         self.sampling = SamplingParams()
         self._build()
 
@@ -162,6 +170,7 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+R"), self, activated=self.regenerate)
         QShortcut(QKeySequence("Ctrl+E"), self, activated=self.edit_message)
         self.chat_view.action_requested.connect(self._on_action)
+        self.chat_view.stream_annotator = self._annotate_stream
 
         self.model_label = QLabel()
         self.backend_label = QLabel()
@@ -237,10 +246,55 @@ class MainWindow(QMainWindow):
                 versions = [v.id for v in self._store.siblings(message.id)]
                 version = (versions.index(message.id) + 1, len(versions))
             speaker = YOU if message.role == "user" else self._persona_name(persona_id)
+            verdict = None
+            if is_reply:
+                stored = self._store.verdicts(message.id)
+                verdict = stored[-1].verdict if stored else None
             bubbles.append(
-                Bubble(message.role, speaker, message.content, message.status, persona_id, message.id, version, actions)
+                Bubble(
+                    message.role,
+                    speaker,
+                    message.content,
+                    message.status,
+                    persona_id,
+                    message.id,
+                    version,
+                    actions,
+                    verdict,
+                )
             )
         return bubbles
+
+    def _annotate_stream(self, text: str) -> dict[str, Any] | None:
+        """Provisional badges while a reply streams (the checker's cheap partial mode, about a millisecond)."""
+        if self._streaming_context is None:
+            return None
+        persona, topic, question = self._streaming_context
+        try:
+            return check_partial(persona, text, question=question, topic=topic, packs=self._packs).to_json()
+        except Exception:
+            log.exception("provisional badges failed")
+            return None
+
+    def show_badge_details(self, message_id: int) -> None:
+        """Every signal behind a reply's badges and what it contributed."""
+        stored = self._store.verdicts(message_id)
+        if not stored:
+            return
+        verdict = stored[-1].verdict
+        summary: list[str] = []
+        details: list[str] = []
+        for key, title in (("consistency", "Persona"), ("accuracy", "Accuracy")):
+            badge = verdict.get(key, {})
+            summary.append(f"{title}: {badge.get('label')} (score {badge.get('score', 0):.2f})")
+            summary += [f"  • {reason}" for reason in badge.get("reasons", [])]
+            details.append(f"{title} signals:")
+            details += [f"  {name} = {value} → {weight:+}" for name, value, weight in badge.get("signals", [])]
+        box = QMessageBox(self)
+        box.setWindowTitle("Why these badges")
+        box.setText("\n".join(summary))
+        box.setDetailedText("\n".join(details) + f"\n\nchecker {stored[-1].checker_version}")
+        box.open()
 
     def _persona_name(self, persona_id: str) -> str:
         try:
@@ -308,6 +362,10 @@ class MainWindow(QMainWindow):
         self.chat_view.show_bubbles(self._bubbles(path, persona_id))
         if shown_question:
             self.chat_view.append_bubble(Bubble("user", YOU, shown_question, persona_id=persona_id))
+        questions = [m.content for m in path if m.role == "user"]
+        question = shown_question or (questions[-1] if questions else "")
+        topic = self._store.conversation(request.conversation_id).topic
+        self._streaming_context = (self._personas.get(persona_id), topic, question)
         previous = self._store.messages(request.conversation_id)[-1].content if request.kind == "continue" else ""
         self.chat_view.begin_stream(self._persona_name(persona_id), persona_id, previous)
         self._busy = True
@@ -316,6 +374,9 @@ class MainWindow(QMainWindow):
 
     @Slot(str, int)
     def _on_action(self, action: str, message_id: int) -> None:
+        if action == "badge":
+            self.show_badge_details(message_id)
+            return
         if self._busy or self._conversation_id is None:
             return
         if action in ("prev", "next"):
@@ -330,6 +391,8 @@ class MainWindow(QMainWindow):
             self._start_turn(TurnRequest("continue", self._conversation_id, self.sampling))
         elif action == "edit":
             self.edit_message(message_id)
+        elif action == "badge":
+            self.show_badge_details(message_id)
 
     def regenerate(self) -> None:
         """Ctrl+R: a new version of the last reply."""

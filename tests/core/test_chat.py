@@ -142,3 +142,18 @@ def test_regenerate_needs_a_reply(service: ChatService) -> None:
     conversation = service.start("xiaomiao", "CNN", "starter")
     with pytest.raises(PersonaTutorError, match="no reply"):
         service.regenerate(conversation.id, SamplingParams(), threading.Event())
+
+
+def test_every_reply_is_checked_and_the_verdict_stored(service: ChatService) -> None:
+    conversation = service.start("xiaomiao", "Convolutional neural networks", "starter")
+    result = service.send(conversation.id, "什么是卷积层？", SamplingParams(max_tokens=24, seed=5), threading.Event())
+    assert result.verdict is not None
+    for badge in ("consistency", "accuracy"):
+        assert result.verdict[badge]["label"] in ("ok", "doubtful", "off")
+        assert 0 <= result.verdict[badge]["score"] <= 1
+        assert isinstance(result.verdict[badge]["signals"], list)
+    assert result.verdict["consistency"]["signals"]  # style signals always fire; accuracy ones only on findings
+    [stored] = service.store.verdicts(result.message_id)
+    assert stored.verdict == result.verdict
+    assert stored.checker_version
+    assert "verdict" not in result.to_json()  # the CLI's JSON contract is unchanged

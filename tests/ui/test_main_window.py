@@ -88,6 +88,9 @@ def test_chat_stop_and_restart(qtbot: QtBot, paths: AppPaths, store: Store, star
     assert window.send_button.text() == "Send"
     assert "tok/s" in window.speed_label.text()
     assert window.backend_label.text().startswith("CPU")
+    shown = window.chat_view.toPlainText()
+    assert "Persona: " in shown and "Accuracy: " in shown  # the badges, in words as well as colour
+    assert first.verdict is not None
     window.grab().save(str(screenshot_dir() / "main-window-reply.png"))
 
     # Press Stop as soon as the second reply starts streaming.
