@@ -32,6 +32,7 @@ test: lint typecheck pytest
 bench: install
 	$(BIN)/persona-tutor bench engine
 	$(BIN)/persona-tutor bench store
+	$(BIN)/persona-tutor bench checker
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache screenshots
