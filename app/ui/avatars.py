@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
+from pathlib import Path
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath
@@ -38,13 +39,20 @@ def _initial_image(name: str, persona_id: str, size: int) -> QImage:
     return image
 
 
+_sources: dict[str, Path] = {}
+
+
+def register_sources(sources: dict[str, Path | None]) -> None:
+    """Tell the avatar cache which image file each persona has (``Persona.avatar``: an SVG or an imported PNG)."""
+    _sources.clear()
+    _sources.update({key: path for key, path in sources.items() if path is not None})
+    avatar_image.cache_clear()
+
+
 @lru_cache(maxsize=256)
 def avatar_image(persona_id: str, name: str, size: int = 64) -> QImage:
-    """A round avatar of ``size`` pixels."""
-    path = bundled_dir("personas") / "avatars" / f"{persona_id}.svg"
-    renderer = QSvgRenderer(str(path)) if path.is_file() else None
-    if renderer is None or not renderer.isValid():
-        return _initial_image(name, persona_id, size)
+    """A round avatar of ``size`` pixels: the persona's image, or a drawn initial when it has none."""
+    path = _sources.get(persona_id) or bundled_dir("personas") / "avatars" / f"{persona_id}.svg"
     image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)
@@ -52,6 +60,16 @@ def avatar_image(persona_id: str, name: str, size: int = 64) -> QImage:
     clip = QPainterPath()
     clip.addEllipse(QRectF(0, 0, size, size))
     painter.setClipPath(clip)
-    renderer.render(painter, QRectF(0, 0, size, size))
+    drawn = False
+    if path.suffix.lower() == ".svg" and path.is_file():
+        renderer = QSvgRenderer(str(path))
+        if renderer.isValid():
+            renderer.render(painter, QRectF(0, 0, size, size))
+            drawn = True
+    elif path.is_file():
+        picture = QImage(str(path))
+        if not picture.isNull():
+            painter.drawImage(QRectF(0, 0, size, size), picture)
+            drawn = True
     painter.end()
-    return image
+    return image if drawn else _initial_image(name, persona_id, size)

@@ -30,7 +30,7 @@ from app.personas import Persona, PersonaLibrary
 from app.prompt_builder import greeting
 from app.store import Message, Store
 from app.topics import BUILTIN_TOPICS
-from app.ui.avatars import avatar_image
+from app.ui.avatars import avatar_image, register_sources
 from app.ui.chat_view import Bubble, ChatView
 from app.ui.chat_worker import ChatWorker, TurnRequest
 from app.ui.conversation_list import ConversationList
@@ -116,7 +116,9 @@ class MainWindow(QMainWindow):
         self.persona_box = QComboBox()
         self.persona_box.setAccessibleName("Persona")
         names = {}
-        for persona in self._personas.all():
+        everyone = self._personas.all()
+        register_sources({p.id: p.avatar for p in everyone})
+        for persona in everyone:
             label = f"{persona.name} — {persona.tagline}" if persona.tagline else persona.name
             icon = QIcon(QPixmap.fromImage(avatar_image(persona.id, persona.name, 48)))
             self.persona_box.addItem(icon, label, persona.id)

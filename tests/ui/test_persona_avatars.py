@@ -44,3 +44,18 @@ def test_card_without_avatar_exports_a_drawn_placeholder(qapp: object, tmp_path:
     image = QImage(str(folder / "plain.png"))
     assert not image.isNull() and image.width() == 256
     assert image.pixelColor(128, 128) != image.pixelColor(1, 1)  # a disc on a ring
+
+
+def test_an_imported_card_shows_its_own_picture(qapp: object, tmp_path: object) -> None:
+    from pathlib import Path
+
+    from app.ui.avatars import _initial_image, avatar_image, register_sources
+
+    library = PersonaLibrary(Path(str(tmp_path)))
+    card = Path(__file__).resolve().parents[1] / "data" / "cards" / "stc_default_CodingSensei.png"
+    persona = library.import_file(card)
+    assert persona.avatar is not None and persona.avatar.suffix == ".png"
+    register_sources({p.id: p.avatar for p in library.all()})
+    shown = avatar_image(persona.id, persona.name, 48)
+    assert shown != _initial_image(persona.name, persona.id, 48)  # the card's picture, not the fallback
+    assert avatar_image("nobody-here", "Nobody", 48) == _initial_image("Nobody", "nobody-here", 48)
