@@ -158,14 +158,10 @@ class ChatService:
         on_token: Callable[[str], None] | None = None,
     ) -> TurnResult:
         """A new version of the last reply; the old one stays as a browsable alternative."""
-        self._require_backend()
-        conversation = self.store.conversation(conversation_id)
-        path = self.store.messages(conversation_id)
-        if len(path) < 2 or path[-1].role != "assistant" or path[-2].role != "user":
-            raise PersonaTutorError("There is no reply to regenerate yet.")
-        messages = self._fitted_prompt(conversation, params, until=path[-2].id)
-        reply = self.store.add_branch(path[-1].id, "", status="streaming")
-        return self._stream(conversation, messages, reply.id, path[-2].id, params, cancel, on_token)
+        conversation, question, reply = self._last_exchange(conversation_id, "There is no reply to regenerate yet.")
+        messages = self._fitted_prompt(conversation, params, until=question.id)
+        branch = self.store.add_branch(reply.id, "", status="streaming")
+        return self._stream(conversation, messages, branch.id, question.id, params, cancel, on_token)
 
     def edit_and_resend(
         self,
@@ -193,15 +189,19 @@ class ChatService:
         on_token: Callable[[str], None] | None = None,
     ) -> TurnResult:
         """Let the model go on writing the last reply (a stopped one, or one cut at the token limit)."""
+        conversation, question, last = self._last_exchange(conversation_id, "There is no reply to continue.")
+        messages = self._fitted_prompt(conversation, params, until=question.id)
+        self.store.update_message(last.id, status="streaming")
+        return self._stream(conversation, messages, last.id, question.id, params, cancel, on_token, prefix=last.content)
+
+    def _last_exchange(self, conversation_id: int, missing: str) -> tuple[Conversation, Message, Message]:
+        """The conversation with its last question and reply; ``missing`` is the error when there is none."""
         self._require_backend()
         conversation = self.store.conversation(conversation_id)
         path = self.store.messages(conversation_id)
         if len(path) < 2 or path[-1].role != "assistant" or path[-2].role != "user":
-            raise PersonaTutorError("There is no reply to continue.")
-        last = path[-1]
-        messages = self._fitted_prompt(conversation, params, until=path[-2].id)
-        self.store.update_message(last.id, status="streaming")
-        return self._stream(conversation, messages, last.id, path[-2].id, params, cancel, on_token, prefix=last.content)
+            raise PersonaTutorError(missing)
+        return conversation, path[-2], path[-1]
 
     def _require_backend(self) -> ChatBackend:
         if self.backend is None:

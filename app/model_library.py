@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 import functools
-import hashlib
 import json
 import os
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from typing import Any
 
 from app import starter_model
 from app.errors import ModelError
+from app.file_copy import write_hashed
 from app.gguf_metadata import GGUF_MAGIC, GGUFInfo, read_gguf
 
 __all__ = [
@@ -40,7 +40,6 @@ __all__ = [
 MANIFEST_NAME = "models.json"
 MANIFEST_VERSION = 1
 SETTINGS_NAME = "settings.json"
-_COPY_BLOCK = 4 * 1024 * 1024
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -271,19 +270,9 @@ def add_model(
 
 def _copy_atomic(source: Path, target: Path, progress: ProgressCallback | None) -> str:
     tmp = target.with_name(target.name + ".tmp")
-    digest = hashlib.sha256()
     total = source.stat().st_size
-    done = 0
     try:
-        with source.open("rb") as src, tmp.open("wb") as out:
-            while block := src.read(_COPY_BLOCK):
-                out.write(block)
-                digest.update(block)
-                done += len(block)
-                if progress:
-                    progress(done, total)
-            out.flush()
-            os.fsync(out.fileno())
+        sha256 = write_hashed([source], tmp, progress)
         os.replace(tmp, target)
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
@@ -291,7 +280,7 @@ def _copy_atomic(source: Path, target: Path, progress: ProgressCallback | None) 
         raise ModelError(f"Could not copy {source} to {target.parent}: {exc.strerror or exc}") from exc
     finally:
         tmp.unlink(missing_ok=True)
-    return digest.hexdigest()
+    return sha256
 
 
 def remove_model(models_dir: Path, model_id: str) -> InstalledModel:

