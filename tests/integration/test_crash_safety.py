@@ -55,6 +55,7 @@ def test_kill_9_while_streaming_loses_nothing_committed(
     env = {**os.environ, HOME_ENV: str(isolated_home)}
     questions: list[str] = []
     replies: dict[int, str] = {}
+    expected: dict[int, str] = {}  # a reply that finished before the kill landed is complete, the rest interrupted
     for round_number in range(KILLS):
         question = f"第{round_number + 1}个问题：请一步一步详细解释卷积神经网络里的卷积、池化和反向传播。"
         questions.append(question)
@@ -71,14 +72,15 @@ def test_kill_9_while_streaming_loses_nothing_committed(
             reply_id = _wait_for_streaming_reply(database, child.pid, child, log)
             if round_number % 2:  # every other kill lands after the first save, the others anywhere (even prefill)
                 _wait_for_saved_text(database, reply_id)
-            time.sleep(moments.uniform(0.0, 2.5))
+            time.sleep(moments.uniform(0.0, 1.5))
             seen = _read(database, "SELECT content FROM messages WHERE id = ?", (reply_id,))[0][0]
             time.sleep(1.1)  # what was saved a second before the kill must survive it
             child.kill()
             child.wait(timeout=60)
             child.stdin.close()
         assert child.returncode == -9
-        survived = _read(database, "SELECT content FROM messages WHERE id = ?", (reply_id,))[0][0]
+        survived, status = _read(database, "SELECT content, status FROM messages WHERE id = ?", (reply_id,))[0]
+        expected[reply_id] = "complete" if status == "complete" else "interrupted"
         assert isinstance(seen, str) and isinstance(survived, str)
         assert survived.startswith(seen), f"seed {seed}: saved text was lost"
         replies[reply_id] = survived
@@ -87,12 +89,14 @@ def test_kill_9_while_streaming_loses_nothing_committed(
 
     store = Store(database)
     try:
-        assert store.recover_interrupted() == 1  # each new chat already recovered the one killed before it
+        last_was_cut = expected[max(expected)] == "interrupted"
+        assert store.recover_interrupted() == int(last_was_cut)  # each new chat recovered the one killed before it
         messages = store.messages(1)
         users = [m.content for m in messages if m.role == "user"]
         assert users == questions, f"seed {seed}"
         partial = [m for m in messages if m.id in replies]
-        assert [m.status for m in partial] == ["interrupted"] * KILLS, f"seed {seed}"
+        assert {m.id: m.status for m in partial} == expected, f"seed {seed}"
+        assert list(expected.values()).count("interrupted") >= 2, f"seed {seed}: too few kills landed mid-reply"
         assert {m.id: m.content for m in partial} == replies
         assert store.recover_interrupted() == 0
     finally:
