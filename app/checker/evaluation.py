@@ -166,6 +166,8 @@ def format_report(result: dict[str, Any]) -> str:
         lines.append(f"UHGEval, pairwise with notes ({uhg['items']} items, {2 * uhg['items']} continuations)")
         lines.append(f"  accuracy  AUROC {m['auroc']:.3f}  balanced acc {m['balanced_accuracy']:.3f}")
         lines.append(f"  latency   p50 {uhg['latency_ms']['p50']:.2f} ms  p95 {uhg['latency_ms']['p95']:.2f} ms")
+    if result.get("uhgeval_skipped"):
+        lines.append(f"UHGEval skipped: {result['uhgeval_skipped']}")
     return "\n".join(lines)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from app.cli.common import print_json, starter_progress
 from app.errors import PersonaTutorError
@@ -68,14 +69,17 @@ def run_checker(args: argparse.Namespace, paths: AppPaths) -> int:
 
     devset = args.devset or evaluation.DEVSET
     rows = evaluation.load_devset(devset, None if args.split == "all" else args.split)
-    result = {
+    result: dict[str, Any] = {
         "devset": {"split": args.split, **evaluation.run_devset(rows, cards=devset.with_name("cards"))},
         "devset_generated_only": {
             "split": args.split,
             **evaluation.run_devset([r for r in rows if not r.get("derived")], cards=devset.with_name("cards")),
         },
-        "uhgeval": evaluation.run_uhgeval(args.uhgeval or evaluation.UHGEVAL),
     }
+    if args.uhgeval is not None or evaluation.UHGEVAL.is_file():
+        result["uhgeval"] = evaluation.run_uhgeval(args.uhgeval or evaluation.UHGEVAL)
+    else:  # the public set lives beside the repository, not in it: a user's checkout may not have it
+        result["uhgeval_skipped"] = f"{evaluation.UHGEVAL} not found; pass --uhgeval FILE"
     if args.json:
         print_json(result)
     else:
