@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from app import starter_model
 from app.engine import EngineConfig, LlamaEngine
 from app.paths import HOME_ENV, AppPaths
+
+# Property tests are reproducible in CI: the same examples every run (a failure there is a real regression,
+# not a lucky draw). Explore new ground locally with HYPOTHESIS_PROFILE=explore.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(autouse=True)

@@ -109,6 +109,9 @@ def _entry(value: Any, index: int) -> dict[str, Any]:
     return entry
 
 
+_ENVELOPE = ("spec", "spec_version", "data")
+
+
 def normalize(raw: Any) -> dict[str, Any]:
     """A V1, V2 or V3 card object as a validated, V3-shaped card (a new object; ``raw`` is not changed)."""
     if not isinstance(raw, dict):
@@ -118,14 +121,15 @@ def normalize(raw: Any) -> dict[str, Any]:
         if "name" not in raw and any(k in raw for k in ("char_name", "char_persona")):
             raise PersonaError("this is a Pygmalion/Gradio character, not a Tavern card")
         data = {k: copy.deepcopy(v) for k, v in raw.items() if k in _FLAT_FIELDS}
-        extra = {k: copy.deepcopy(v) for k, v in raw.items() if k not in _FLAT_FIELDS}
+        # a flat card's own "spec"/"data" keys (null, or junk) cannot survive: they name the V3 envelope
+        extra = {k: copy.deepcopy(v) for k, v in raw.items() if k not in _FLAT_FIELDS and k not in _ENVELOPE}
         spec_version: Any = "3.0"
     else:
         source = raw.get("data")
         if not isinstance(source, dict):
             raise PersonaError(f"a {raw['spec']} card needs a 'data' object")
         data = copy.deepcopy(source)
-        extra = {k: copy.deepcopy(v) for k, v in raw.items() if k not in ("spec", "spec_version", "data")}
+        extra = {k: copy.deepcopy(v) for k, v in raw.items() if k not in _ENVELOPE}
         spec_version = raw.get("spec_version", "3.0") if version == 3 else "3.0"
     for key in TEXT_FIELDS:
         data[key] = _text(data, key)

@@ -193,3 +193,17 @@ def test_written_png_carries_every_field_the_v2_and_v3_specs_require() -> None:
                 assert isinstance(entry[key], kind), key
     assert isinstance(v3["data"]["group_only_greetings"], list)
     assert all(isinstance(e["use_regex"], bool) for e in v3["data"]["character_book"]["entries"])
+
+
+@pytest.mark.parametrize(
+    "flat",
+    [{"description": None, "data": None, "name": "0"}, {"description": None, "spec": None, "name": "0"}],
+)
+def test_a_flat_card_with_stray_envelope_keys_normalizes_stably(flat: dict[str, object]) -> None:
+    # found by hypothesis: a V1 card's own null "data"/"spec" overwrote the V3 envelope on the second pass
+    from app.cards.formats import normalize
+
+    once = normalize(flat)
+    assert once["spec"] == "chara_card_v3"
+    assert once["data"]["name"] == "0"
+    assert normalize(once) == once
