@@ -141,9 +141,7 @@ class ChatService:
         on_token: Callable[[str], None] | None = None,
     ) -> TurnResult:
         """Commit the learner's ``text``, stream the reply into the store, and return it."""
-        self._require_backend()
-        if not text.strip():
-            raise PersonaTutorError("The message is empty.")
+        self._require_question(text)
         conversation = self.store.conversation(conversation_id)
         user_message = self.store.add_message(conversation_id, "user", text)
         if not conversation.title:
@@ -172,9 +170,7 @@ class ChatService:
         on_token: Callable[[str], None] | None = None,
     ) -> TurnResult:
         """Replace an earlier question with ``text`` on a new branch and answer it; the old branch is kept."""
-        self._require_backend()
-        if not text.strip():
-            raise PersonaTutorError("The message is empty.")
+        self._require_question(text)
         original = self.store.message(message_id)
         if original.role != "user":
             raise PersonaTutorError("Only your own messages can be edited.")
@@ -202,6 +198,12 @@ class ChatService:
         if len(path) < 2 or path[-1].role != "assistant" or path[-2].role != "user":
             raise PersonaTutorError(missing)
         return conversation, path[-2], path[-1]
+
+    def _require_question(self, text: str) -> None:
+        """A turn needs a loaded model and a question with something in it."""
+        self._require_backend()
+        if not text.strip():
+            raise PersonaTutorError("The message is empty.")
 
     def _require_backend(self) -> ChatBackend:
         if self.backend is None:
