@@ -6,12 +6,13 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QThread, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QIcon, QKeyEvent, QKeySequence, QPixmap, QShortcut, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeyEvent, QKeySequence, QPixmap, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QProgressBar,
@@ -168,9 +169,6 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self.splitter = splitter
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.escape)
-        QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_chat)
-        QShortcut(QKeySequence("Ctrl+R"), self, activated=self.regenerate)
-        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.edit_message)
         self.chat_view.action_requested.connect(self._on_action)
         self.chat_view.stream_annotator = self._annotate_stream
 
@@ -184,8 +182,25 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.speed_label)
         self.statusBar().addPermanentWidget(self.backend_label)
+        self._build_menus()
         self._on_persona_changed()
         self._update_controls()
+
+    def _build_menus(self) -> None:
+        """The menu bar; each feature adds its actions to one of these menus (``self.menus[title]``)."""
+        self.menus: dict[str, QMenu] = {}
+        for title in ("&File", "&Conversation", "&Personas", "&Models", "&Feedback", "&View", "&Help"):
+            self.menus[title.replace("&", "")] = self.menuBar().addMenu(title)
+        new_chat = QAction("&New chat", self, shortcut=QKeySequence.StandardKey.New, triggered=self.new_chat)
+        quit_app = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
+        self.menus["File"].addActions([new_chat])
+        self.menus["File"].addSeparator()
+        self.menus["File"].addAction(quit_app)
+        regenerate = QAction("&Regenerate reply", self, shortcut=QKeySequence("Ctrl+R"), triggered=self.regenerate)
+        edit = QAction("&Edit last question", self, shortcut=QKeySequence("Ctrl+E"), triggered=self.edit_message)
+        self.menus["Conversation"].addActions([regenerate, edit])
+        for menu in self.menus.values():
+            menu.menuAction().setVisible(bool(menu.actions()))  # a menu appears once a feature fills it
 
     # Sidebar and conversations
 
