@@ -21,7 +21,7 @@ from app.engine import ChatBackend, LlamaEngine, SamplingParams, Timings
 from app.errors import PersonaTutorError
 from app.kv_state_cache import KvStateCache
 from app.personas import PersonaLibrary
-from app.prompt_builder import DEFAULT_USER_NAME, ChatMessage, build_messages, greeting
+from app.prompt_builder import DEFAULT_USER_NAME, ChatMessage, Recall, build_messages, greeting, summarize_dropped
 from app.store import Conversation, Message, Store
 
 log = logging.getLogger(__name__)
@@ -94,26 +94,46 @@ class ChatService:
         """Everything the conversation holds, as the model would see it with an unlimited context."""
         persona = self.personas.get(conversation.persona_id)
         history = history_messages(self.store.messages(conversation.id))
-        return build_messages(persona, conversation.topic, history, self.user_name)
+        return build_messages(persona, conversation.topic, history, self.user_name, Recall(self._memory(conversation)))
+
+    def _memory(self, conversation: Conversation) -> tuple[str, ...]:
+        """What the learner memory holds for this conversation's topic (and about the learner in general)."""
+        return tuple(m.fact for m in self.store.memories(conversation.topic))
 
     def _fitted_prompt(
         self, conversation: Conversation, params: SamplingParams, until: int | None = None
     ) -> list[ChatMessage]:
-        """The prompt for the next reply within the context, from the active path (up to message ``until``)."""
+        """The prompt for the next reply within the context, from the active path (up to message ``until``).
+
+        Turns the window drops are recalled by a summary in the system message, and the summary is kept in the
+        store so it can be shown; it changes only when the window's cut moves.
+        """
         backend = self._require_backend()
         persona = self.personas.get(conversation.persona_id)
-        path = self.store.messages(conversation.id)
-        if until is not None:
-            path = [m for m in path if m.id <= until]
-        history = history_messages(path)
+        path = [m for m in self.store.messages(conversation.id) if until is None or m.id <= until]
+        visible = [m for m in path if m.role in ("user", "assistant") and m.status != "error"]
+        memory = self._memory(conversation)
         reserve = min(params.max_tokens, backend.context_size // 4)
-        return self.window.fit(
-            conversation.id,
-            history,
-            lambda kept: build_messages(persona, conversation.topic, kept, self.user_name),
-            backend.count_tokens,
-            backend.context_size - reserve,
-        )
+        summaries: dict[int, str] = {}
+        summary_chars = backend.context_size // 6  # about a sixth of the context in Chinese, less in English
+
+        def render(kept: list[ChatMessage], dropped: list[ChatMessage]) -> list[ChatMessage]:
+            summaries[len(dropped)] = summary = summarize_dropped(dropped, self.user_name, summary_chars)
+            return build_messages(persona, conversation.topic, kept, self.user_name, Recall(memory, summary))
+
+        budget = backend.context_size - reserve
+        messages = self.window.fit(conversation.id, history_messages(visible), render, backend.count_tokens, budget)
+        cut = self.window.cut(conversation.id)
+        if cut and summaries.get(cut):
+            self._remember_summary(conversation.id, visible, cut, summaries[cut])
+        return messages
+
+    def _remember_summary(self, conversation_id: int, visible: list[Message], cut: int, text: str) -> None:
+        pinned = 1 if visible and visible[0].role == "assistant" else 0
+        first, last = visible[pinned], visible[pinned + cut - 1]
+        latest = self.store.latest_summary(conversation_id)
+        if latest is None or (latest.first_message_id, latest.last_message_id) != (first.id, last.id):
+            self.store.add_summary(conversation_id, first.id, last.id, text)
 
     def _switch_context(self, conversation_id: int) -> None:
         """Park the live conversation's KV state and bring back this one's, when the backend can."""

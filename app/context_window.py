@@ -3,7 +3,8 @@
 When the prompt would overflow, the oldest turns after the fixed prefix (system message and greeting) are
 dropped in one large chunk, down to ``keep_ratio`` of the budget, and the cut is remembered: the following
 turns only append, so llama.cpp keeps reusing its KV cache and a re-evaluation happens once per chunk rather
-than on every turn (as llama.cpp's server and KoboldCpp do when they shift the context).
+than on every turn (as llama.cpp's server and KoboldCpp do when they shift the context). The renderer is told
+which turns were dropped, so the prompt can recall them in a summary that changes only when the cut moves.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from app.prompt_builder import ChatMessage
 
-Render = Callable[[list[ChatMessage]], list[ChatMessage]]
+Render = Callable[[list[ChatMessage], list[ChatMessage]], list[ChatMessage]]  # (kept turns, dropped turns)
 Count = Callable[[list[ChatMessage]], int]
 
 
@@ -41,7 +42,7 @@ class ContextWindow:
         pinned = 1 if history and history[0].role == "assistant" else 0
         droppable = list(history[pinned:])
         cut = min(self._cuts.get(conversation_id, 0), max(len(droppable) - 1, 0))
-        messages = render([*history[:pinned], *droppable[cut:]])
+        messages = render([*history[:pinned], *droppable[cut:]], droppable[:cut])
         if count(messages) <= budget:
             self._cuts[conversation_id] = cut
             return messages
@@ -51,7 +52,7 @@ class ContextWindow:
             # never start the kept part with an assistant reply whose question was dropped
             while cut < len(droppable) - 1 and droppable[cut].role != "user":
                 cut += 1
-            messages = render([*history[:pinned], *droppable[cut:]])
+            messages = render([*history[:pinned], *droppable[cut:]], droppable[:cut])
             if count(messages) <= target:
                 break
         self._cuts[conversation_id] = cut

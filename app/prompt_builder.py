@@ -5,6 +5,10 @@ so each turn renders to the previous turn's tokens plus new ones: the engine's K
 Anything that varies per turn goes at the end: lorebook entries that the recent messages activate are a
 system message just before the newest user turn (so they never shift the fixed prefix), and the
 post-history instructions come after the history.
+
+What the tutor remembers beyond the turns it sees (:class:`Recall`: facts about the learner from the store's
+learner memory, and a summary of the turns the context window dropped) is part of the system message: it
+changes rarely (a new fact, or the window's cut moving, which re-evaluates the prompt anyway).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from app.personas import Persona
 
 Role = Literal["system", "user", "assistant"]
 DEFAULT_USER_NAME = "同学"
+_QUESTION_CHARS = 100
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,43 @@ class ChatMessage:
 
     def to_dict(self) -> dict[str, str]:
         return {"role": self.role, "content": self.content}
+
+
+@dataclass(frozen=True)
+class Recall:
+    """What the tutor knows beyond the visible turns: learner facts and a summary of dropped turns."""
+
+    memory: tuple[str, ...] = ()
+    summary: str = ""
+
+
+def summarize_dropped(dropped: Sequence[ChatMessage], user: str = DEFAULT_USER_NAME, limit: int = 400) -> str:
+    """An extractive summary of turns that no longer fit: the learner's questions, the most recent ones that fit
+    in ``limit`` characters.
+
+    Extractive on purpose: it costs no generation time, never invents anything, and is the same text every
+    time for the same turns, so the prompt prefix stays stable until the window's cut moves again.
+    """
+    lines = []
+    for message in dropped:
+        if message.role != "user" or not message.content.strip():
+            continue
+        text = " ".join(message.content.split())
+        if len(text) > _QUESTION_CHARS:
+            text = text[: _QUESTION_CHARS - 1] + "…"
+        lines.append(f"- {user}: {text}")
+    kept: list[str] = []
+    size = 0
+    for line in reversed(lines):
+        if size + len(line) + 1 > limit:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    if not kept:
+        return ""
+    skipped = len(lines) - len(kept)
+    head = f"(and {skipped} earlier questions)\n" if skipped else ""
+    return head + "\n".join(reversed(kept))
 
 
 def _examples(persona: Persona, user: str) -> str:
@@ -43,7 +85,7 @@ def default_system_prompt(persona: Persona, user: str = DEFAULT_USER_NAME) -> st
     return f"You are {persona.nickname or persona.name}. Stay in character and teach {user} accurately."
 
 
-def system_prompt(persona: Persona, topic: str, user: str = DEFAULT_USER_NAME) -> str:
+def system_prompt(persona: Persona, topic: str, user: str = DEFAULT_USER_NAME, recall: Recall | None = None) -> str:
     """The fixed system message of a conversation."""
     original = default_system_prompt(persona, user)
     parts = [persona.fill(persona.system_prompt, user, original).strip() or original]
@@ -61,6 +103,10 @@ def system_prompt(persona: Persona, topic: str, user: str = DEFAULT_USER_NAME) -
     examples = _examples(persona, user)
     if examples:
         parts.append(f"Example dialogue (style only):\n{examples}")
+    if recall and recall.memory:
+        parts.append(f"What you remember about {user}:\n" + "\n".join(f"- {fact}" for fact in recall.memory))
+    if recall and recall.summary:
+        parts.append(f"Earlier in this conversation (no longer shown), {user} asked:\n{recall.summary}")
     return "\n\n".join(parts)
 
 
@@ -88,12 +134,13 @@ def build_messages(
     topic: str,
     history: Sequence[ChatMessage],
     user: str = DEFAULT_USER_NAME,
+    recall: Recall | None = None,
 ) -> list[ChatMessage]:
     """System message, then the conversation so far (greeting first, the new user turn last).
 
     Activated lorebook entries go in a system message just before the newest user turn.
     """
-    messages = [ChatMessage("system", system_prompt(persona, topic, user))]
+    messages = [ChatMessage("system", system_prompt(persona, topic, user, recall))]
     turns = [m for m in history if m.content.strip() or m.role == "user"]
     background = lore(persona, turns, user)
     if background:

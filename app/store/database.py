@@ -335,6 +335,20 @@ class Store(Annotations):
                 chunk = path[start : start + 500]
                 session.execute(update(MessageRow).where(MessageRow.id.in_(chunk)).values(active=True))
 
+    def delete_message(self, message_id: int) -> None:
+        """Remove one message for good (with its verdicts and feedback); what followed it stays, attached to
+        the message before it. When the last version of a reply is deleted, the newest other version shows."""
+        message = self.message(message_id)
+        others = [m for m in self.siblings(message_id) if m.id != message_id]
+        with self._session() as session:
+            children = session.scalars(select(MessageRow.id).where(MessageRow.parent_id == message_id)).all()
+            session.execute(
+                update(MessageRow).where(MessageRow.parent_id == message_id).values(parent_id=message.parent_id)
+            )
+            session.delete(session.get(MessageRow, message_id))
+        if message.active and others and not children:
+            self.select_branch(others[-1].id)
+
     # Recovery, import, search
 
     def recover_interrupted(self) -> int:

@@ -14,7 +14,7 @@ from app.prompt_builder import ChatMessage
 from app.store import Store
 
 
-def _render(kept: list[ChatMessage]) -> list[ChatMessage]:
+def _render(kept: list[ChatMessage], dropped: list[ChatMessage] = []) -> list[ChatMessage]:  # noqa: B006
     return [ChatMessage("system", "S" * 10), *kept]
 
 
@@ -87,4 +87,15 @@ def test_real_model_overflows_several_times_without_failing(tmp_path: Path, engi
     steady = [r for r, a, b in zip(cached_ratios[1:], cuts, cuts[1:], strict=False) if a == b]
     assert sum(steady) / len(steady) > 0.8  # turns between cuts reuse the cache
     assert len(store.messages(conversation.id)) == 1 + 2 * 24  # nothing is lost from the store
+    # the dropped turns are recalled: the newest dropped question is in the summary the model sees, and stored
+    summary = store.latest_summary(conversation.id)
+    assert summary is not None
+    dropped = [
+        m for m in store.messages(conversation.id) if summary.first_message_id <= m.id <= summary.last_message_id
+    ]
+    newest_question = [m for m in dropped if m.role == "user"][-1]
+    assert newest_question.content[:6] in summary.text
+    system = service._fitted_prompt(store.conversation(conversation.id), params)[0].content
+    assert "Earlier in this conversation" in system
+    assert summary.text in system
     store.close()

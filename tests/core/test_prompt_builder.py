@@ -1,5 +1,5 @@
 from app.personas import PersonaLibrary, parse_card
-from app.prompt_builder import ChatMessage, build_messages, greeting, system_prompt
+from app.prompt_builder import ChatMessage, Recall, build_messages, greeting, summarize_dropped, system_prompt
 
 
 def test_system_prompt_carries_persona_topic_and_examples() -> None:
@@ -45,3 +45,25 @@ def test_empty_assistant_turns_are_dropped_but_user_turns_kept() -> None:
         persona, "t", [ChatMessage("user", "a"), ChatMessage("assistant", ""), ChatMessage("user", "b")]
     )
     assert [m.role for m in messages] == ["system", "user", "user"]
+
+
+def test_learner_memory_and_the_summary_of_dropped_turns_are_recalled_in_the_system_message() -> None:
+    persona = PersonaLibrary().get("xiaomiao")
+    recall = Recall(memory=("prefers examples with cats",), summary="- 小明: 什么是卷积？")
+    messages = build_messages(persona, "CNN", [ChatMessage("user", "那池化呢？")], "小明", recall)
+    assert "What you remember about 小明:\n- prefers examples with cats" in messages[0].content
+    assert "Earlier in this conversation (no longer shown), 小明 asked:\n- 小明: 什么是卷积？" in messages[0].content
+    assert "remember" not in build_messages(persona, "CNN", [ChatMessage("user", "hi")])[0].content
+
+
+def test_the_summary_keeps_the_newest_questions_within_its_limit() -> None:
+    dropped = []
+    for n in range(30):
+        dropped += [ChatMessage("user", f"question {n} " + "x" * 200), ChatMessage("assistant", "answer")]
+    summary = summarize_dropped(dropped, "Ann", limit=400)
+    assert len(summary) <= 400 + 40
+    assert "question 29" in summary and "question 0 " not in summary
+    assert summary.startswith("(and ")
+    assert all(len(line) <= 110 for line in summary.splitlines())
+    assert summarize_dropped([ChatMessage("assistant", "only replies")]) == ""
+    assert summarize_dropped(dropped, "Ann") == summarize_dropped(dropped, "Ann")  # stable: the prefix stays cached

@@ -189,3 +189,25 @@ def test_a_file_that_is_not_a_database_gets_a_clear_error_and_is_left_alone(tmp_
 def test_unknown_conversation(store: Store) -> None:
     with pytest.raises(StoreError, match="No conversation"):
         store.conversation(404)
+
+
+def test_delete_message_keeps_what_followed_and_its_alternatives(tmp_path: Path) -> None:
+    store = Store(tmp_path / "d.db")
+    conversation = store.create_conversation("xiaomiao", "CNN", "m")
+    greeting = store.add_message(conversation.id, "assistant", "喵~ hello")
+    question = store.add_message(conversation.id, "user", "卷积是什么？")
+    first = store.add_message(conversation.id, "assistant", "first answer")
+    store.add_verdict(first.id, "c", "1", {"ok": True})
+    second = store.add_branch(first.id, "second answer")
+    # deleting the shown version brings back the other one
+    store.delete_message(second.id)
+    assert [m.content for m in store.messages(conversation.id)] == ["喵~ hello", "卷积是什么？", "first answer"]
+    assert store.search("second answer") == []
+    # deleting a message in the middle keeps what followed it, attached to the message before
+    store.delete_message(question.id)
+    assert [m.content for m in store.messages(conversation.id)] == ["喵~ hello", "first answer"]
+    assert store.message(first.id).parent_id == greeting.id
+    store.delete_message(first.id)
+    assert store.verdicts(first.id) == []
+    assert [m.content for m in store.messages(conversation.id)] == ["喵~ hello"]
+    store.close()
