@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices, QImage, QTextCursor, QTextDocument
+from PySide6.QtCore import QPoint, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QContextMenuEvent, QDesktopServices, QImage, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app.rendering import markdown_to_html
@@ -104,7 +104,8 @@ def bubble_html(bubble: Bubble) -> str:
         note = '<p class="error">⚠ This reply failed.</p>'
     elif bubble.status == "streaming" and not bubble.content:
         note = '<p class="note">…</p>'
-    who = f'<p class="who {cls}">{avatar}<span style="color:{colour}">{html.escape(bubble.speaker)}</span></p>'
+    anchor = f'<a name="m{bubble.message_id}"></a>' if bubble.message_id else ""
+    who = f'<p class="who {cls}">{anchor}{avatar}<span style="color:{colour}">{html.escape(bubble.speaker)}</span></p>'
     badges = badges_html(bubble.verdict, bubble.message_id) if bubble.verdict and bubble.content else ""
     return f"{who}{body}{note}{badges}{_actions_html(bubble)}<hr/>"
 
@@ -151,12 +152,43 @@ class ChatView(QTextBrowser):
     def set_persona_names(self, names: dict[str, str]) -> None:
         self._names = dict(names)
 
-    def show_bubbles(self, bubbles: list[Bubble]) -> None:
+    def show_bubbles(self, bubbles: list[Bubble], earlier: int = 0) -> None:
+        """Show ``bubbles``; ``earlier`` messages before them are left out behind a "Show earlier" link."""
         self._timer.stop()
         self._streaming = None
         self._stream_start = None
-        self.setHtml("".join(bubble_html(b) for b in bubbles))
+        more = ""
+        if earlier:
+            more = (
+                f'<p class="actions"><a href="action:earlier/0">↑ Show earlier messages ({earlier} more)</a></p><hr/>'
+            )
+        self.setHtml(more + "".join(bubble_html(b) for b in bubbles))
         self._scroll_to_end()
+
+    def scroll_to_message(self, message_id: int) -> None:
+        self.scrollToAnchor(f"m{message_id}")
+
+    def message_at(self, position: QPoint) -> int | None:
+        """The id of the message shown at ``position`` (viewport coordinates): the nearest anchor above it."""
+        block = self.cursorForPosition(position).block()
+        while block.isValid():
+            fragments = block.begin()
+            while not fragments.atEnd():
+                for name in fragments.fragment().charFormat().anchorNames():
+                    if name.startswith("m") and name[1:].isdigit():
+                        return int(name[1:])
+                fragments += 1
+            block = block.previous()
+        return None
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.createStandardContextMenu(event.pos())
+        message_id = self.message_at(event.pos())
+        if message_id is not None and self._streaming is None:
+            menu.addSeparator()
+            delete = menu.addAction("Delete message…")
+            delete.triggered.connect(lambda: self.action_requested.emit("delete", message_id))
+        menu.exec(event.globalPos())
 
     def append_bubble(self, bubble: Bubble) -> None:
         self._insert_at_end(bubble_html(bubble))

@@ -35,8 +35,11 @@ from app.ui.avatars import avatar_image, register_sources
 from app.ui.chat_view import Bubble, ChatView
 from app.ui.chat_worker import ChatWorker, TurnRequest
 from app.ui.conversation_list import ConversationList
+from app.ui.search_panel import SearchPanel
+from app.ui.undo_bar import UndoBar
 
 YOU = "You"
+PAGE = 200  # messages shown when a conversation opens; older ones load a page at a time
 log = logging.getLogger(__name__)
 
 
@@ -75,6 +78,8 @@ class MainWindow(QMainWindow):
         self._editing: int | None = None  # the id of the question being edited, while it is
         self._streaming_context: tuple[Persona, str, str] | None = None  # persona, topic, question
         self._packs = load_packs(paths.topics_dir)
+        self._search: SearchPanel | None = None
+        self._page = PAGE
         self.sampling = SamplingParams()
         self._build()
 
@@ -112,6 +117,9 @@ class MainWindow(QMainWindow):
         self.sidebar.conversation_selected.connect(self._on_conversation_selected)
         self.sidebar.rename_requested.connect(self._rename)
         self.sidebar.delete_requested.connect(self._delete)
+        self.sidebar.pin_requested.connect(self._pin)
+        self.sidebar.archive_requested.connect(self._archive)
+        self.sidebar.show_archived_toggled.connect(self.refresh_sidebar)
         self.new_chat_button = self.sidebar.new_chat_button
 
         self.persona_box = QComboBox()
@@ -178,7 +186,12 @@ class MainWindow(QMainWindow):
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
         self.progress.hide()
+        self.undo_bar = UndoBar()
+        self.undo_bar.undo_requested.connect(self.undo_delete)
+        self.undo_bar.expired.connect(self._forget_undo)
+        self._undo_delete_id: int | None = None
         self.statusBar().addWidget(self.model_label, 1)
+        self.statusBar().addPermanentWidget(self.undo_bar)
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.speed_label)
         self.statusBar().addPermanentWidget(self.backend_label)
@@ -198,14 +211,17 @@ class MainWindow(QMainWindow):
         self.menus["File"].addAction(quit_app)
         regenerate = QAction("&Regenerate reply", self, shortcut=QKeySequence("Ctrl+R"), triggered=self.regenerate)
         edit = QAction("&Edit last question", self, shortcut=QKeySequence("Ctrl+E"), triggered=self.edit_message)
-        self.menus["Conversation"].addActions([regenerate, edit])
+        find = QAction("&Find in conversations…", self, shortcut=QKeySequence.StandardKey.Find, triggered=self.find)
+        undo = QAction("&Undo delete", self, shortcut=QKeySequence.StandardKey.Undo, triggered=self.undo_delete)
+        self.menus["Conversation"].addActions([regenerate, edit, find, undo])
         for menu in self.menus.values():
             menu.menuAction().setVisible(bool(menu.actions()))  # a menu appears once a feature fills it
 
     # Sidebar and conversations
 
     def refresh_sidebar(self) -> None:
-        rows = [(c, self._persona_name(c.persona_id)) for c in self._store.conversations()]
+        archived = self.sidebar.show_archived.isChecked()
+        rows = [(c, self._persona_name(c.persona_id)) for c in self._store.conversations(include_archived=archived)]
         self.sidebar.show_conversations(rows, self._conversation_id)
 
     @Slot(int)
@@ -218,25 +234,81 @@ class MainWindow(QMainWindow):
         self._store.rename_conversation(conversation_id, title)
         self.refresh_sidebar()
 
+    @Slot(int, bool)
+    def _pin(self, conversation_id: int, pinned: bool) -> None:
+        self._store.set_pinned(conversation_id, pinned)
+        self.refresh_sidebar()
+
+    @Slot(int, bool)
+    def _archive(self, conversation_id: int, archived: bool) -> None:
+        self._store.set_archived(conversation_id, archived)
+        self.refresh_sidebar()
+
     @Slot(int)
     def _delete(self, conversation_id: int) -> None:
+        """Move a conversation to the bin at once and offer Undo (Ctrl+Z) for a while, as mail apps do."""
         if self._busy:
             return
+        title = self._store.conversation(conversation_id).title or "New conversation"
         self._store.delete_conversation(conversation_id)
         if conversation_id == self._conversation_id:
             self.new_chat()
         self.refresh_sidebar()
+        self._undo_delete_id = conversation_id
+        self.undo_bar.offer(f"Deleted “{title}”.")
 
-    def open_conversation(self, conversation_id: int) -> None:
+    def _forget_undo(self) -> None:
+        self._undo_delete_id = None
+
+    def undo_delete(self) -> None:
+        """Bring back the conversation deleted last, if Undo is still offered."""
+        if self._undo_delete_id is None:
+            return
+        self._store.restore_conversation(self._undo_delete_id)
+        self._undo_delete_id = None
+        self.undo_bar.hide()
+        self.refresh_sidebar()
+
+    def open_conversation(self, conversation_id: int, page: int | None = None, show: int | None = None) -> None:
+        """Show the newest ``page`` messages of a conversation (enough more to reach message ``show``); by default
+        as many as were shown before when it is the open one, else the first page."""
+        if page is None:
+            page = self._page if conversation_id == self._conversation_id else PAGE
         conversation = self._store.conversation(conversation_id)
         self._conversation_id = conversation_id
+        self._page = page
         index = self.persona_box.findData(conversation.persona_id)
         self.persona_box.blockSignals(True)
         self.persona_box.setCurrentIndex(max(index, 0))
         self.persona_box.blockSignals(False)
         self.topic_box.setEditText(conversation.topic)
-        self.chat_view.show_bubbles(self._bubbles(self._store.messages(conversation_id), conversation.persona_id))
+        messages = self._store.messages(conversation_id, limit=page)
+        if show is not None and messages and messages[0].id > show:
+            messages = self._store.messages(conversation_id)
+        earlier = self._store.count_messages(conversation_id) - len(messages)
+        self.chat_view.show_bubbles(self._bubbles(messages, conversation.persona_id), earlier)
+        if show is not None:
+            self.chat_view.scroll_to_message(show)
         self._update_controls()
+
+    def find(self) -> None:
+        """Ctrl+F: the search window over every conversation."""
+        if self._search is None:
+            self._search = SearchPanel(self._store, self)
+            self._search.message_chosen.connect(self.open_message)
+        self._search.show()
+        self._search.raise_()
+        self._search.activateWindow()
+
+    @Slot(int, int)
+    def open_message(self, conversation_id: int, message_id: int) -> None:
+        """Open a conversation at one of its messages (switching to its branch when it is on another one)."""
+        if self._busy:
+            return
+        if all(m.id != message_id for m in self._store.messages(conversation_id)):
+            self._store.select_branch(message_id)
+        self.open_conversation(conversation_id, show=message_id)
+        self.refresh_sidebar()
 
     def new_chat(self) -> None:
         if self._busy:
@@ -396,6 +468,13 @@ class MainWindow(QMainWindow):
             return
         if self._busy or self._conversation_id is None:
             return
+        if action == "delete":
+            self.delete_message(message_id)
+            return
+        if action == "earlier":
+            first = self._store.messages(self._conversation_id, limit=self._page)[0].id
+            self.open_conversation(self._conversation_id, self._page + PAGE, show=first)
+            return
         if action in ("prev", "next"):
             versions = [v.id for v in self._store.siblings(message_id)]
             step = -1 if action == "prev" else 1
@@ -410,6 +489,19 @@ class MainWindow(QMainWindow):
             self.edit_message(message_id)
         elif action == "badge":
             self.show_badge_details(message_id)
+
+    def delete_message(self, message_id: int, confirm: bool = True) -> None:
+        """Remove one message for good; what followed it stays."""
+        if self._busy or self._conversation_id is None:
+            return
+        if confirm:
+            answer = QMessageBox.question(
+                self, "Delete message", "Delete this message for good? This cannot be undone."
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self._store.delete_message(message_id)
+        self.open_conversation(self._conversation_id)
 
     def regenerate(self) -> None:
         """Ctrl+R: a new version of the last reply."""

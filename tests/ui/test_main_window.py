@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QObject, Qt, Slot
 from pytestqt.qtbot import QtBot
 
@@ -52,13 +50,6 @@ def screenshot_dir() -> Path:
     folder = Path(os.environ.get("PERSONA_TUTOR_SCREENSHOTS", Path(__file__).resolve().parents[2] / "screenshots"))
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-@pytest.fixture
-def store(paths: AppPaths) -> Iterator[Store]:
-    s = Store(paths.database_path)
-    yield s
-    s.close()
 
 
 def open_window(qtbot: QtBot, paths: AppPaths, store: Store, starter_path: Path) -> MainWindow:
@@ -112,7 +103,7 @@ def test_chat_stop_and_restart(qtbot: QtBot, paths: AppPaths, store: Store, star
     # Open the app again: the conversation is in the sidebar and opens with every message.
     again = open_window(qtbot, paths, store, starter_path)
     assert again.sidebar.count() == 1
-    assert again.sidebar.list.item(0).text().split("\n")[0] == "卷积层是怎么工作的？"
+    assert again.sidebar.item_title(0) == "卷积层是怎么工作的？"
     shown = again.chat_view.toPlainText()
     assert "卷积层是怎么工作的？" in shown
     assert "请详细讲讲卷积神经网络的历史。" in shown
