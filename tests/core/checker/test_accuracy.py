@@ -40,7 +40,9 @@ def test_misconceptions_across_topics(hoot: Persona, xiaomiao: Persona) -> None:
 def test_missing_core_concepts(hoot: Persona) -> None:
     vague = "Hoo-hoo! It is a wonderful idea that makes things work nicely and quickly in many places, owlet."
     badge = check(hoot, vague, question="What does the pooling layer in a CNN do?").accuracy
-    assert any("core ideas" in r for r in badge.reasons)
+    assert any("misses the core of the answer" in r and "shrinks" in r for r in badge.reasons)
+    topic_only = check(hoot, vague, topic="cnn").accuracy  # no question: the topic's core words decide
+    assert any("core ideas" in r for r in topic_only.reasons)
     good = "Hoo! Pooling keeps the largest value of each window, so the feature map shrinks, owlet."
     assert check(hoot, good, question="What does the pooling layer in a CNN do?").accuracy.score > badge.score
 
