@@ -14,6 +14,10 @@ Built-in packs are JSON files in ``app/checker/packs/``. Learners write their ow
 
 A misconception's ``match`` patterns use a tiny notation: groups joined by ``+`` must all occur in one
 sentence, alternatives inside a group are separated by ``|`` (lower-case substrings).
+
+Optional JSON keys (see ``app/checker/answer_key.py``): a fact's ``match`` (``subject + predicate``, to find
+it negated or inverted); ``questions``, answer keys ``{"ask": pattern on the question, "needs": [concept
+group, …], "en", "zh"}``; ``counts``, numbers the topic fixes ``{"about", "unit", "value", "en", "zh"}``.
 """
 
 from __future__ import annotations
@@ -29,8 +33,8 @@ from app.errors import PersonaTutorError
 PACK_VERSION = 1
 _PACKS_DIR = Path(__file__).with_name("packs")
 _MAX_PACK_BYTES = 1024 * 1024
-_KEYS = {"version", "id", "title", "title_zh", "keywords", "terms", "core", "facts", "misconceptions", "questions"}
-_KEYS |= {"counts"}
+_KEYS = {"version", "id", "title", "title_zh", "keywords", "terms", "core", "facts", "misconceptions"}
+_KEYS |= {"questions", "counts"}  # answer keys and fixed numbers (checker 1.1)
 _QUESTION_KEYS = {"ask", "needs", "en", "zh"}
 _COUNT_KEYS = {"about", "unit", "value", "en", "zh"}
 _MISCONCEPTION_KEYS = {"en", "zh", "correction_en", "correction_zh", "match"}
