@@ -5,19 +5,22 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from app.checker.answer_key import contradictions, key_coverage, question_key
 from app.checker.reference import notes_signals
-from app.checker.text import find_term, is_cjk_text, sentences
+from app.checker.text import MYTH_MARKERS, find_term, is_cjk_text, sentences
 from app.checker.topic_pack import Misconception, TopicPack
 from app.checker.verdict import Badge, Signal, Thresholds, make_badge
 
 THRESHOLDS = Thresholds(ok=0.6, off=0.35)
 BIAS = 1.2
+CONTRADICTION = -3.0
+KEY_WEIGHT = 3.0  # log-odds across the answer key's coverage, 0 at KEY_PIVOT
+KEY_PIVOT = 0.5
 
 _NEGATION = re.compile(
     r"不是|并不|不会|不能|不再|没有|并非|而非|而不是|不要|绝不|从不"
     r"|\bnot\b|\bnever\b|n't\b|\bno longer\b|\brather than\b|\binstead\b|\bnor\b"
 )
-_MYTH = re.compile(r"误解|误区|以为|错误的说法|有人说|myth|misconception|mistaken|common mistake|people think|wrongly")
 
 
 _DOES_NOTHING = re.compile(
@@ -111,7 +114,7 @@ def _states(sentence: str, pattern: tuple[tuple[str, ...], ...]) -> bool:
         gap = gap.replace(word, " ")
     if _NEGATION.search(gap):
         return False
-    return not _MYTH.search(sentence)
+    return not MYTH_MARKERS.search(sentence)
 
 
 def stated_misconceptions(text: str, packs: Sequence[TopicPack]) -> list[tuple[TopicPack, Misconception]]:
@@ -144,6 +147,21 @@ def _core_coverage(reply: str, pack: TopicPack) -> float:
         return 1.0
     low = reply.lower()
     return sum(1 for group in pack.core if any(find_term(low, w) >= 0 for w in group)) / len(pack.core)
+
+
+def _coverage_signals(reply: str, focus: TopicPack, question: str | None, lang: str) -> tuple[list[Signal], list[str]]:
+    """The question's answer key when the pack has one for it, else the pack's core concepts."""
+    key = question_key(question, focus) if question else None
+    if key is None:
+        core = _core_coverage(reply, focus)
+        signal = Signal(f"core_coverage:{focus.id}", core, -1.2 if core == 0 else 0.8 * core)
+        return [signal], [f"mentions none of the core ideas of {focus.label(lang)}"] if core == 0 else []
+    coverage, missing = key_coverage(reply, key)
+    reasons = []
+    if coverage < KEY_PIVOT:
+        answer = key.answer_zh if lang == "zh" and key.answer_zh else key.answer
+        reasons.append(f"misses the core of the answer ({answer}); not mentioned: {', '.join(missing)}")
+    return [Signal(f"answer_key:{focus.id}", coverage, KEY_WEIGHT * (coverage - KEY_PIVOT))], reasons
 
 
 def accuracy_badge(
@@ -186,12 +204,16 @@ def accuracy_badge(
         signals += generic_signals
         reasons += generic_reasons
 
-    if not partial and active and len(reply) >= 40:
+    for contradiction in contradictions(reply, active):
+        signals.append(Signal(f"contradiction:{contradiction.kind}:{contradiction.pack.id}", 1.0, CONTRADICTION))
+        fact = contradiction.fact_zh if zh and contradiction.fact_zh else contradiction.fact
+        reasons.append(f"contradicts a key fact of {contradiction.pack.label('zh' if zh else 'en')}: {fact}")
+
+    if not partial and active and len(reply) >= (20 if zh else 40):
         focus = asked[0] if asked else active[0]
-        coverage = _core_coverage(reply, focus)
-        signals.append(Signal(f"core_coverage:{focus.id}", coverage, -1.2 if coverage == 0 else 0.8 * coverage))
-        if coverage == 0:
-            reasons.append(f"mentions none of the core ideas of {focus.label('zh' if zh else 'en')}")
+        signals_, reasons_ = _coverage_signals(reply, focus, question, "zh" if zh else "en")
+        signals += signals_
+        reasons += reasons_
         if asked:
             scores = pack_scores(reply, packs)
             other = max((p for p in packs if p not in asked), key=lambda p: scores[p.id], default=None)

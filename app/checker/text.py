@@ -9,6 +9,10 @@ from functools import lru_cache
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
+# A sentence that reports a myth ("a common misconception is that…") does not state it.
+MYTH_MARKERS = re.compile(
+    r"误解|误区|以为|错误的说法|有人说|myth|misconception|mistaken|common mistake|people think|wrongly"
+)
 _SPLIT = re.compile(r"(?<=[。！？!?；;])|\n+|(?<=[.])\s+")
 
 

@@ -14,6 +14,10 @@ Built-in packs are JSON files in ``app/checker/packs/``. Learners write their ow
 
 A misconception's ``match`` patterns use a tiny notation: groups joined by ``+`` must all occur in one
 sentence, alternatives inside a group are separated by ``|`` (lower-case substrings).
+
+Optional JSON keys (see ``app/checker/answer_key.py``): a fact's ``match`` (``subject + predicate``, to find
+it negated or inverted); ``questions``, answer keys ``{"ask": pattern on the question, "needs": [concept
+group, …], "en", "zh"}``; ``counts``, numbers the topic fixes ``{"about", "unit", "value", "en", "zh"}``.
 """
 
 from __future__ import annotations
@@ -30,6 +34,9 @@ PACK_VERSION = 1
 _PACKS_DIR = Path(__file__).with_name("packs")
 _MAX_PACK_BYTES = 1024 * 1024
 _KEYS = {"version", "id", "title", "title_zh", "keywords", "terms", "core", "facts", "misconceptions"}
+_KEYS |= {"questions", "counts"}  # answer keys and fixed numbers (checker 1.1)
+_QUESTION_KEYS = {"ask", "needs", "en", "zh"}
+_COUNT_KEYS = {"about", "unit", "value", "en", "zh"}
 _MISCONCEPTION_KEYS = {"en", "zh", "correction_en", "correction_zh", "match"}
 
 
@@ -47,6 +54,37 @@ class Misconception:
 
 
 @dataclass(frozen=True)
+class QuestionKey:
+    """What a correct answer to one kind of question mentions: ``needs`` are concept groups (alternatives)."""
+
+    ask: tuple[tuple[str, ...], ...]  # groups that must all occur in the learner's question
+    needs: tuple[tuple[str, ...], ...]
+    answer: str
+    answer_zh: str
+
+
+@dataclass(frozen=True)
+class FactPattern:
+    """A key fact as ``subject + predicate`` words (``match`` on a fact), so a negated or inverted one is found."""
+
+    subject: tuple[str, ...]
+    predicate: tuple[str, ...]
+    en: str
+    zh: str
+
+
+@dataclass(frozen=True)
+class CountFact:
+    """A number the topic fixes (a TCP handshake has 3 messages): ``about`` and ``unit`` words, the value."""
+
+    about: tuple[str, ...]
+    unit: tuple[str, ...]
+    value: int
+    fact: str
+    fact_zh: str
+
+
+@dataclass(frozen=True)
 class TopicPack:
     id: str
     title: str
@@ -57,6 +95,9 @@ class TopicPack:
     facts: tuple[tuple[str, str], ...]  # (English, Chinese)
     misconceptions: tuple[Misconception, ...]
     builtin: bool = True
+    questions: tuple[QuestionKey, ...] = ()
+    counts: tuple[CountFact, ...] = ()
+    fact_patterns: tuple[FactPattern, ...] = ()
 
     def label(self, language: str) -> str:
         return self.title_zh if language == "zh" and self.title_zh else self.title
@@ -100,12 +141,20 @@ def parse_pack(raw: Any, *, builtin: bool = True) -> TopicPack:
             )
         )
     facts = []
+    fact_patterns = []
     for fact in raw.get("facts", []):
-        if not isinstance(fact, dict) or not (fact.get("en") or fact.get("zh")):
+        if not isinstance(fact, dict) or set(fact) - {"en", "zh", "match"} or not (fact.get("en") or fact.get("zh")):
             raise TopicPackError(f"bad fact {fact!r}")
         facts.append((str(fact.get("en", "")), str(fact.get("zh", ""))))
+        if "match" in fact:
+            groups = parse_pattern(str(fact["match"]))
+            if len(groups) != 2:
+                raise TopicPackError(f"a fact's 'match' is 'subject + predicate': {fact['match']!r}")
+            fact_patterns.append(FactPattern(groups[0], groups[1], facts[-1][0], facts[-1][1]))
     terms = tuple((str(t.get("en", "")), str(t.get("zh", ""))) for t in raw.get("terms", []) if isinstance(t, dict))
     core = tuple(tuple(w.lower() for w in _strings(group, "core")) for group in raw.get("core", []))
+    questions = tuple(_question_key(item) for item in raw.get("questions", []))
+    counts = tuple(_count_fact(item) for item in raw.get("counts", []))
     return TopicPack(
         id=raw["id"],
         title=str(raw.get("title") or raw["id"]),
@@ -116,6 +165,32 @@ def parse_pack(raw: Any, *, builtin: bool = True) -> TopicPack:
         facts=tuple(facts),
         misconceptions=tuple(misconceptions),
         builtin=builtin,
+        questions=questions,
+        counts=counts,
+        fact_patterns=tuple(fact_patterns),
+    )
+
+
+def _question_key(item: Any) -> QuestionKey:
+    if not isinstance(item, dict) or set(item) - _QUESTION_KEYS or not item.get("ask") or not item.get("needs"):
+        raise TopicPackError(f"bad question {item!r}")
+    return QuestionKey(
+        ask=parse_pattern(str(item["ask"])),
+        needs=tuple(parse_pattern(n)[0] for n in _strings(item["needs"], "needs") if parse_pattern(n)),
+        answer=str(item.get("en", "")),
+        answer_zh=str(item.get("zh", "")),
+    )
+
+
+def _count_fact(item: Any) -> CountFact:
+    if not isinstance(item, dict) or set(item) - _COUNT_KEYS or not isinstance(item.get("value"), int):
+        raise TopicPackError(f"bad count {item!r}")
+    return CountFact(
+        about=parse_pattern(str(item.get("about", "")))[0],
+        unit=parse_pattern(str(item.get("unit", "")))[0],
+        value=item["value"],
+        fact=str(item.get("en", "")),
+        fact_zh=str(item.get("zh", "")),
     )
 
 

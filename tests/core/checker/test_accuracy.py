@@ -40,7 +40,9 @@ def test_misconceptions_across_topics(hoot: Persona, xiaomiao: Persona) -> None:
 def test_missing_core_concepts(hoot: Persona) -> None:
     vague = "Hoo-hoo! It is a wonderful idea that makes things work nicely and quickly in many places, owlet."
     badge = check(hoot, vague, question="What does the pooling layer in a CNN do?").accuracy
-    assert any("core ideas" in r for r in badge.reasons)
+    assert any("misses the core of the answer" in r and "shrinks" in r for r in badge.reasons)
+    topic_only = check(hoot, vague, topic="cnn").accuracy  # no question: the topic's core words decide
+    assert any("core ideas" in r for r in topic_only.reasons)
     good = "Hoo! Pooling keeps the largest value of each window, so the feature map shrinks, owlet."
     assert check(hoot, good, question="What does the pooling layer in a CNN do?").accuracy.score > badge.score
 
@@ -71,6 +73,9 @@ def test_notes_flag_unsupported_numbers(xiaomiao: Persona) -> None:
     invented = check(xiaomiao, "喵~ 2023年全国粮食总产量达到8.2亿吨，增长7.5%喵。", notes=notes).accuracy
     assert invented.score < supported.score
     assert any("8.2" in r for r in invented.reasons)
+    assert any("says 达到8.2亿吨 where the notes say 达到6.9亿吨" in r for r in invented.reasons)
+    new_fact = check(xiaomiao, "喵~ 2023年全国粮食总产量达到6.9亿吨，其中小麦有3个主产区喵。", notes=notes).accuracy
+    assert not any("contradicts the notes" in r for r in new_fact.reasons)  # a new number is not a contradiction
 
 
 def test_verdict_json_shape(xiaomiao: Persona) -> None:

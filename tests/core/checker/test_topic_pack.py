@@ -59,3 +59,22 @@ def test_bad_packs_name_the_file_and_the_reason(tmp_path: Path) -> None:
     broken.write_text("{", encoding="utf-8")
     with pytest.raises(TopicPackError, match=r"broken\.json: cannot read"):
         load_pack_file(broken)
+
+
+def test_answer_keys_counts_and_fact_patterns_are_validated(tmp_path: Path) -> None:
+    assert all(pack.questions and pack.fact_patterns for pack in load_packs(None))  # every built-in topic
+    base = '{"version": 1, "id": "x", "facts": [{"en": "f", "match": "a + b"}], '
+    cases = {
+        "question.json": (base + '"questions": [{"ask": "q"}]}', r"bad question"),
+        "count.json": (base + '"counts": [{"about": "a", "unit": "u", "value": "three"}]}', r"bad count"),
+        "fact.json": ('{"version": 1, "id": "x", "facts": [{"en": "f", "match": "only-one-group"}]}', r"subject \+"),
+    }
+    for name, (text, message) in cases.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(TopicPackError, match=rf"{name}: .*{message}"):
+            load_pack_file(path)
+    good = tmp_path / "good.json"
+    good.write_text(base + '"questions": [{"ask": "why", "needs": ["b|c"]}]}', encoding="utf-8")
+    pack = load_pack_file(good)
+    assert pack.questions[0].needs == (("b", "c"),) and pack.fact_patterns[0].subject == ("a",)
