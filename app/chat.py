@@ -16,12 +16,20 @@ from pathlib import Path
 from typing import Any
 
 from app.checker import CHECKER_VERSION, check, load_packs
-from app.context_window import ContextWindow
+from app.context_window import ContextWindow, Render
 from app.engine import ChatBackend, LlamaEngine, SamplingParams, Timings
 from app.errors import PersonaTutorError
 from app.kv_state_cache import KvStateCache
 from app.personas import PersonaLibrary
-from app.prompt_builder import DEFAULT_USER_NAME, ChatMessage, Recall, build_messages, greeting, summarize_dropped
+from app.prompt_builder import (
+    DEFAULT_USER_NAME,
+    ChatMessage,
+    Recall,
+    build_messages,
+    greeting,
+    summarize_dropped,
+    summary_request,
+)
 from app.store import Conversation, Message, Store
 
 log = logging.getLogger(__name__)
@@ -30,6 +38,8 @@ CHECKER_NAME = "persona-tutor"
 SAVE_EVERY_S = 1.0
 SAVE_EVERY_PIECES = 64
 _TITLE_CHARS = 60
+SUMMARIZE_AT = 0.8  # summarize ahead once the prompt fills this share of its budget
+SUMMARY_SAMPLING = SamplingParams(temperature=0.2, top_p=0.9, max_tokens=96, seed=0)
 
 
 @dataclass(frozen=True)
@@ -105,35 +115,92 @@ class ChatService:
     ) -> list[ChatMessage]:
         """The prompt for the next reply within the context, from the active path (up to message ``until``).
 
-        Turns the window drops are recalled by a summary in the system message, and the summary is kept in the
-        store so it can be shown; it changes only when the window's cut moves.
+        Turns the window drops are recalled by a summary in the system message: the model's own, when it made
+        one ahead of time (:meth:`summarize_ahead`), completed by the learner's later dropped questions.
         """
         backend = self._require_backend()
+        visible = self._visible(conversation.id, until)
+        render = self._renderer(conversation, visible, backend.context_size)
+        budget = self._budget(backend, params)
+        return self.window.fit(conversation.id, history_messages(visible), render, backend.count_tokens, budget)
+
+    def _visible(self, conversation_id: int, until: int | None = None) -> list[Message]:
+        """The active path's messages the model sees (failed replies left out), up to message ``until``."""
+        path = self.store.messages(conversation_id)
+        return [
+            m
+            for m in path
+            if (until is None or m.id <= until) and m.role in ("user", "assistant") and m.status != "error"
+        ]
+
+    @staticmethod
+    def _budget(backend: ChatBackend, params: SamplingParams) -> int:
+        return backend.context_size - min(params.max_tokens, backend.context_size // 4)
+
+    def _renderer(self, conversation: Conversation, visible: list[Message], context_size: int) -> Render:
         persona = self.personas.get(conversation.persona_id)
-        path = [m for m in self.store.messages(conversation.id) if until is None or m.id <= until]
-        visible = [m for m in path if m.role in ("user", "assistant") and m.status != "error"]
         memory = self._memory(conversation)
-        reserve = min(params.max_tokens, backend.context_size // 4)
-        summaries: dict[int, str] = {}
-        summary_chars = backend.context_size // 6  # about a sixth of the context in Chinese, less in English
+        pinned = 1 if visible and visible[0].role == "assistant" else 0
+        made = {(s.first_message_id, s.last_message_id): s.text for s in self.store.summaries(conversation.id)}
+        limit = context_size // 6  # about a sixth of the context in Chinese, less in English
 
         def render(kept: list[ChatMessage], dropped: list[ChatMessage]) -> list[ChatMessage]:
-            summaries[len(dropped)] = summary = summarize_dropped(dropped, self.user_name, summary_chars)
+            ids = [m.id for m in visible[pinned : pinned + len(dropped)]]
+            summary = summarize_dropped(dropped, self.user_name, limit)
+            for covered in range(len(ids), 0, -1):  # the model's summary of the longest run of these turns
+                text = made.get((ids[0], ids[covered - 1]))
+                if text:
+                    rest = summarize_dropped(dropped[covered:], self.user_name, limit // 2)
+                    summary = text.strip() + (f"\n{rest}" if rest else "")
+                    break
             return build_messages(persona, conversation.topic, kept, self.user_name, Recall(memory, summary))
 
-        budget = backend.context_size - reserve
-        messages = self.window.fit(conversation.id, history_messages(visible), render, backend.count_tokens, budget)
-        cut = self.window.cut(conversation.id)
-        if cut and summaries.get(cut):
-            self._remember_summary(conversation.id, visible, cut, summaries[cut])
-        return messages
+        return render
 
-    def _remember_summary(self, conversation_id: int, visible: list[Message], cut: int, text: str) -> None:
-        pinned = 1 if visible and visible[0].role == "assistant" else 0
+    def summarize_ahead(self, conversation_id: int, params: SamplingParams, cancel: threading.Event) -> str | None:
+        """While the learner reads: when the conversation nears the context's end, have the model summarize
+        the turns the next overflow will drop, so the cut recalls them in the model's words.
+
+        Returns the stored summary, or None when none was needed (or ``cancel`` stopped it). The backend's
+        KV state is put back afterwards, so the next turn still reuses its cache.
+        """
+        backend = self._require_backend()
+        conversation = self.store.conversation(conversation_id)
+        visible = self._visible(conversation_id)
+        history = history_messages(visible)
+        render = self._renderer(conversation, visible, backend.context_size)
+        budget = self._budget(backend, params)
+        prompt = self.window.preview(conversation_id, history, render, backend.count_tokens, budget)
+        if backend.count_tokens(prompt) < SUMMARIZE_AT * budget:
+            return None
+        current = self.window.cut(conversation_id)
+        cut = self.window.next_cut(conversation_id, history, render, backend.count_tokens, budget)
+        pinned = 1 if history and history[0].role == "assistant" else 0
+        if cut <= current:
+            return None
+        made = self.store.summaries(conversation_id)
+        dropped_now = visible[pinned + current - 1].id if current else 0
+        if any(s.last_message_id > dropped_now for s in made):
+            return None  # already summarized ahead of this cut
         first, last = visible[pinned], visible[pinned + cut - 1]
-        latest = self.store.latest_summary(conversation_id)
-        if latest is None or (latest.first_message_id, latest.last_message_id) != (first.id, last.id):
-            self.store.add_summary(conversation_id, first.id, last.id, text)
+        # rolling: the previous summary plus the turns after it
+        previous = max(made, key=lambda s: s.last_message_id, default=None)
+        start = pinned + sum(1 for m in visible[pinned:] if previous and m.id <= previous.last_message_id)
+        request = summary_request(
+            history[start : pinned + cut], backend.context_size, previous.text if previous else ""
+        )
+        engine = backend if isinstance(backend, LlamaEngine) else None
+        snapshot = engine.snapshot() if engine is not None else None
+        try:
+            completion = backend.generate(request, SUMMARY_SAMPLING, cancel)
+        finally:
+            if engine is not None and snapshot is not None:
+                engine.restore(snapshot)
+        text = completion.text.strip()
+        if completion.finish_reason == "cancelled" or not text:
+            return None
+        self.store.add_summary(conversation_id, first.id, last.id, text)
+        return text
 
     def _switch_context(self, conversation_id: int) -> None:
         """Park the live conversation's KV state and bring back this one's, when the backend can."""

@@ -39,13 +39,36 @@ class ContextWindow:
         budget: int,
     ) -> list[ChatMessage]:
         """The rendered prompt for ``history`` (greeting first, newest user turn last) within ``budget`` tokens."""
+        messages, self._cuts[conversation_id] = self._fit(conversation_id, history, render, count, budget, False)
+        return messages
+
+    def preview(
+        self, conversation_id: int, history: Sequence[ChatMessage], render: Render, count: Count, budget: int
+    ) -> list[ChatMessage]:
+        """What :meth:`fit` would return now, without moving the cut."""
+        return self._fit(conversation_id, history, render, count, budget, False)[0]
+
+    def next_cut(
+        self, conversation_id: int, history: Sequence[ChatMessage], render: Render, count: Count, budget: int
+    ) -> int:
+        """How many droppable turns the next overflow will leave out (without moving the cut now)."""
+        return self._fit(conversation_id, history, render, count, budget, True)[1]
+
+    def _fit(
+        self,
+        conversation_id: int,
+        history: Sequence[ChatMessage],
+        render: Render,
+        count: Count,
+        budget: int,
+        overflowing: bool,
+    ) -> tuple[list[ChatMessage], int]:
         pinned = 1 if history and history[0].role == "assistant" else 0
         droppable = list(history[pinned:])
         cut = min(self._cuts.get(conversation_id, 0), max(len(droppable) - 1, 0))
         messages = render([*history[:pinned], *droppable[cut:]], droppable[:cut])
-        if count(messages) <= budget:
-            self._cuts[conversation_id] = cut
-            return messages
+        if not overflowing and count(messages) <= budget:
+            return messages, cut
         target = int(budget * self.keep_ratio)
         while cut < len(droppable) - 1:
             cut += 1
@@ -55,5 +78,4 @@ class ContextWindow:
             messages = render([*history[:pinned], *droppable[cut:]], droppable[:cut])
             if count(messages) <= target:
                 break
-        self._cuts[conversation_id] = cut
-        return messages
+        return messages, cut

@@ -24,6 +24,7 @@ from app.personas import Persona
 Role = Literal["system", "user", "assistant"]
 DEFAULT_USER_NAME = "同学"
 _QUESTION_CHARS = 100
+_TURN_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,31 @@ def summarize_dropped(dropped: Sequence[ChatMessage], user: str = DEFAULT_USER_N
     skipped = len(lines) - len(kept)
     head = f"(and {skipped} earlier questions)\n" if skipped else ""
     return head + "\n".join(reversed(kept))
+
+
+def summary_request(turns: Sequence[ChatMessage], context_size: int, previous: str = "") -> list[ChatMessage]:
+    """The prompt that asks the model to summarize ``turns`` (about to leave the context) as notes, starting
+    from the ``previous`` notes when there are some (a rolling summary).
+
+    Each turn is clipped and the transcript keeps its newest part, so the request fits half the context.
+    """
+    lines = []
+    for turn in turns:
+        if turn.role in ("user", "assistant") and turn.content.strip():
+            who = "Learner" if turn.role == "user" else "Tutor"
+            text = " ".join(turn.content.split())
+            lines.append(f"{who}: {text[:_TURN_CHARS]}")
+    transcript = "\n".join(lines)[-(context_size // 2) :]
+    if previous.strip():
+        transcript = f"Earlier notes:\n{previous.strip()}\n\nConversation since then:\n{transcript}"
+    return [
+        ChatMessage(
+            "system",
+            "You take notes for a tutor. In at most four short bullet points, in the language of the conversation, "
+            "write what the learner asked and what the tutor explained. Facts only; no role-play, no greeting.",
+        ),
+        ChatMessage("user", transcript),
+    ]
 
 
 def _examples(persona: Persona, user: str) -> str:

@@ -133,6 +133,14 @@ class Annotations:
             session.flush()
             return _summary(row)
 
+    def summaries(self, conversation_id: int) -> list[Summary]:
+        """Every summary made for a conversation, oldest first."""
+        with self._session() as session:
+            rows = session.scalars(
+                select(SummaryRow).where(SummaryRow.conversation_id == conversation_id).order_by(SummaryRow.id)
+            )
+            return [_summary(r) for r in rows]
+
     def latest_summary(self, conversation_id: int) -> Summary | None:
         """The summary covering the most messages (the rolling one the prompt builder uses)."""
         with self._session() as session:

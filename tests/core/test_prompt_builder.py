@@ -1,5 +1,13 @@
 from app.personas import PersonaLibrary, parse_card
-from app.prompt_builder import ChatMessage, Recall, build_messages, greeting, summarize_dropped, system_prompt
+from app.prompt_builder import (
+    ChatMessage,
+    Recall,
+    build_messages,
+    greeting,
+    summarize_dropped,
+    summary_request,
+    system_prompt,
+)
 
 
 def test_system_prompt_carries_persona_topic_and_examples() -> None:
@@ -67,3 +75,12 @@ def test_the_summary_keeps_the_newest_questions_within_its_limit() -> None:
     assert all(len(line) <= 110 for line in summary.splitlines())
     assert summarize_dropped([ChatMessage("assistant", "only replies")]) == ""
     assert summarize_dropped(dropped, "Ann") == summarize_dropped(dropped, "Ann")  # stable: the prefix stays cached
+
+
+def test_a_summary_request_rolls_on_from_the_previous_notes_and_fits_the_context() -> None:
+    turns = [ChatMessage("user", "什么是池化？" * 200), ChatMessage("assistant", "喵~ 池化会缩小特征图。")]
+    request = summary_request(turns, context_size=512, previous="- 学过卷积")
+    assert request[0].role == "system" and "notes" in request[0].content
+    assert request[1].content.startswith("Earlier notes:\n- 学过卷积")
+    assert "Tutor: 喵~ 池化会缩小特征图。" in request[1].content
+    assert len(request[1].content) < 512
