@@ -162,7 +162,7 @@ class PersonaEditor(QDialog):
         self.save_new_button.setVisible(self._persona is not None)
         (self.save_new_button if self._is_builtin() else self.save_button).setDefault(True)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.problems_label, 1)
+        buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_new_button)
         buttons.addWidget(self.save_button)
@@ -173,11 +173,13 @@ class PersonaEditor(QDialog):
             banner.setStyleSheet("background: #f4ecd8; color: #5c4500; padding: 6px; border-radius: 4px")
             layout.addWidget(banner)
         layout.addWidget(splitter, 1)
+        layout.addWidget(self.problems_label)
         layout.addLayout(buttons)
 
         for widget in self._text_widgets():
             widget.textChanged.connect(self._changed)
         self.first_mes.textChanged.connect(self._preview_first)
+        self.name.textChanged.connect(self._name_changed)
         self.style_rules.changed.connect(self._changed)
         self.lorebook.changed.connect(self._changed)
 
@@ -223,6 +225,7 @@ class PersonaEditor(QDialog):
         self.alternates = QListWidget()
         self.alternates.setMaximumHeight(110)
         self.alternates.currentRowChanged.connect(self._show_alternate)
+        self.alternates.itemClicked.connect(lambda _item: self._show_alternate(self.alternates.currentRow()))
         self.alternate_text = _text_box("Select or add an alternate greeting", 100)
         self.alternate_text.textChanged.connect(self._store_alternate)
         add = QPushButton("Add greeting")
@@ -446,6 +449,10 @@ class PersonaEditor(QDialog):
         self._preview_timer.start()
 
     # Preview and validation
+
+    def _name_changed(self) -> None:
+        if self._persona is None and self._avatar_png is None:
+            self._show_avatar()  # the drawn initial follows the name
 
     def _preview_first(self) -> None:
         self._previewed = 0
