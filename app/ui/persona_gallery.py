@@ -85,7 +85,7 @@ class PersonaGallery(QDialog):
         self.view.setModel(self.proxy)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
-        self.view.doubleClicked.connect(lambda _index: self.start_chat())
+        self.view.activated.connect(lambda _index: self.start_chat())  # double-click or Enter
         self.view.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
 
         self.chat_button = QPushButton("New chat")

@@ -208,3 +208,11 @@ def test_window_drop_gallery_new_chat_and_greeting_switch(
     assert window._conversation_id is not None
     opening = store.messages(window._conversation_id)[0]
     assert opening.role == "assistant" and "伸了个懒腰" in opening.content
+
+
+def test_enter_on_a_card_starts_a_chat_with_it(qtbot: QtBot, gallery: PersonaGallery) -> None:
+    gallery.select("redbeard")
+    assert gallery.chat_button.text() == "New chat with Captain Redbeard"
+    with qtbot.waitSignal(gallery.new_chat_requested) as chosen:
+        qtbot.keyClick(gallery.view, Qt.Key.Key_Return)
+    assert chosen.args == ["redbeard"] and not gallery.isVisible()
