@@ -91,11 +91,12 @@ class ChatService:
         self.topics_dir = topics_dir  # the learner's own topic packs, for the accuracy badge
         self._live_conversation: int | None = None  # whose tokens the backend's context holds
 
-    def start(self, persona_id: str, topic: str, model: str) -> Conversation:
-        """A new conversation whose first message is the persona's greeting."""
+    def start(self, persona_id: str, topic: str, model: str, greeting_index: int = 0) -> Conversation:
+        """A new conversation whose first message is the persona's greeting (``greeting_index`` picks one of
+        ``first_mes`` and the alternate greetings; it is the one the model sees)."""
         persona = self.personas.get(persona_id)
         conversation = self.store.create_conversation(persona_id, topic, model)
-        opening = greeting(persona, self.user_name)
+        opening = greeting(persona, self.user_name, greeting_index)
         if opening:
             self.store.add_message(conversation.id, "assistant", opening)
         return conversation

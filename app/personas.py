@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cards import files, macros
-from app.cards.formats import normalize
+from app.cards.formats import normalize, to_json_bytes, v2_backfill
 from app.cards.png_chunks import solid_png
 from app.errors import PersonaError
 from app.paths import bundled_dir
@@ -130,6 +130,10 @@ def _slug(name: str) -> str:
     return slug or "persona"
 
 
+def _plain_id(persona_id: str) -> bool:
+    return bool(persona_id) and Path(persona_id).name == persona_id and not persona_id.startswith(".")
+
+
 def placeholder_avatar(persona: Persona) -> bytes:
     """A plain disc in a colour of the persona's id, for exporting a PNG card that has no PNG avatar."""
     seed = sum(persona.id.encode("utf-8")) * 2654435761
@@ -157,9 +161,8 @@ class PersonaLibrary:
 
     def get(self, persona_id: str) -> Persona:
         for folder, builtin in ((self._builtin_dir, True), (self._user_dir, False)):
-            if folder is None or Path(persona_id).name != persona_id or persona_id.startswith("."):
+            if folder is None or not _plain_id(persona_id):
                 continue  # an id is a plain file name, never a path
-                continue
             path = folder / f"{persona_id}.json"
             if path.is_file():
                 return load_card_file(path, builtin=builtin)
@@ -169,38 +172,105 @@ class PersonaLibrary:
         folders = [self._builtin_dir, *([self._user_dir] if self._user_dir else [])]
         return any((f / f"{persona_id}.{ext}").exists() for f in folders for ext in ("json", "png"))
 
+    def _fresh_id(self, name: str) -> str:
+        base = _slug(name)
+        persona_id, n = base, 1
+        while self._taken(persona_id):
+            n += 1
+            persona_id = f"{base}-{n}"
+        return persona_id
+
+    def _require_user_dir(self) -> Path:
+        if self._user_dir is None:
+            raise PersonaError("There is no user personas folder to write to.")
+        return self._user_dir
+
+    def _write(self, persona_id: str, card: dict[str, Any], avatar_png: bytes | None, what: str) -> Persona:
+        """Write ``<id>.png`` (when given) then ``<id>.json``: a persona exists once its card does."""
+        user_dir = self._require_user_dir()
+        avatar = user_dir / f"{persona_id}.png"
+        had_avatar = avatar.exists()
+        try:
+            user_dir.mkdir(parents=True, exist_ok=True)
+            if avatar_png is not None:
+                files.write_atomic(avatar, avatar_png)
+            files.write_atomic(user_dir / f"{persona_id}.json", files.card_bytes(card, ".json", b""))
+        except (PersonaError, OSError) as exc:
+            if not had_avatar:
+                avatar.unlink(missing_ok=True)
+            raise PersonaError(f"{what}: cannot save ({exc})") from None
+        return self.get(persona_id)
+
     def import_file(self, path: Path) -> Persona:
         """Copy the card in ``path`` into the user's folder under a fresh id; nothing is written if it is bad."""
         if self._user_dir is None:
             raise PersonaError("There is no user personas folder to import into.")
         loaded = files.read_card_file(path)
-        base = _slug(loaded.card["data"]["name"])
-        persona_id, n = base, 1
-        while self._taken(persona_id):
-            n += 1
-            persona_id = f"{base}-{n}"
-        card = files.card_bytes(loaded.card, ".json", b"")
-        avatar = self._user_dir / f"{persona_id}.png"
+        persona_id = self._fresh_id(loaded.card["data"]["name"])
         try:
-            self._user_dir.mkdir(parents=True, exist_ok=True)
-            if loaded.avatar_png is not None:
-                files.write_atomic(avatar, loaded.avatar_png)
-            # the card goes last: a persona exists once its .json does
-            files.write_atomic(self._user_dir / f"{persona_id}.json", card)
-        except (PersonaError, OSError) as exc:
-            avatar.unlink(missing_ok=True)
-            raise PersonaError(f"{path.name}: cannot import ({exc})") from None
-        return self.get(persona_id)
+            return self._write(persona_id, loaded.card, loaded.avatar_png, path.name)
+        except PersonaError as exc:
+            raise PersonaError(str(exc).replace("cannot save", "cannot import")) from None
 
-    def export(self, persona_id: str, out: Path) -> None:
-        """Write persona ``persona_id`` to ``out`` as ``.png`` (card in its avatar), ``.json`` or ``.charx``."""
+    def save(self, card: dict[str, Any], persona_id: str | None = None, avatar_png: bytes | None = None) -> Persona:
+        """Save ``card`` (any card shape; validated first) as the user's own persona and return it.
+
+        With ``persona_id`` it replaces that own card (built-ins are read-only); without, it becomes a new
+        persona with an id made from its name. ``avatar_png`` replaces the picture; ``None`` keeps the one it has.
+        """
+        normalized = normalize(card)
+        if persona_id is None:
+            persona_id = self._fresh_id(normalized["data"]["name"])
+        elif self._is_builtin(persona_id):
+            raise PersonaError(f"{persona_id!r} is a built-in persona and cannot be changed; save a copy instead.")
+        elif not _plain_id(persona_id) or not (self._require_user_dir() / f"{persona_id}.json").is_file():
+            raise PersonaError(f"No own persona with the id {persona_id!r} to save over.")
+        return self._write(persona_id, normalized, avatar_png, normalized["data"]["name"])
+
+    def duplicate(self, persona_id: str) -> Persona:
+        """A copy of any persona (a built-in too) as a new own persona, picture included, named "… (copy)"."""
+        persona = self.get(persona_id)
+        card = normalize(persona.card)
+        card["data"]["name"] = f"{persona.name} (copy)"
+        return self.save(card, avatar_png=self.avatar_png(persona_id))
+
+    def delete(self, persona_id: str) -> None:
+        """Remove an own persona (its card, then its picture); built-ins cannot be deleted."""
+        if self._is_builtin(persona_id):
+            raise PersonaError(f"{persona_id!r} is a built-in persona and cannot be deleted.")
+        user_dir = self._require_user_dir()
+        card = user_dir / f"{persona_id}.json"
+        if not _plain_id(persona_id) or not card.is_file():
+            raise PersonaError(f"No own persona with the id {persona_id!r}.")
+        try:
+            card.unlink()
+            (user_dir / f"{persona_id}.png").unlink(missing_ok=True)
+        except OSError as exc:
+            raise PersonaError(f"{persona_id}: cannot delete ({exc.strerror or exc})") from None
+
+    def _is_builtin(self, persona_id: str) -> bool:
+        return _plain_id(persona_id) and (self._builtin_dir / f"{persona_id}.json").is_file()
+
+    def avatar_png(self, persona_id: str) -> bytes | None:
+        """The persona's picture as PNG bytes (a built-in's PNG render of its SVG), or ``None`` when it has none."""
+        avatar = self.get(persona_id).avatar
+        if avatar is not None and avatar.with_suffix(".png").is_file():
+            return avatar.with_suffix(".png").read_bytes()
+        return None
+
+    def export(self, persona_id: str, out: Path, *, json_version: int = 3) -> None:
+        """Write persona ``persona_id`` to ``out`` as ``.png`` (card in its avatar), ``.json`` or ``.charx``.
+
+        ``json_version=2`` writes a ``.json`` as a Character Card V2 for older readers.
+        """
         persona = self.get(persona_id)
         suffix = out.suffix.lower()
         if suffix not in files.EXPORT_SUFFIXES:
             raise PersonaError(
                 f"{out.name}: cannot export to {suffix or 'a file without suffix'!r}; use .png, .json or .charx"
             )
-        avatar = None
-        if persona.avatar is not None and persona.avatar.with_suffix(".png").is_file():
-            avatar = persona.avatar.with_suffix(".png").read_bytes()  # built-ins ship a PNG render of their SVG
+        if suffix == ".json" and json_version == 2:
+            files.write_atomic(out, to_json_bytes(v2_backfill(persona.card)) + b"\n")
+            return
+        avatar = self.avatar_png(persona_id)  # built-ins ship a PNG render of their SVG
         files.write_atomic(out, files.card_bytes(persona.card, suffix, avatar or placeholder_avatar(persona)))

@@ -39,6 +39,12 @@ def _initial_image(name: str, persona_id: str, size: int) -> QImage:
     return image
 
 
+def square_crop(image: QImage) -> QImage:
+    """The largest square of ``image``: centred across, and nearer the top of a portrait (where faces are)."""
+    side = min(image.width(), image.height())
+    return image.copy((image.width() - side) // 2, (image.height() - side) // 4, side, side)
+
+
 _sources: dict[str, Path] = {}
 
 
@@ -69,7 +75,8 @@ def avatar_image(persona_id: str, name: str, size: int = 64) -> QImage:
     elif path.is_file():
         picture = QImage(str(path))
         if not picture.isNull():
-            painter.drawImage(QRectF(0, 0, size, size), picture)
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawImage(QRectF(0, 0, size, size), square_crop(picture))
             drawn = True
     painter.end()
     return image if drawn else _initial_image(name, persona_id, size)

@@ -28,13 +28,14 @@ from app.engine import SamplingParams
 from app.errors import PersonaTutorError
 from app.paths import AppPaths
 from app.personas import Persona, PersonaLibrary
-from app.prompt_builder import greeting
+from app.prompt_builder import greetings
 from app.store import Message, Store
 from app.topics import BUILTIN_TOPICS
 from app.ui.avatars import avatar_image, register_sources
 from app.ui.chat_view import Bubble, ChatView
 from app.ui.chat_worker import ChatWorker, TurnRequest
 from app.ui.conversation_list import ConversationList
+from app.ui.persona_menu import PersonaMenu
 from app.ui.search_panel import SearchPanel
 from app.ui.undo_bar import UndoBar
 
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self._busy = False
         self._editing: int | None = None  # the id of the question being edited, while it is
         self._streaming_context: tuple[Persona, str, str] | None = None  # persona, topic, question
+        self._greeting_index = 0  # which opening message a new chat shows (‹ › switch), and starts with
         self._packs = load_packs(paths.topics_dir)
         self._search: SearchPanel | None = None
         self._page = PAGE
@@ -124,14 +126,6 @@ class MainWindow(QMainWindow):
 
         self.persona_box = QComboBox()
         self.persona_box.setAccessibleName("Persona")
-        names = {}
-        everyone = self._personas.all()
-        register_sources({p.id: p.avatar for p in everyone})
-        for persona in everyone:
-            label = f"{persona.name} — {persona.tagline}" if persona.tagline else persona.name
-            icon = QIcon(QPixmap.fromImage(avatar_image(persona.id, persona.name, 48)))
-            self.persona_box.addItem(icon, label, persona.id)
-            names[persona.id] = persona.name
         self.persona_box.currentIndexChanged.connect(self._on_persona_changed)
         self.topic_box = QComboBox()
         self.topic_box.setEditable(True)
@@ -146,7 +140,7 @@ class MainWindow(QMainWindow):
 
         self.chat_view = ChatView()
         self.chat_view.setAccessibleName("Conversation")
-        self.chat_view.set_persona_names(names)
+        self._fill_persona_box()
         self.input = ChatInput()
         self.input.setAccessibleName("Message")
         self.input.setPlaceholderText("Ask your tutor… (Enter sends, Shift+Enter for a new line)")
@@ -214,6 +208,11 @@ class MainWindow(QMainWindow):
         find = QAction("&Find in conversations…", self, shortcut=QKeySequence.StandardKey.Find, triggered=self.find)
         undo = QAction("&Undo delete", self, shortcut=QKeySequence.StandardKey.Undo, triggered=self.undo_delete)
         self.menus["Conversation"].addActions([regenerate, edit, find, undo])
+        self.persona_menu = PersonaMenu(self._personas, self)
+        self.menus["Personas"].addActions(self.persona_menu.actions)
+        self.persona_menu.new_chat_requested.connect(self.new_chat_with)
+        self.persona_menu.personas_changed.connect(self.reload_personas)
+        self.persona_menu.drops.watch(self, self.chat_view.viewport(), self.input.viewport())
         for menu in self.menus.values():
             menu.menuAction().setVisible(bool(menu.actions()))  # a menu appears once a feature fills it
 
@@ -314,6 +313,7 @@ class MainWindow(QMainWindow):
         if self._busy:
             return
         self._conversation_id = None
+        self._greeting_index = 0
         self.sidebar.clear_selection()
         self._show_greeting()
         self._update_controls()
@@ -394,7 +394,43 @@ class MainWindow(QMainWindow):
     def _selected_persona(self) -> Persona:
         return self._personas.get(str(self.persona_box.currentData()))
 
+    def _fill_persona_box(self) -> None:
+        """The persona picker's items (avatar, name — tagline), and the names the chat view shows."""
+        everyone = self._personas.all()
+        register_sources({p.id: p.avatar for p in everyone})
+        self.persona_box.blockSignals(True)
+        self.persona_box.clear()
+        for persona in everyone:
+            label = f"{persona.name} — {persona.tagline}" if persona.tagline else persona.name
+            icon = QIcon(QPixmap.fromImage(avatar_image(persona.id, persona.name, 48)))
+            self.persona_box.addItem(icon, label, persona.id)
+        self.persona_box.blockSignals(False)
+        self.chat_view.set_persona_names({p.id: p.name for p in everyone})
+
+    def reload_personas(self, select: str = "") -> None:
+        """Read the personas again after an import, edit or delete; a new chat switches to ``select``."""
+        current = str(self.persona_box.currentData() or "")
+        self._fill_persona_box()
+        wanted = select if select and self._conversation_id is None and not self._busy else current
+        index = self.persona_box.findData(wanted)
+        self.persona_box.blockSignals(True)
+        self.persona_box.setCurrentIndex(index if index >= 0 else max(self.persona_box.findData(current), 0))
+        self.persona_box.blockSignals(False)
+        self._on_persona_changed()
+        self.refresh_sidebar()
+
+    def new_chat_with(self, persona_id: str) -> None:
+        """A new chat with ``persona_id`` (the gallery's "New chat with…")."""
+        if self._busy:
+            return
+        self.new_chat()
+        index = self.persona_box.findData(persona_id)
+        if index >= 0:
+            self.persona_box.setCurrentIndex(index)
+
     def _on_persona_changed(self, *_args: object) -> None:
+        if self._conversation_id is None:
+            self._greeting_index = 0
         persona = self._selected_persona() if self.persona_box.count() else None
         typed = self.topic_box.currentText()
         self.topic_box.clear()
@@ -410,9 +446,11 @@ class MainWindow(QMainWindow):
         if not self.persona_box.count():
             return
         persona = self._selected_persona()
-        opening = greeting(persona, self._conversations.user_name)
+        choices = greetings(persona, self._conversations.user_name)
+        index = self._greeting_index % max(len(choices), 1)
+        version = (index + 1, len(choices))  # ‹ › between greetings: the same links as between replies
         self.chat_view.show_bubbles(
-            [Bubble("assistant", persona.name, opening, "complete", persona.id)] if opening else []
+            [Bubble("assistant", persona.name, choices[index], "complete", persona.id, 0, version)] if choices else []
         )
 
     # Sending and stopping
@@ -429,7 +467,9 @@ class MainWindow(QMainWindow):
             return
         if self._conversation_id is None:
             topic = self.topic_box.currentText().strip() or BUILTIN_TOPICS[0].title
-            conversation = self._conversations.start(str(self.persona_box.currentData()), topic, self._model_id)
+            conversation = self._conversations.start(
+                str(self.persona_box.currentData()), topic, self._model_id, self._greeting_index
+            )
             self._conversation_id = conversation.id
         self.input.clear()
         if self._editing is not None:
@@ -465,6 +505,10 @@ class MainWindow(QMainWindow):
     def _on_action(self, action: str, message_id: int) -> None:
         if action == "badge":
             self.show_badge_details(message_id)
+            return
+        if action in ("prev", "next") and message_id == 0 and self._conversation_id is None:
+            self._greeting_index += -1 if action == "prev" else 1  # the greeting of a chat not yet started
+            self._show_greeting()
             return
         if self._busy or self._conversation_id is None:
             return
