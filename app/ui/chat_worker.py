@@ -52,6 +52,7 @@ class ChatWorker(QObject):
     def __init__(self, paths: AppPaths, store: Store, personas: PersonaLibrary) -> None:
         super().__init__()
         self.cancel = threading.Event()
+        self.idle_cancel = threading.Event()  # set by the window when a new turn is asked for: stop idle work
         self._paths = paths
         self._store = store
         self._personas = personas
@@ -90,6 +91,7 @@ class ChatWorker(QObject):
             self.reply_failed.emit("No model is loaded.")
             return
         self.cancel.clear()
+        self.idle_cancel.clear()
         on_token = self.token_received.emit
         try:
             if request.kind == "send":
@@ -111,6 +113,10 @@ class ChatWorker(QObject):
             return
         self.reply_finished.emit(result)
         service.save_state()  # the conversation is idle now; the GUI already has the reply
+        try:  # while the learner reads, summarize what the next overflow will drop (stops when they send)
+            service.summarize_ahead(request.conversation_id, request.params, self.idle_cancel)
+        except Exception:  # the summary is an aid: the chat goes on without it
+            log.exception("summarizing ahead failed")
 
     @Slot()
     def close(self) -> None:

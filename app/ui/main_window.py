@@ -499,6 +499,7 @@ class MainWindow(QMainWindow):
         self.chat_view.begin_stream(self._persona_name(persona_id), persona_id, previous)
         self._busy = True
         self._update_controls()
+        self.worker.idle_cancel.set()  # a summary being made while idle gives way at once
         self.turn_requested.emit(request)
 
     @Slot(str, int)
@@ -667,6 +668,7 @@ class MainWindow(QMainWindow):
         if not self._thread.isRunning():
             return
         self.worker.cancel.set()
+        self.worker.idle_cancel.set()
         self.close_requested.emit()
         self._thread.quit()
         self._thread.wait()
