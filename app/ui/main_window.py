@@ -35,8 +35,10 @@ from app.ui.avatars import avatar_image, register_sources
 from app.ui.chat_view import Bubble, ChatView
 from app.ui.chat_worker import ChatWorker, TurnRequest
 from app.ui.conversation_list import ConversationList
+from app.ui.model_manager import ModelMenu
 from app.ui.search_panel import SearchPanel
 from app.ui.undo_bar import UndoBar
+from app.ui.welcome_page import install_welcome_page, needs_welcome, show_welcome
 
 YOU = "You"
 PAGE = 200  # messages shown when a conversation opens; older ones load a page at a time
@@ -69,6 +71,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(900, 560)
         self.resize(1100, 720)
         self._settings = QSettings(str(paths.config_dir / "window.ini"), QSettings.Format.IniFormat)
+        self._paths = paths
         self._store = store
         self._personas = personas
         self._conversations = ChatService(store, personas)
@@ -106,8 +109,12 @@ class MainWindow(QMainWindow):
             self.new_chat()
         self._restore_geometry()
         self._layout_restored = False
-        self.model_label.setText("Loading model…")
-        self.load_requested.emit(model or "")
+        self.welcome = install_welcome_page(self, paths)  # instead of the chat while no model is installed
+        if model or not needs_welcome(paths):
+            self.model_label.setText("Loading model…")
+            self.load_requested.emit(model or "")
+        else:
+            show_welcome(self, self.welcome)
 
     # Layout
 
@@ -214,6 +221,7 @@ class MainWindow(QMainWindow):
         find = QAction("&Find in conversations…", self, shortcut=QKeySequence.StandardKey.Find, triggered=self.find)
         undo = QAction("&Undo delete", self, shortcut=QKeySequence.StandardKey.Undo, triggered=self.undo_delete)
         self.menus["Conversation"].addActions([regenerate, edit, find, undo])
+        self.model_menu = ModelMenu(self, self._paths)
         for menu in self.menus.values():
             menu.menuAction().setVisible(bool(menu.actions()))  # a menu appears once a feature fills it
 
