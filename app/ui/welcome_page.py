@@ -34,6 +34,16 @@ if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
 
+COLUMN_WIDTH = 720
+TEXT_WIDTH = COLUMN_WIDTH - 280  # beside a 200 px button, inside the frame's margins
+
+
+def _fit_height(label: QLabel, width: int) -> None:
+    """Wrapped labels inside nested layouts get the height of one line unless told how tall they are at a width."""
+    label.setFixedWidth(width)
+    label.setMinimumHeight(label.heightForWidth(width))
+
+
 def _choice(title: str, text: str, button: QPushButton) -> QFrame:
     frame = QFrame()
     frame.setFrameShape(QFrame.Shape.StyledPanel)
@@ -44,6 +54,7 @@ def _choice(title: str, text: str, button: QPushButton) -> QFrame:
     heading.setFont(font)
     body = QLabel(text)
     body.setWordWrap(True)
+    _fit_height(body, TEXT_WIDTH)
     words = QVBoxLayout()
     words.addWidget(heading)
     words.addWidget(body)
@@ -83,6 +94,7 @@ class WelcomePage(QWidget):
             "Choose one to start; you can add or switch models later in Models → Model manager."
         )
         intro.setWordWrap(True)
+        _fit_height(intro, COLUMN_WIDTH)
 
         spec = starter_model.STARTER
         self.starter_button = QPushButton("Use the starter model")
@@ -133,7 +145,7 @@ class WelcomePage(QWidget):
         column.addWidget(self.progress)
         column.addWidget(self.status)
         holder = QWidget()
-        holder.setMaximumWidth(760)
+        holder.setFixedWidth(COLUMN_WIDTH + 20)
         holder.setLayout(column)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
