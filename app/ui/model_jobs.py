@@ -7,6 +7,7 @@ Connect slots of QObjects (not plain lambdas, which would run on the pool thread
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -68,6 +69,8 @@ class _Runner(QRunnable):
             _emit(job.succeeded, result)
         finally:
             job.done.set()
+            with contextlib.suppress(RuntimeError):  # already gone with its owner
+                job.deleteLater()  # after the queued result has been delivered on the GUI thread
 
 
 def _emit(signal: SignalInstance, value: object) -> None:

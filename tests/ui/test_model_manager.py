@@ -310,12 +310,26 @@ def test_a_gated_repo_asks_for_a_token_and_retries(
     assert [m.id for m in installed_models(paths.models_dir)] == [FILE.removesuffix(".gguf")]
 
 
-def test_a_missing_file_is_one_clear_message(qtbot: QtBot, manager: ModelManager, hub: FakeHub) -> None:
+@pytest.mark.parametrize(
+    ("entry", "offline", "reason"),
+    [(MISSING, False, "no such file (404)"), (TINY, True, "offline mode is on")],
+)
+def test_a_failed_download_is_one_clear_message(
+    qtbot: QtBot,
+    manager: ModelManager,
+    hub: FakeHub,
+    monkeypatch: pytest.MonkeyPatch,
+    entry: CatalogEntry,
+    offline: bool,
+    reason: str,
+) -> None:
+    if offline:
+        monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     catalog = manager.catalog
     qtbot.waitUntil(lambda: catalog.table.rowCount() == 3)
-    catalog.select("missing")
+    catalog.select(entry.id)
     catalog.download_button.click()
     qtbot.waitUntil(lambda: open_box(catalog, "model-message") is not None)
     box = open_box(catalog, "model-message")
-    assert box is not None and "no such file (404)" in box.text()
-    assert catalog.download_button.isEnabled()
+    assert box is not None and reason in box.text()
+    assert catalog.download_button.isEnabled() and not catalog.progress.isVisible()
