@@ -41,6 +41,10 @@ class DownloadCancelled(ModelError):
     """The user cancelled; the partial file is kept so the next pull resumes."""
 
 
+class AccessDenied(ModelError):
+    """The repository is gated, private or refused the token: a (different) token may help."""
+
+
 @dataclass(frozen=True)
 class DownloadProgress:
     """One progress report: bytes so far (including resumed ones), total, speed of this session, time left."""
@@ -373,7 +377,7 @@ def _translated_errors(where: str, url: str, models_dir: Path, token: str | None
     except ModelError:
         raise
     except hf.GatedRepoError:
-        raise ModelError(
+        raise AccessDenied(
             f"{where} is in a gated repository: accept its terms on the Hugging Face website, then store a token "
             "with `persona-tutor models token`."
         ) from None
@@ -382,11 +386,11 @@ def _translated_errors(where: str, url: str, models_dir: Path, token: str | None
     except hf.RemoteEntryNotFoundError:
         raise ModelError(f"{where}: the repository has no such file (404).") from None
     except hf.RepositoryNotFoundError as exc:
-        raise ModelError(_not_found_or_denied(where, exc.response.status_code, token)) from None
+        raise AccessDenied(_not_found_or_denied(where, exc.response.status_code, token)) from None
     except hf.HfHubHTTPError as exc:
         status = exc.response.status_code
         if status in (401, 403):
-            raise ModelError(_not_found_or_denied(where, status, token)) from None
+            raise AccessDenied(_not_found_or_denied(where, status, token)) from None
         if status == 404:
             raise ModelError(f"{where} was not found on the server (404).") from None
         raise ModelError(f"The server refused the download of {where} (HTTP {status}).") from None

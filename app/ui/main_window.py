@@ -35,9 +35,11 @@ from app.ui.avatars import avatar_image, register_sources
 from app.ui.chat_view import Bubble, ChatView
 from app.ui.chat_worker import ChatWorker, TurnRequest
 from app.ui.conversation_list import ConversationList
+from app.ui.model_manager import ModelMenu
 from app.ui.persona_menu import PersonaMenu
 from app.ui.search_panel import SearchPanel
 from app.ui.undo_bar import UndoBar
+from app.ui.welcome_page import install_welcome_page, needs_welcome, show_welcome
 
 YOU = "You"
 PAGE = 200  # messages shown when a conversation opens; older ones load a page at a time
@@ -70,6 +72,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(900, 560)
         self.resize(1100, 720)
         self._settings = QSettings(str(paths.config_dir / "window.ini"), QSettings.Format.IniFormat)
+        self._paths = paths
         self._store = store
         self._personas = personas
         self._conversations = ChatService(store, personas)
@@ -108,8 +111,12 @@ class MainWindow(QMainWindow):
             self.new_chat()
         self._restore_geometry()
         self._layout_restored = False
-        self.model_label.setText("Loading model…")
-        self.load_requested.emit(model or "")
+        self.welcome = install_welcome_page(self, paths)  # instead of the chat while no model is installed
+        if model or not needs_welcome(paths):
+            self.model_label.setText("Loading model…")
+            self.load_requested.emit(model or "")
+        else:
+            show_welcome(self, self.welcome)
 
     # Layout
 
@@ -213,6 +220,7 @@ class MainWindow(QMainWindow):
         self.persona_menu.new_chat_requested.connect(self.new_chat_with)
         self.persona_menu.personas_changed.connect(self.reload_personas)
         self.persona_menu.drops.watch(self, self.chat_view.viewport(), self.input.viewport())
+        self.model_menu = ModelMenu(self, self._paths)
         for menu in self.menus.values():
             menu.menuAction().setVisible(bool(menu.actions()))  # a menu appears once a feature fills it
 

@@ -11,6 +11,7 @@ import threading
 import pytest
 
 from app.downloads import (
+    AccessDenied,
     DownloadCancelled,
     DownloadProgress,
     load_token,
@@ -114,9 +115,9 @@ def test_a_download_that_is_not_a_gguf_is_discarded(hub: FakeHub, paths: AppPath
 
 def test_a_private_repo_needs_the_stored_token(hub: FakeHub, paths: AppPaths) -> None:
     hub.repos[REPO].token = "hf_secret"
-    with pytest.raises(ModelError, match=r"private, gated or does not exist \(HTTP 401\).*models token"):
+    with pytest.raises(AccessDenied, match=r"private, gated or does not exist \(HTTP 401\).*models token"):
         pull_from_hub(paths.models_dir, REPO, FILE)
-    with pytest.raises(ModelError, match="refused the token"):
+    with pytest.raises(AccessDenied, match="refused the token"):
         pull_from_hub(paths.models_dir, REPO, FILE, token="hf_wrong")
     stored = save_token(paths.config_dir, "hf_secret\n")
     assert stat.S_IMODE(stored.stat().st_mode) == 0o600
@@ -129,7 +130,7 @@ def test_a_private_repo_needs_the_stored_token(hub: FakeHub, paths: AppPaths) ->
 
 def test_a_gated_repo_says_so(hub: FakeHub, paths: AppPaths) -> None:
     hub.repos[REPO].token, hub.repos[REPO].gated = "hf_secret", True
-    with pytest.raises(ModelError, match="gated repository"):
+    with pytest.raises(AccessDenied, match="gated repository"):
         pull_from_hub(paths.models_dir, REPO, FILE)
 
 

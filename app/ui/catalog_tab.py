@@ -1,0 +1,318 @@
+"""The catalog tab: curated models with size, RAM, languages, license, "fits your machine", and downloads.
+
+A download runs on a pool thread through :func:`app.downloads.pull_catalog_entry`; its progress callback only
+emits a signal. Cancel sets the job's flag; the core keeps the partial file, so Download resumes where it stopped,
+even after a restart.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.downloads import PARTIAL_DIR, AccessDenied, DownloadProgress, load_token, pull_catalog_entry, save_token
+from app.errors import PersonaTutorError
+from app.model_catalog import CatalogEntry, Fit, Machine, fits, load_catalog, this_machine
+from app.model_library import installed_models
+from app.paths import AppPaths
+from app.ui.model_import import message_box
+from app.ui.model_jobs import ModelJob
+
+COLUMNS = ("Model", "Parameters", "Quantization", "Download", "RAM needed", "Languages", "License", "This machine")
+RECOMMENDED = "★ recommended"
+
+
+def human_size(size: float) -> str:
+    """``491 MB``, ``1.6 GB``: decimal units, as download sizes are usually given."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if size >= scale:
+            value = size / scale
+            return f"{value:.1f} {unit}" if value < 10 else f"{value:.0f} {unit}"
+    return f"{int(size)} bytes"
+
+
+def human_duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{max(int(seconds), 1)} s"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min {int(seconds % 60)} s"
+    return f"{int(seconds // 3600)} h {int(seconds % 3600 // 60)} min"
+
+
+def progress_text(report: DownloadProgress) -> str:
+    """``412 MB of 986 MB · 5.2 MB/s · 1 min 50 s left``."""
+    parts = [human_size(report.done) + (f" of {human_size(report.total)}" if report.total else "")]
+    if report.speed > 0:
+        parts.append(f"{human_size(report.speed)}/s")
+    if report.eta_s is not None:
+        parts.append(f"{human_duration(report.eta_s)} left")
+    return " · ".join(parts)
+
+
+class CatalogTab(QWidget):
+    """The curated catalog, which entries fit this machine, and one download at a time."""
+
+    model_installed = Signal(str)  # model id, once the download is verified and in place
+
+    def __init__(
+        self,
+        paths: AppPaths,
+        parent: QWidget | None = None,
+        *,
+        entries: list[CatalogEntry] | None = None,
+        machine: Machine | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._paths = paths
+        self._entries = entries
+        self._machine = machine
+        self._fits: list[Fit] = []
+        self.job: ModelJob | None = None
+        self._scan: ModelJob | None = None
+        self._build()
+
+    def _build(self) -> None:
+        self.machine_label = QLabel("Checking this machine…")
+        self.machine_label.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.table.itemDoubleClicked.connect(lambda _item: self.download())
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.download_button = QPushButton("Download")
+        self.download_button.clicked.connect(self.download)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.token_button = QPushButton("Hugging Face token…")
+        self.token_button.setToolTip("For gated or private repositories; stored readable only by you")
+        self.token_button.clicked.connect(self.ask_token)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.download_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.token_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.machine_label)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self._update_buttons()
+
+    # Filling the table
+
+    def refresh(self) -> None:
+        """Read the catalog and measure free memory off the GUI thread (``nvidia-smi`` may take a moment)."""
+        entries, machine, models_dir = self._entries, self._machine, self._paths.models_dir
+
+        def work(_job: ModelJob) -> tuple[list[Fit], Machine]:
+            here = machine or this_machine()
+            have = {m.path.name for m in installed_models(models_dir)}
+            return fits(entries if entries is not None else load_catalog(), here, have), here
+
+        job = ModelJob(self)
+        job.succeeded.connect(self._on_catalog)
+        job.failed.connect(self._on_catalog_failed)
+        self._scan = job.start(work)
+
+    @Slot(object)
+    def _on_catalog(self, result: tuple[list[Fit], Machine]) -> None:
+        selected = self.selected_fit()
+        self._fits, machine = result
+        gpu = f", {human_size(machine.free_vram_mb * 1e6)} free on the GPU" if machine.free_vram_mb else ""
+        self.machine_label.setText(
+            f"This machine has {human_size(machine.free_ram_mb * 1e6)} of free memory{gpu}. "
+            "Models marked ✓ fit; ★ is the largest that fits comfortably."
+        )
+        self.table.setRowCount(len(self._fits))
+        for row, fit in enumerate(self._fits):
+            self._fill_row(row, fit)
+        pick = next((i for i, f in enumerate(self._fits) if f.recommended), 0)
+        keep = next((i for i, f in enumerate(self._fits) if selected and f.entry.id == selected.entry.id), pick)
+        if self._fits:
+            self.table.selectRow(keep)
+        self._update_buttons()
+
+    def _fill_row(self, row: int, fit: Fit) -> None:
+        entry = fit.entry
+        if fit.installed:
+            verdict = "installed"
+        elif fit.fits:
+            verdict = "✓ fits" + (f"  {RECOMMENDED}" if fit.recommended else "")
+        else:
+            verdict = "✗ not enough memory"
+        cells = (
+            entry.name,
+            entry.parameters,
+            entry.quant,
+            human_size(entry.size),
+            human_size(entry.ram_mb * 1e6),
+            ", ".join(entry.languages),
+            entry.license,
+            verdict,
+        )
+        for column, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setToolTip(f"{entry.repo}/{entry.file}" + (f" @ {entry.revision[:12]}" if entry.revision else ""))
+            if fit.recommended:
+                font = QFont(item.font())
+                font.setBold(True)
+                item.setFont(font)
+            if not fit.fits and not fit.installed:
+                item.setForeground(self.palette().placeholderText())
+            self.table.setItem(row, column, item)
+
+    @Slot(object)
+    def _on_catalog_failed(self, exc: Exception) -> None:
+        self.machine_label.setText(str(exc))
+
+    def selected_fit(self) -> Fit | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self._fits):
+            return None
+        return self._fits[rows[0].row()]
+
+    def select(self, entry_id: str) -> None:
+        for row, fit in enumerate(self._fits):
+            if fit.entry.id == entry_id:
+                self.table.selectRow(row)
+
+    def _partial(self, entry: CatalogEntry) -> Path:
+        return self._paths.models_dir / PARTIAL_DIR / f"{Path(entry.file).name}.part"
+
+    def _update_buttons(self) -> None:
+        fit = self.selected_fit()
+        running = self.job is not None
+        self.download_button.setEnabled(not running and fit is not None and not fit.installed)
+        self.cancel_button.setEnabled(running)
+        resumable = fit is not None and not fit.installed and self._partial(fit.entry).is_file()
+        self.download_button.setText("Resume download" if resumable and not running else "Download")
+
+    # Downloading
+
+    def download(self) -> None:
+        fit = self.selected_fit()
+        if self.job is not None or fit is None or fit.installed:
+            return
+        entry = fit.entry
+        models_dir, token = self._paths.models_dir, load_token(self._paths.config_dir)
+
+        def work(job: ModelJob) -> object:
+            return pull_catalog_entry(models_dir, entry, token=token, progress=job.report, cancel=job.cancel)
+
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.status.setText(f"Connecting to download {entry.name}…")
+        job = ModelJob(self)
+        job.progressed.connect(self._on_progress)
+        job.succeeded.connect(self._on_downloaded)
+        job.failed.connect(self._on_failed)
+        job.cancelled.connect(self._on_cancelled)
+        self.job = job.start(work)
+        self._update_buttons()
+
+    def cancel(self) -> None:
+        """Stop the download after the current chunk; what arrived so far is kept for a resume."""
+        if self.job is not None:
+            self.job.cancel.set()
+            self.status.setText("Cancelling…")
+
+    @Slot(object)
+    def _on_progress(self, report: DownloadProgress) -> None:
+        if report.total:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(report.done * 1000 // report.total)
+        self.status.setText(progress_text(report))
+
+    @Slot(object)
+    def _on_downloaded(self, model: object) -> None:
+        self._finish()
+        model_id = str(getattr(model, "id", ""))
+        self.status.setText(f"Downloaded and verified: {getattr(model, 'name', model_id)}.")
+        self.refresh()
+        self.model_installed.emit(model_id)
+
+    @Slot(str)
+    def _on_cancelled(self, _message: str) -> None:
+        self._finish()
+        fit = self.selected_fit()
+        kept = self._partial(fit.entry).stat().st_size if fit and self._partial(fit.entry).is_file() else 0
+        self.status.setText(f"Download cancelled; {human_size(kept)} kept. Resume download continues from there.")
+
+    @Slot(object)
+    def _on_failed(self, exc: Exception) -> None:
+        self._finish()
+        self.status.setText(str(exc))
+        if isinstance(exc, AccessDenied):
+            self.ask_token(str(exc))
+        else:
+            message_box(self, "Download failed", str(exc), QMessageBox.Icon.Warning)
+
+    def _finish(self) -> None:
+        self.job = None
+        self.progress.hide()
+        self._update_buttons()
+
+    # The token
+
+    def ask_token(self, reason: str = "") -> None:
+        """Ask for a Hugging Face access token (stored with mode 0600), then retry the download when asked to."""
+        dialog = QInputDialog(self)
+        dialog.setObjectName("token-dialog")
+        dialog.setWindowTitle("Hugging Face token")
+        intro = f"{reason}\n\n" if reason else ""
+        dialog.setLabelText(
+            f"{intro}Paste an access token from huggingface.co → Settings → Access Tokens. "
+            "It is kept in your settings folder, readable only by you."
+        )
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        dialog.textValueSelected.connect(lambda text: self._store_token(text, retry=bool(reason)))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _store_token(self, token: str, *, retry: bool) -> None:
+        try:
+            save_token(self._paths.config_dir, token)
+        except PersonaTutorError as exc:
+            self.status.setText(str(exc))
+            return
+        self.status.setText("Token saved.")
+        if retry:
+            self.download()
+
+    def shutdown(self) -> None:
+        """Cancel a running download and wait for it to stop (the partial file is kept)."""
+        if self.job is not None:
+            self.job.cancel.set()
+            self.job.done.wait(30)
+        if self._scan is not None:
+            self._scan.done.wait(30)
