@@ -73,7 +73,7 @@ def _parser(dark: bool) -> MarkdownIt:
 
     def fence(_self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
         env["code_blocks"] = env.get("code_blocks", 0) + 1
-        copy = f'<p class="copy"><a href="{COPY_SCHEME}:{env["code_blocks"] - 1}">⧉ Copy code</a></p>'
+        copy = f'<p class="copy"><a href="{COPY_SCHEME}:{env["code_blocks"] - 1}">Copy code</a></p>'
         return str(default_fence(tokens, idx, options, env)) + copy
 
     md.add_render_rule("fence", fence)

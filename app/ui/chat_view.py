@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -11,25 +12,53 @@ from PySide6.QtCore import QPoint, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QContextMenuEvent, QDesktopServices, QImage, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from app.rendering import markdown_to_html
+from app.rendering import COPY_SCHEME, markdown_to_html
 from app.ui.avatars import accent_color, avatar_image
 
 RENDER_INTERVAL_MS = 40
 
 _STYLE = """
 p { margin-top: 2px; margin-bottom: 6px; }
-pre { background: #f4f1ec; padding: 6px; }
-code { background: #f4f1ec; }
+pre { background: %(code_bg)s; padding: 6px; }
+code { background: %(code_bg)s; }
+code.math { font-family: serif; font-style: italic; }
 .who { font-weight: 600; margin-top: 8px; }
-.note { color: #8a6d3b; font-style: italic; }
-.actions { color: #777777; font-size: small; }
+.note { color: %(note)s; font-style: italic; }
+.actions { color: %(muted)s; font-size: small; }
+.copy { font-size: small; margin-top: 0px; }
 .badges { font-size: small; }
-.reason { color: #666666; }
-a { color: #5a6f8a; text-decoration: none; }
-.error { color: #a12622; }
+table { border-collapse: collapse; margin-bottom: 6px; }
+th, td { border: 1px solid %(rule)s; padding: 3px 8px; }
+th { background: %(code_bg)s; }
+.reason { color: %(muted)s; }
+a { color: %(link)s; text-decoration: none; }
+.error { color: %(error)s; }
 """
+_THEMES = {
+    False: {
+        "code_bg": "#f4f1ec",
+        "note": "#8a6d3b",
+        "muted": "#666666",
+        "link": "#3f5f8a",
+        "error": "#a12622",
+        "rule": "#c8c2b8",
+    },
+    True: {
+        "code_bg": "#2b2b2b",
+        "note": "#d9b66f",
+        "muted": "#a8a8a8",
+        "link": "#8fb4e6",
+        "error": "#ff8a80",
+        "rule": "#555555",
+    },
+}
 
 
+def style_sheet(dark: bool) -> str:
+    return _STYLE % _THEMES[dark]
+
+
+_COPY_LINK = re.compile(rf'href="{COPY_SCHEME}:(\d+)"')
 USER_AVATAR = "__user__"
 AVATAR_PX = 26
 
@@ -72,15 +101,17 @@ _BADGE_LOOK = {
     "doubtful": ("?", "doubtful", "#9a6b00"),
     "off": ("✘", "off", "#b3261e"),
 }
+_BADGE_COLOURS_DARK = {"#2e7d4f": "#7fd39b", "#9a6b00": "#f0c05a", "#b3261e": "#ff8a80", "#777777": "#aaaaaa"}
 
 
-def badges_html(verdict: dict[str, Any], message_id: int) -> str:
+def badges_html(verdict: dict[str, Any], message_id: int, dark: bool = False) -> str:
     """The Persona and Accuracy badges: icon, word and colour (never colour alone), and the main reasons."""
     parts = []
     reasons = []
     for key, title in (("consistency", "Persona"), ("accuracy", "Accuracy")):
         badge = verdict.get(key) or {}
         icon, word, colour = _BADGE_LOOK.get(str(badge.get("label")), ("·", "unknown", "#777777"))
+        colour = _BADGE_COLOURS_DARK[colour] if dark else colour
         parts.append(
             f'<a href="action:badge/{message_id}"><span style="color:{colour}">{icon} {title}: {word}</span></a>'
         )
@@ -90,13 +121,15 @@ def badges_html(verdict: dict[str, Any], message_id: int) -> str:
     return f'<p class="badges">{" &nbsp;·&nbsp; ".join(parts)}<span class="reason">{reason_html}</span></p>'
 
 
-def bubble_html(bubble: Bubble) -> str:
+def bubble_html(bubble: Bubble, dark: bool = False) -> str:
     cls = "user" if bubble.role == "user" else "assistant"
     key = USER_AVATAR if bubble.role == "user" else bubble.persona_id
-    colour = "#1f5fa8" if bubble.role == "user" else accent_color(bubble.persona_id).name()
+    colour = ("#8fb4e6" if dark else "#1f5fa8") if bubble.role == "user" else accent_color(bubble.persona_id).name()
     size = f'width="{AVATAR_PX}" height="{AVATAR_PX}"'
     avatar = f'<img src="avatar:{html.escape(key)}" {size} style="vertical-align: middle"> ' if key else ""
-    body = markdown_to_html(bubble.content) if bubble.content else ""
+    body = markdown_to_html(bubble.content, dark) if bubble.content else ""
+    if bubble.message_id:  # each code block's copy link names its message: "action:copy-<n>/<message id>"
+        body = _COPY_LINK.sub(lambda m: f'href="action:copy-{m.group(1)}/{bubble.message_id}"', body)
     note = ""
     if bubble.status == "interrupted":
         note = '<p class="note">■ Stopped</p>'
@@ -106,7 +139,7 @@ def bubble_html(bubble: Bubble) -> str:
         note = '<p class="note">…</p>'
     anchor = f'<a name="m{bubble.message_id}"></a>' if bubble.message_id else ""
     who = f'<p class="who {cls}">{anchor}{avatar}<span style="color:{colour}">{html.escape(bubble.speaker)}</span></p>'
-    badges = badges_html(bubble.verdict, bubble.message_id) if bubble.verdict and bubble.content else ""
+    badges = badges_html(bubble.verdict, bubble.message_id, dark) if bubble.verdict and bubble.content else ""
     return f"{who}{body}{note}{badges}{_actions_html(bubble)}<hr/>"
 
 
@@ -123,7 +156,8 @@ class ChatView(QTextBrowser):
         self._names: dict[str, str] = {}
         # called with the streaming text; returns provisional badges (the checker's streaming entry point)
         self.stream_annotator: Callable[[str], dict[str, Any] | None] | None = None
-        self.document().setDefaultStyleSheet(_STYLE)
+        self.dark = False
+        self.document().setDefaultStyleSheet(style_sheet(False))
         self._stream_start: int | None = None
         self._streaming: Bubble | None = None
         self._timer = QTimer(self)
@@ -149,6 +183,11 @@ class ChatView(QTextBrowser):
         elif url.scheme() in ("http", "https"):
             QDesktopServices.openUrl(url)
 
+    def set_dark(self, dark: bool) -> None:
+        """Colours for a dark or light window; the caller shows the messages again."""
+        self.dark = dark
+        self.document().setDefaultStyleSheet(style_sheet(dark))
+
     def set_persona_names(self, names: dict[str, str]) -> None:
         self._names = dict(names)
 
@@ -162,7 +201,7 @@ class ChatView(QTextBrowser):
             more = (
                 f'<p class="actions"><a href="action:earlier/0">↑ Show earlier messages ({earlier} more)</a></p><hr/>'
             )
-        self.setHtml(more + "".join(bubble_html(b) for b in bubbles))
+        self.setHtml(more + "".join(bubble_html(b, self.dark) for b in bubbles))
         self._scroll_to_end()
 
     def scroll_to_message(self, message_id: int) -> None:
@@ -191,7 +230,7 @@ class ChatView(QTextBrowser):
         menu.exec(event.globalPos())
 
     def append_bubble(self, bubble: Bubble) -> None:
-        self._insert_at_end(bubble_html(bubble))
+        self._insert_at_end(bubble_html(bubble, self.dark))
 
     def begin_stream(self, speaker: str, persona_id: str = "", text: str = "") -> None:
         cursor = QTextCursor(self.document())
@@ -223,7 +262,7 @@ class ChatView(QTextBrowser):
         streaming = self._streaming
         if self.stream_annotator is not None and streaming.content:
             streaming = replace(streaming, verdict=self.stream_annotator(streaming.content))
-        cursor.insertHtml(bubble_html(streaming))
+        cursor.insertHtml(bubble_html(streaming, self.dark))
         if at_end:
             self._scroll_to_end()
 

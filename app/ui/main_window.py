@@ -6,7 +6,17 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QThread, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeyEvent, QKeySequence, QPixmap, QShortcut, QShowEvent
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QIcon,
+    QKeyEvent,
+    QKeySequence,
+    QPixmap,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -29,6 +39,7 @@ from app.errors import PersonaTutorError
 from app.paths import AppPaths
 from app.personas import Persona, PersonaLibrary
 from app.prompt_builder import greetings
+from app.rendering import code_blocks
 from app.store import Message, Store
 from app.topics import BUILTIN_TOPICS
 from app.ui.avatars import avatar_image, register_sources
@@ -38,6 +49,7 @@ from app.ui.conversation_list import ConversationList
 from app.ui.model_manager import ModelMenu
 from app.ui.persona_menu import PersonaMenu
 from app.ui.search_panel import SearchPanel
+from app.ui.theme import ThemeChooser
 from app.ui.undo_bar import UndoBar
 from app.ui.welcome_page import install_welcome_page, needs_welcome, show_welcome
 
@@ -110,6 +122,7 @@ class MainWindow(QMainWindow):
         else:
             self.new_chat()
         self._restore_geometry()
+        self.theme.apply()
         self._layout_restored = False
         self.welcome = install_welcome_page(self, paths)  # instead of the chat while no model is installed
         if model or not needs_welcome(paths):
@@ -221,6 +234,9 @@ class MainWindow(QMainWindow):
         self.persona_menu.personas_changed.connect(self.reload_personas)
         self.persona_menu.drops.watch(self, self.chat_view.viewport(), self.input.viewport())
         self.model_menu = ModelMenu(self, self._paths)
+        self.theme = ThemeChooser(self._settings, self)
+        self.menus["View"].addMenu(self.theme.menu)
+        self.theme.theme_changed.connect(self._on_theme_changed)
         for menu in self.menus.values():
             menu.menuAction().setVisible(bool(menu.actions()))  # a menu appears once a feature fills it
 
@@ -515,6 +531,9 @@ class MainWindow(QMainWindow):
         if action == "badge":
             self.show_badge_details(message_id)
             return
+        if action.startswith("copy-") and action[5:].isdigit():
+            self.copy_code(message_id, int(action[5:]))
+            return
         if action in ("prev", "next") and message_id == 0 and self._conversation_id is None:
             self._greeting_index += -1 if action == "prev" else 1  # the greeting of a chat not yet started
             self._show_greeting()
@@ -542,6 +561,23 @@ class MainWindow(QMainWindow):
             self.edit_message(message_id)
         elif action == "badge":
             self.show_badge_details(message_id)
+
+    @Slot(bool)
+    def _on_theme_changed(self, dark: bool) -> None:
+        self.chat_view.set_dark(dark)
+        if self._busy:
+            return  # the reply streams on; everything is shown in the new colours once it is done
+        if self._conversation_id is not None:
+            self.open_conversation(self._conversation_id)
+        else:
+            self._show_greeting()
+
+    def copy_code(self, message_id: int, index: int) -> None:
+        """Put the ``index``-th code block of a message on the clipboard."""
+        blocks = code_blocks(self._store.message(message_id).content)
+        if 0 <= index < len(blocks):
+            QGuiApplication.clipboard().setText(blocks[index])
+            self.statusBar().showMessage("Code copied to the clipboard.", 3000)
 
     def delete_message(self, message_id: int, confirm: bool = True) -> None:
         """Remove one message for good; what followed it stays."""
