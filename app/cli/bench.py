@@ -21,6 +21,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
     engine.add_argument("--turns", type=int, default=60, metavar="N")
     engine.add_argument("--threads", type=int, metavar="N")
     engine.add_argument("--json", action="store_true")
+    engine.add_argument("--no-gui", action="store_true", help="skip the GUI stall measurements (ui_*_stall_ms)")
     engine.set_defaults(handler=run_engine)
     store = sub.add_parser(
         "store", parents=[common], help="open a 10,000-message conversation; search 100,000 messages"
@@ -45,6 +46,11 @@ def run_engine(args: argparse.Namespace, paths: AppPaths) -> int:
         raise PersonaTutorError("--turns must be at least 2.")
     model = resolve_model(paths.models_dir, args.model, progress=starter_progress(), config_dir=paths.config_dir)
     result = run_engine_bench(EngineBenchConfig(model_path=model.path, threads=args.threads, turns=args.turns))
+    if not args.no_gui:
+        from app.ui.stall_bench import long_reply_stall_ms, window_stall_ms
+
+        result["ui_max_stall_ms"] = window_stall_ms(model.path)
+        result["ui_long_reply_max_stall_ms"] = long_reply_stall_ms()
     if args.json:
         print_json(result)
     else:

@@ -122,12 +122,20 @@ def badges_html(verdict: dict[str, Any], message_id: int, dark: bool = False) ->
 
 
 def bubble_html(bubble: Bubble, dark: bool = False) -> str:
+    head, body, foot = bubble_parts(bubble, dark)
+    return head + body + foot
+
+
+def bubble_parts(bubble: Bubble, dark: bool = False, body_text: str | None = None) -> tuple[str, str, str]:
+    """A message as HTML in three parts: who wrote it, the Markdown body (of ``body_text`` when given), and
+    what follows (status note, badges, action links, rule)."""
     cls = "user" if bubble.role == "user" else "assistant"
     key = USER_AVATAR if bubble.role == "user" else bubble.persona_id
     colour = ("#8fb4e6" if dark else "#1f5fa8") if bubble.role == "user" else accent_color(bubble.persona_id).name()
     size = f'width="{AVATAR_PX}" height="{AVATAR_PX}"'
     avatar = f'<img src="avatar:{html.escape(key)}" {size} style="vertical-align: middle"> ' if key else ""
-    body = markdown_to_html(bubble.content, dark) if bubble.content else ""
+    text = bubble.content if body_text is None else body_text
+    body = markdown_to_html(text, dark) if text else ""
     if bubble.message_id:  # each code block's copy link names its message: "action:copy-<n>/<message id>"
         body = _COPY_LINK.sub(lambda m: f'href="action:copy-{m.group(1)}/{bubble.message_id}"', body)
     note = ""
@@ -140,11 +148,27 @@ def bubble_html(bubble: Bubble, dark: bool = False) -> str:
     anchor = f'<a name="m{bubble.message_id}"></a>' if bubble.message_id else ""
     who = f'<p class="who {cls}">{anchor}{avatar}<span style="color:{colour}">{html.escape(bubble.speaker)}</span></p>'
     badges = badges_html(bubble.verdict, bubble.message_id, dark) if bubble.verdict and bubble.content else ""
-    return f"{who}{body}{note}{badges}{_actions_html(bubble)}<hr/>"
+    return who, body, f"{note}{badges}{_actions_html(bubble)}<hr/>"
+
+
+_FENCE = re.compile(r"^ {0,3}(```|~~~)", re.MULTILINE)
+
+
+def stable_prefix(text: str) -> int:
+    """How much of a growing Markdown text is complete blocks (up to a blank line outside code fences):
+    that part renders the same whatever comes next, so a streaming view lays it out once."""
+    end = text.rfind("\n\n")
+    while end > 0:
+        if len(_FENCE.findall(text, 0, end)) % 2 == 0:
+            return end + 2
+        end = text.rfind("\n\n", 0, end)
+    return 0
 
 
 class ChatView(QTextBrowser):
-    """Finished messages are appended once; only the streaming reply is replaced as tokens arrive."""
+    """Finished messages are appended once. Of the streaming reply, complete Markdown blocks are laid out
+    once as they close; only the open block and the badges under it are replaced as tokens arrive, so a
+    long reply costs the same per update at its end as at its start."""
 
     action_requested = Signal(str, int)  # "regenerate" | "continue" | "edit" | "prev" | "next", message id
 
@@ -158,7 +182,9 @@ class ChatView(QTextBrowser):
         self.stream_annotator: Callable[[str], dict[str, Any] | None] | None = None
         self.dark = False
         self.document().setDefaultStyleSheet(style_sheet(False))
+        markdown_to_html("```python\npass\n```")  # loads the highlighter now, not in the middle of a reply
         self._stream_start: int | None = None
+        self._stream_laid_out = 0
         self._streaming: Bubble | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -233,10 +259,12 @@ class ChatView(QTextBrowser):
         self._insert_at_end(bubble_html(bubble, self.dark))
 
     def begin_stream(self, speaker: str, persona_id: str = "", text: str = "") -> None:
+        self._streaming = Bubble("assistant", speaker, text, "streaming", persona_id)
         cursor = QTextCursor(self.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
-        self._stream_start = cursor.position()
-        self._streaming = Bubble("assistant", speaker, text, "streaming", persona_id)
+        cursor.insertHtml(bubble_parts(self._streaming, self.dark, "")[0])
+        self._stream_start = cursor.position()  # where the not yet laid out part of the reply begins
+        self._stream_laid_out = 0  # how many characters of the reply are laid out for good
         self._render_stream()
 
     @Slot(str)
@@ -260,9 +288,16 @@ class ChatView(QTextBrowser):
         cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
         streaming = self._streaming
-        if self.stream_annotator is not None and streaming.content:
-            streaming = replace(streaming, verdict=self.stream_annotator(streaming.content))
-        cursor.insertHtml(bubble_html(streaming, self.dark))
+        text = streaming.content
+        stable = stable_prefix(text)
+        if stable > self._stream_laid_out:
+            cursor.insertHtml(markdown_to_html(text[self._stream_laid_out : stable], self.dark))
+            self._stream_laid_out = stable
+            self._stream_start = cursor.position()
+        if self.stream_annotator is not None and text:
+            streaming = replace(streaming, verdict=self.stream_annotator(text))
+        _head, body, foot = bubble_parts(streaming, self.dark, text[self._stream_laid_out :])
+        cursor.insertHtml(body + foot)
         if at_end:
             self._scroll_to_end()
 
