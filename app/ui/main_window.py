@@ -29,12 +29,14 @@ from app.errors import PersonaTutorError
 from app.paths import AppPaths
 from app.personas import Persona, PersonaLibrary
 from app.prompt_builder import greeting
+from app.remote_servers import RemoteConfig
 from app.store import Message, Store
 from app.topics import BUILTIN_TOPICS
 from app.ui.avatars import avatar_image, register_sources
 from app.ui.chat_view import Bubble, ChatView
 from app.ui.chat_worker import ChatWorker, TurnRequest
 from app.ui.conversation_list import ConversationList
+from app.ui.remote_dialog import install_remote_menu
 
 YOU = "You"
 log = logging.getLogger(__name__)
@@ -57,11 +59,21 @@ class ChatInput(QPlainTextEdit):
 class MainWindow(QMainWindow):
     reply_displayed = Signal(object)  # app.chat.TurnResult, once the window shows the finished reply
     load_requested = Signal(str)
+    remote_requested = Signal(object)  # app.remote_servers.RemoteConfig: connect on the worker
+    backend_requested = Signal(object)  # app.remote_backend.RemoteBackend, already connected
     turn_requested = Signal(object)  # app.ui.chat_worker.TurnRequest
     close_requested = Signal()
 
-    def __init__(self, paths: AppPaths, store: Store, personas: PersonaLibrary, model: str | None = None) -> None:
+    def __init__(
+        self,
+        paths: AppPaths,
+        store: Store,
+        personas: PersonaLibrary,
+        model: str | None = None,
+        remote: RemoteConfig | None = None,
+    ) -> None:
         super().__init__()
+        self.paths = paths
         self.setWindowTitle("Persona Tutor")
         self.setMinimumSize(900, 560)
         self.resize(1100, 720)
@@ -83,6 +95,8 @@ class MainWindow(QMainWindow):
         self.worker = ChatWorker(paths, store, personas)
         self.worker.moveToThread(self._thread)
         self.load_requested.connect(self.worker.load_model)
+        self.remote_requested.connect(self.worker.connect_remote)
+        self.backend_requested.connect(self.worker.use_remote)
         self.turn_requested.connect(self.worker.run)
         self.close_requested.connect(self.worker.close)
         self.worker.model_loaded.connect(self._on_model_loaded)
@@ -102,7 +116,10 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self._layout_restored = False
         self.model_label.setText("Loading model…")
-        self.load_requested.emit(model or "")
+        if remote is not None:
+            self.remote_requested.emit(remote)
+        else:
+            self.load_requested.emit(model or "")
 
     # Layout
 
@@ -199,6 +216,7 @@ class MainWindow(QMainWindow):
         regenerate = QAction("&Regenerate reply", self, shortcut=QKeySequence("Ctrl+R"), triggered=self.regenerate)
         edit = QAction("&Edit last question", self, shortcut=QKeySequence("Ctrl+E"), triggered=self.edit_message)
         self.menus["Conversation"].addActions([regenerate, edit])
+        install_remote_menu(self)
         for menu in self.menus.values():
             menu.menuAction().setVisible(bool(menu.actions()))  # a menu appears once a feature fills it
 
