@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QThread, Signal, Slot
@@ -37,6 +38,7 @@ from app.ui.chat_view import Bubble, ChatView
 from app.ui.chat_worker import ChatWorker, TurnRequest
 from app.ui.conversation_list import ConversationList
 from app.ui.remote_dialog import install_remote_menu
+from app.ui.sampling_panel import install_sampling_menu, turn_params
 
 YOU = "You"
 log = logging.getLogger(__name__)
@@ -217,6 +219,7 @@ class MainWindow(QMainWindow):
         edit = QAction("&Edit last question", self, shortcut=QKeySequence("Ctrl+E"), triggered=self.edit_message)
         self.menus["Conversation"].addActions([regenerate, edit])
         install_remote_menu(self)
+        install_sampling_menu(self)
         for menu in self.menus.values():
             menu.menuAction().setVisible(bool(menu.actions()))  # a menu appears once a feature fills it
 
@@ -388,6 +391,7 @@ class MainWindow(QMainWindow):
 
     def _start_turn(self, request: TurnRequest, shown_question: str = "") -> None:
         """Show the turn in the view and hand it to the worker."""
+        request = replace(request, params=turn_params(self, request.conversation_id))
         persona_id = str(self.persona_box.currentData())
         path = self._store.messages(request.conversation_id)
         if request.kind == "edit":
