@@ -19,3 +19,7 @@ class PersonaError(PersonaTutorError):
 
 class StoreError(PersonaTutorError):
     """The conversation database cannot be opened or written."""
+
+
+class RemoteBackendError(PersonaTutorError):
+    """A chat server cannot be reached, refuses the request, or answers with something unusable."""

@@ -12,6 +12,7 @@ from hypothesis import settings
 from app import starter_model
 from app.engine import EngineConfig, LlamaEngine
 from app.paths import HOME_ENV, AppPaths
+from tests.remote_server import LlamaServer
 
 # Property tests are reproducible in CI: the same examples every run (a failure there is a real regression,
 # not a lucky draw). Explore new ground locally with HYPOTHESIS_PROFILE=explore.
@@ -45,3 +46,11 @@ def engine(starter_path: Path) -> Iterator[LlamaEngine]:
     loaded = LlamaEngine(EngineConfig(model_path=starter_path, n_ctx=2048, n_threads=2))
     yield loaded
     loaded.close()
+
+
+@pytest.fixture(scope="session")
+def llama_server(starter_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
+    """``python -m llama_cpp.server`` running the starter model (alias ``starter``, 2048 tokens) on 127.0.0.1."""
+    server = LlamaServer(starter_path, tmp_path_factory.mktemp("llama-server")).wait_ready()
+    yield server
+    server.stop()

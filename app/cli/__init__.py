@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"persona-tutor {__version__}")
     parser.add_argument("--model", metavar="ID|PATH", help="model for the app (an installed id or a .gguf path)")
+    chat.add_remote_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in SUBCOMMANDS:
         module.register(commands, common)
@@ -59,7 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from app.ui.application import run_gui
 
-            return run_gui(paths, model=args.model)
+            remote = chat.remote_config(args, paths)
+            if remote is not None and args.model:
+                raise PersonaTutorError("Give either --model or a server (--backend), not both.")
+            return run_gui(paths, model=args.model, remote=remote)
         return int(args.handler(args, paths))
     except PersonaTutorError as exc:
         print(f"persona-tutor: error: {exc}", file=sys.stderr)

@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
+from typing import TYPE_CHECKING
 
 from app.cli.common import print_json, starter_progress
 from app.errors import PersonaTutorError
 from app.paths import AppPaths
+
+if TYPE_CHECKING:
+    from app.remote_servers import RemoteConfig
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
@@ -20,11 +24,27 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
     chat.add_argument("--model", metavar="ID|PATH", help="an installed model id or a .gguf path")
     chat.add_argument("--max-tokens", type=int, default=512, metavar="N")
     chat.add_argument("--seed", type=int, metavar="N")
-    chat.add_argument("--ctx", type=int, default=4096, metavar="N", help="context size in tokens")
+    chat.add_argument(
+        "--ctx", type=int, metavar="N", help="context size in tokens (default 4096; a server's own when it says)"
+    )
     chat.add_argument("--gpu-layers", type=int, metavar="N", help="layers to offload (-1: all; default: auto)")
+    add_remote_options(chat)
     chat.add_argument("--conversation", type=int, metavar="ID", help="continue this conversation")
     chat.add_argument("--json", action="store_true", help="one JSON object per turn")
     chat.set_defaults(handler=run)
+
+
+def add_remote_options(parser: argparse.ArgumentParser) -> None:
+    """The options that pick an OpenAI-compatible server instead of a local model (chat and the GUI)."""
+    remote = parser.add_argument_group("remote server (instead of a local model)")
+    remote.add_argument(
+        "--backend",
+        metavar="NAME|URL",
+        help="an OpenAI-compatible server: a saved name (`models remote add`), its URL, or `openai` with --base-url",
+    )
+    remote.add_argument("--base-url", metavar="URL", help="the server's address, e.g. http://127.0.0.1:8080")
+    remote.add_argument("--remote-model", "--backend-model", dest="remote_model", metavar="NAME", help="model name")
+    remote.add_argument("--api-key-env", metavar="VAR", help="environment variable holding the server's API key")
 
 
 def _echo(piece: str) -> None:
@@ -32,9 +52,37 @@ def _echo(piece: str) -> None:
     sys.stdout.flush()
 
 
+def remote_config(args: argparse.Namespace, paths: AppPaths) -> RemoteConfig | None:
+    """The server the options name, or None for a local model."""
+    from dataclasses import replace
+
+    from app.remote_servers import RemoteConfig, find_server
+
+    backend = args.backend or ("openai" if args.base_url else None)
+    if backend in (None, "local"):
+        if args.remote_model or args.api_key_env:
+            raise PersonaTutorError("--remote-model and --api-key-env need a server (--backend NAME|URL).")
+        return None
+    if backend == "openai":
+        if not args.base_url:
+            raise PersonaTutorError("--backend openai needs --base-url URL.")
+        config = RemoteConfig(base_url=args.base_url)
+    else:
+        config = find_server(paths.config_dir, backend)
+        if args.base_url:
+            config = replace(config, base_url=args.base_url)
+    if args.remote_model:
+        config = replace(config, model=args.remote_model)
+    if args.api_key_env:
+        config = replace(config, api_key_env=args.api_key_env, api_key=None)
+    if getattr(args, "ctx", None):
+        config = replace(config, context_size=args.ctx)
+    return config
+
+
 def run(args: argparse.Namespace, paths: AppPaths) -> int:
     from app.chat import ChatService
-    from app.engine import EngineConfig, LlamaEngine, SamplingParams
+    from app.engine import ChatBackend, EngineConfig, LlamaEngine, SamplingParams
     from app.kv_state_cache import KvStateCache
     from app.model_library import resolve_model
     from app.personas import PersonaLibrary
@@ -46,8 +94,19 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
     personas.get(args.persona)
     store = Store(paths.database_path)
     store.recover_interrupted()
-    model = resolve_model(paths.models_dir, args.model, progress=starter_progress(), config_dir=paths.config_dir)
-    engine = LlamaEngine(EngineConfig(model_path=model.path, n_ctx=args.ctx, gpu_layers=args.gpu_layers))
+    engine: ChatBackend
+    remote = remote_config(args, paths)
+    if remote is not None:
+        from app.remote_backend import RemoteBackend
+
+        if args.model or args.gpu_layers is not None:
+            raise PersonaTutorError("--model and --gpu-layers are for local models; a server runs its own.")
+        engine = RemoteBackend(remote)
+        model_id = engine.model_id
+    else:
+        model = resolve_model(paths.models_dir, args.model, progress=starter_progress(), config_dir=paths.config_dir)
+        engine = LlamaEngine(EngineConfig(model_path=model.path, n_ctx=args.ctx or 4096, gpu_layers=args.gpu_layers))
+        model_id = model.id
     try:
         service = ChatService(
             store, personas, engine, kv_states=KvStateCache(paths.kv_cache_dir), topics_dir=paths.topics_dir
@@ -55,7 +114,7 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
         if args.conversation is not None:
             conversation = store.conversation(args.conversation)
         else:
-            conversation = service.start(args.persona, args.topic, model.id)
+            conversation = service.start(args.persona, args.topic, model_id)
         params = SamplingParams(max_tokens=args.max_tokens, seed=args.seed)
         cancel = threading.Event()
         for line in sys.stdin:

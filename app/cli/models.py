@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
+from app.cli import remote
 from app.cli.common import print_json, progress_to
 from app.errors import PersonaTutorError
 from app.paths import AppPaths
@@ -51,6 +52,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
 
     token = sub.add_parser("token", parents=[common], help="store a Hugging Face token (read from stdin)")
     token.set_defaults(handler=run_token)
+
+    remote.register(sub, common)
 
 
 def run_list(args: argparse.Namespace, paths: AppPaths) -> int:

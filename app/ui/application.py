@@ -13,6 +13,7 @@ from app import __version__
 from app.errors import PersonaTutorError
 from app.paths import AppPaths, bundled_dir
 from app.personas import PersonaLibrary
+from app.remote_servers import RemoteConfig
 from app.store import Store
 
 
@@ -28,7 +29,7 @@ def create_application() -> QApplication:
     return app
 
 
-def run_gui(paths: AppPaths, model: str | None = None) -> int:
+def run_gui(paths: AppPaths, model: str | None = None, remote: RemoteConfig | None = None) -> int:
     """Open the main window and run the event loop until it closes."""
     app = create_application()
     from app.ui.main_window import MainWindow
@@ -39,7 +40,7 @@ def run_gui(paths: AppPaths, model: str | None = None) -> int:
     except PersonaTutorError as exc:
         QMessageBox.critical(None, "Persona Tutor", str(exc))
         return 1
-    window = MainWindow(paths, store, PersonaLibrary(paths.user_personas_dir), model)
+    window = MainWindow(paths, store, PersonaLibrary(paths.user_personas_dir), model, remote)
     window.show()
     # Ctrl+C in the terminal or a polite kill closes the window properly (a stopped reply is kept as interrupted).
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -14,12 +14,14 @@ from typing import Literal
 from PySide6.QtCore import QObject, Signal, Slot
 
 from app.chat import ChatService
-from app.engine import EngineConfig, LlamaEngine, SamplingParams
+from app.engine import ChatBackend, EngineConfig, LlamaEngine, SamplingParams
 from app.errors import PersonaTutorError
 from app.kv_state_cache import KvStateCache
 from app.model_library import resolve_model
 from app.paths import AppPaths
 from app.personas import PersonaLibrary
+from app.remote_backend import RemoteBackend
+from app.remote_servers import RemoteConfig
 from app.store import Store
 
 log = logging.getLogger(__name__)
@@ -56,7 +58,7 @@ class ChatWorker(QObject):
         self._paths = paths
         self._store = store
         self._personas = personas
-        self._engine: LlamaEngine | None = None
+        self._engine: ChatBackend | None = None
         self._service: ChatService | None = None
 
     @Slot(str)
@@ -72,16 +74,34 @@ class ChatWorker(QObject):
         except PersonaTutorError as exc:
             self.model_failed.emit(str(exc))
             return
+        self._use(engine, installed.id, installed.name, engine.backend_description)
+
+    @Slot(object)
+    def connect_remote(self, config: RemoteConfig) -> None:
+        """Chat through an OpenAI-compatible server instead of a local model (checked before the switch)."""
+        try:
+            backend = RemoteBackend(config)
+        except PersonaTutorError as exc:
+            self.model_failed.emit(str(exc))
+            return
+        self.use_remote(backend)
+
+    @Slot(object)
+    def use_remote(self, backend: RemoteBackend) -> None:
+        """Switch to a server the GUI has already connected to (the connect dialog checks it first)."""
+        self._use(backend, backend.model_id, backend.model_name, backend.backend_description)
+
+    def _use(self, backend: ChatBackend, model_id: str, name: str, description: str) -> None:
         self.close()
-        self._engine = engine
+        self._engine = backend
         self._service = ChatService(
             self._store,
             self._personas,
-            engine,
+            backend,
             kv_states=KvStateCache(self._paths.kv_cache_dir),
             topics_dir=self._paths.topics_dir,
         )
-        self.model_loaded.emit(installed.id, installed.name, engine.backend_description)
+        self.model_loaded.emit(model_id, name, description)
 
     @Slot(object)
     def run(self, request: TurnRequest) -> None:

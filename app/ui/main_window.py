@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QThread, Signal, Slot
@@ -39,6 +40,7 @@ from app.errors import PersonaTutorError
 from app.paths import AppPaths
 from app.personas import Persona, PersonaLibrary
 from app.prompt_builder import greetings
+from app.remote_servers import RemoteConfig
 from app.rendering import code_blocks
 from app.store import Message, Store
 from app.topics import BUILTIN_TOPICS
@@ -48,6 +50,8 @@ from app.ui.chat_worker import ChatWorker, TurnRequest
 from app.ui.conversation_list import ConversationList
 from app.ui.model_manager import ModelMenu
 from app.ui.persona_menu import PersonaMenu
+from app.ui.remote_dialog import install_remote_menu
+from app.ui.sampling_panel import install_sampling_menu, turn_params
 from app.ui.search_panel import SearchPanel
 from app.ui.theme import ThemeChooser
 from app.ui.undo_bar import UndoBar
@@ -75,11 +79,21 @@ class ChatInput(QPlainTextEdit):
 class MainWindow(QMainWindow):
     reply_displayed = Signal(object)  # app.chat.TurnResult, once the window shows the finished reply
     load_requested = Signal(str)
+    remote_requested = Signal(object)  # app.remote_servers.RemoteConfig: connect on the worker
+    backend_requested = Signal(object)  # app.remote_backend.RemoteBackend, already connected
     turn_requested = Signal(object)  # app.ui.chat_worker.TurnRequest
     close_requested = Signal()
 
-    def __init__(self, paths: AppPaths, store: Store, personas: PersonaLibrary, model: str | None = None) -> None:
+    def __init__(
+        self,
+        paths: AppPaths,
+        store: Store,
+        personas: PersonaLibrary,
+        model: str | None = None,
+        remote: RemoteConfig | None = None,
+    ) -> None:
         super().__init__()
+        self.paths = paths
         self.setWindowTitle("Persona Tutor")
         self.setMinimumSize(900, 560)
         self.resize(1100, 720)
@@ -105,6 +119,8 @@ class MainWindow(QMainWindow):
         self.worker = ChatWorker(paths, store, personas)
         self.worker.moveToThread(self._thread)
         self.load_requested.connect(self.worker.load_model)
+        self.remote_requested.connect(self.worker.connect_remote)
+        self.backend_requested.connect(self.worker.use_remote)
         self.turn_requested.connect(self.worker.run)
         self.close_requested.connect(self.worker.close)
         self.worker.model_loaded.connect(self._on_model_loaded)
@@ -125,7 +141,10 @@ class MainWindow(QMainWindow):
         self.theme.apply()
         self._layout_restored = False
         self.welcome = install_welcome_page(self, paths)  # instead of the chat while no model is installed
-        if model or not needs_welcome(paths):
+        if remote is not None:
+            self.model_label.setText("Connecting…")
+            self.remote_requested.emit(remote)
+        elif model or not needs_welcome(paths):
             self.model_label.setText("Loading model…")
             self.load_requested.emit(model or "")
         else:
@@ -237,6 +256,8 @@ class MainWindow(QMainWindow):
         self.theme = ThemeChooser(self._settings, self)
         self.menus["View"].addMenu(self.theme.menu)
         self.theme.theme_changed.connect(self._on_theme_changed)
+        install_remote_menu(self)
+        install_sampling_menu(self)
         for menu in self.menus.values():
             menu.menuAction().setVisible(bool(menu.actions()))  # a menu appears once a feature fills it
 
@@ -506,6 +527,7 @@ class MainWindow(QMainWindow):
 
     def _start_turn(self, request: TurnRequest, shown_question: str = "") -> None:
         """Show the turn in the view and hand it to the worker."""
+        request = replace(request, params=turn_params(self, request.conversation_id))
         persona_id = str(self.persona_box.currentData())
         path = self._store.messages(request.conversation_id)
         if request.kind == "edit":
