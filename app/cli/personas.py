@@ -28,6 +28,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
     export.add_argument("id")
     export.add_argument("out", type=Path, metavar="OUT")
     export.set_defaults(handler=run_export)
+    probe = sub.add_parser(
+        "probe", parents=[common], help="ask fixed probe questions on a model and score each reply with the checker"
+    )
+    probe.add_argument("id", nargs="?", help="an installed persona (or give --card)")
+    probe.add_argument("--card", type=Path, metavar="FILE", help="a card file to probe instead (e.g. an older version)")
+    probe.add_argument("--model", metavar="ID|PATH")
+    probe.add_argument("--topic", help="the topic of the explanation probe (default: the persona's first topic)")
+    probe.add_argument("--json", action="store_true")
+    probe.set_defaults(handler=run_probe)
 
 
 def run_list(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -81,4 +90,38 @@ def run_export(args: argparse.Namespace, paths: AppPaths) -> int:
     from app.personas import PersonaLibrary
 
     PersonaLibrary(paths.user_personas_dir).export(args.id, args.out)
+    return 0
+
+
+def run_probe(args: argparse.Namespace, paths: AppPaths) -> int:
+    from app.cli.common import starter_progress
+    from app.engine import EngineConfig, LlamaEngine
+    from app.model_library import resolve_model
+    from app.persona_probe import probe_topic, run_probes, summary
+    from app.personas import PersonaLibrary, load_card_file
+
+    if (args.id is None) == (args.card is None):
+        raise PersonaError("Give a persona id or --card FILE (one of them).")
+    persona = load_card_file(args.card) if args.card else PersonaLibrary(paths.user_personas_dir).get(args.id)
+    model = resolve_model(paths.models_dir, args.model, progress=starter_progress(), config_dir=paths.config_dir)
+    engine = LlamaEngine(EngineConfig(model_path=model.path, n_ctx=4096))
+    try:
+        results = run_probes(persona, engine, model.id, topic=args.topic)
+    finally:
+        engine.close()
+    report = {
+        "persona": persona.id,
+        "model": model.id,
+        "topic": args.topic or probe_topic(persona),
+        "summary": summary(results),
+        "probes": [r.to_json() for r in results],
+    }
+    if args.json:
+        print_json(report, sys.stdout)
+        return 0
+    for r in results:
+        print(f"{r.probe:<13} persona {r.consistency['label'] or '-':<9} accuracy {r.accuracy['label'] or '-':<9}"
+              f" {r.what}")  # fmt: skip
+    overall = summary(results)
+    print(f"\nmean persona score {overall['consistency']}, mean accuracy score {overall['accuracy']}")
     return 0
