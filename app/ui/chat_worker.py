@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -57,6 +58,7 @@ class ChatWorker(QObject):
         self._personas = personas
         self._engine: LlamaEngine | None = None
         self._service: ChatService | None = None
+        self.model_path: Path | None = None  # the loaded model's file, for the About box
 
     @Slot(str)
     def load_model(self, model: str) -> None:
@@ -80,6 +82,7 @@ class ChatWorker(QObject):
             kv_states=KvStateCache(self._paths.kv_cache_dir),
             topics_dir=self._paths.topics_dir,
         )
+        self.model_path = installed.path
         self.model_loaded.emit(installed.id, installed.name, engine.backend_description)
 
     @Slot(object)

@@ -31,6 +31,7 @@ from app.personas import Persona, PersonaLibrary
 from app.prompt_builder import greeting
 from app.store import Message, Store
 from app.topics import BUILTIN_TOPICS
+from app.ui.about_dialog import AboutDialog
 from app.ui.avatars import avatar_image, register_sources
 from app.ui.chat_view import Bubble, ChatView
 from app.ui.chat_worker import ChatWorker, TurnRequest
@@ -199,8 +200,14 @@ class MainWindow(QMainWindow):
         regenerate = QAction("&Regenerate reply", self, shortcut=QKeySequence("Ctrl+R"), triggered=self.regenerate)
         edit = QAction("&Edit last question", self, shortcut=QKeySequence("Ctrl+E"), triggered=self.edit_message)
         self.menus["Conversation"].addActions([regenerate, edit])
+        about = QAction("&About Persona Tutor", self)
+        about.triggered.connect(self._show_about)
+        self.menus["Help"].addAction(about)
         for menu in self.menus.values():
             menu.menuAction().setVisible(bool(menu.actions()))  # a menu appears once a feature fills it
+
+    def _show_about(self) -> None:
+        AboutDialog(self.worker.model_path, self).exec()
 
     # Sidebar and conversations
 
