@@ -57,7 +57,8 @@ class AboutDialog(QDialog):
         self.model_label.setTextFormat(Qt.TextFormat.RichText)
         self.model_label.setWordWrap(True)
         bundle_note = (
-            "The license texts are in the app folder's <code>_internal/*.dist-info</code> folders. "
+            "The license texts are in the app folder's <code>_internal/licenses</code> (LGPL) and "
+            "<code>_internal/*.dist-info</code> folders. "
             if is_frozen()
             else ""
         )
