@@ -56,6 +56,7 @@ BUNDLED_COMPONENTS: tuple[Component, ...] = (
     _c("SQLite", None, "Public domain", "https://sqlite.org/copyright.html"),
     _c("platformdirs", "platformdirs", "MIT", "https://github.com/tox-dev/platformdirs"),
     _c("markdown-it-py", "markdown-it-py", "MIT", "https://github.com/executablebooks/markdown-it-py"),
+    _c("Pygments", "Pygments", "BSD-2-Clause", "https://pygments.org"),
     _c("mdurl", "mdurl", "MIT", "https://github.com/executablebooks/mdurl"),
     _c("huggingface_hub", "huggingface-hub", "Apache-2.0", "https://github.com/huggingface/huggingface_hub"),
     _c("Jinja2", "Jinja2", "BSD-3-Clause", "https://palletsprojects.com/p/jinja/"),
