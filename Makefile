@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run install test lint typecheck pytest bench clean
+.PHONY: run install test lint typecheck pytest bench dist icons clean
 
 run: install
 	$(BIN)/persona-tutor
@@ -34,5 +34,13 @@ bench: install
 	$(BIN)/persona-tutor bench store
 	$(BIN)/persona-tutor bench checker
 
+# The one-folder app (dist/persona-tutor/) and dist/persona-tutor-<version>-linux-x86_64.tar.gz; see packaging/README.md.
+dist: install
+	$(BIN)/python packaging/build_bundle.py --dist dist --work build/pyinstaller
+
+# Re-render the committed hicolor PNG icons after changing assets/persona-tutor.svg.
+icons: install
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/make_icons.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache screenshots
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache screenshots build dist

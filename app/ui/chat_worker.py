@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -60,6 +61,7 @@ class ChatWorker(QObject):
         self._personas = personas
         self._engine: ChatBackend | None = None
         self._service: ChatService | None = None
+        self.model_path: Path | None = None  # the loaded model's file, for the About box
 
     @Slot(str)
     def load_model(self, model: str) -> None:
@@ -101,6 +103,7 @@ class ChatWorker(QObject):
             kv_states=KvStateCache(self._paths.kv_cache_dir),
             topics_dir=self._paths.topics_dir,
         )
+        self.model_path = backend.model_path if isinstance(backend, LlamaEngine) else None
         self.model_loaded.emit(model_id, name, description)
 
     @Slot(object)

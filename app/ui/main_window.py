@@ -44,6 +44,7 @@ from app.remote_servers import RemoteConfig
 from app.rendering import code_blocks
 from app.store import Message, Store
 from app.topics import BUILTIN_TOPICS
+from app.ui.about_dialog import AboutDialog
 from app.ui.avatars import avatar_image, register_sources
 from app.ui.chat_view import Bubble, ChatView
 from app.ui.chat_worker import ChatWorker, TurnRequest
@@ -258,8 +259,14 @@ class MainWindow(QMainWindow):
         self.theme.theme_changed.connect(self._on_theme_changed)
         install_remote_menu(self)
         install_sampling_menu(self)
+        about = QAction("&About Persona Tutor", self)
+        about.triggered.connect(self._show_about)
+        self.menus["Help"].addAction(about)
         for menu in self.menus.values():
             menu.menuAction().setVisible(bool(menu.actions()))  # a menu appears once a feature fills it
+
+    def _show_about(self) -> None:
+        AboutDialog(self.worker.model_path, self).exec()
 
     # Sidebar and conversations
 
