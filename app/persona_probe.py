@@ -97,6 +97,7 @@ def run_probes(
     model_name: str,
     cancel: threading.Event | None = None,
     topic: str | None = None,
+    sampling: SamplingParams = PROBE_SAMPLING,
 ) -> list[ProbeResult]:
     """Ask every probe in a fresh conversation on ``backend`` and score each reply with the checker."""
     topic = topic or probe_topic(persona)
@@ -113,7 +114,7 @@ def run_probes(
                 question = probe.question(persona.language, topic)
                 conversation = service.start(persona.id, topic, model_name)
                 started = time.perf_counter()
-                turn = service.send(conversation.id, question, PROBE_SAMPLING, cancel)
+                turn = service.send(conversation.id, question, sampling, cancel)
                 verdict = turn.verdict or {}
                 results.append(
                     ProbeResult(

@@ -35,6 +35,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
     probe.add_argument("--card", type=Path, metavar="FILE", help="a card file to probe instead (e.g. an older version)")
     probe.add_argument("--model", metavar="ID|PATH")
     probe.add_argument("--topic", help="the topic of the explanation probe (default: the persona's first topic)")
+    probe.add_argument("--max-tokens", type=int, default=160, metavar="N", help="longest reply per probe")
     probe.add_argument("--json", action="store_true")
     probe.set_defaults(handler=run_probe)
 
@@ -95,9 +96,9 @@ def run_export(args: argparse.Namespace, paths: AppPaths) -> int:
 
 def run_probe(args: argparse.Namespace, paths: AppPaths) -> int:
     from app.cli.common import starter_progress
-    from app.engine import EngineConfig, LlamaEngine
+    from app.engine import EngineConfig, LlamaEngine, SamplingParams
     from app.model_library import resolve_model
-    from app.persona_probe import probe_topic, run_probes, summary
+    from app.persona_probe import PROBE_SAMPLING, probe_topic, run_probes, summary
     from app.personas import PersonaLibrary, load_card_file
 
     if (args.id is None) == (args.card is None):
@@ -106,7 +107,10 @@ def run_probe(args: argparse.Namespace, paths: AppPaths) -> int:
     model = resolve_model(paths.models_dir, args.model, progress=starter_progress(), config_dir=paths.config_dir)
     engine = LlamaEngine(EngineConfig(model_path=model.path, n_ctx=4096))
     try:
-        results = run_probes(persona, engine, model.id, topic=args.topic)
+        sampling = SamplingParams(
+            temperature=PROBE_SAMPLING.temperature, max_tokens=max(1, args.max_tokens), seed=PROBE_SAMPLING.seed
+        )
+        results = run_probes(persona, engine, model.id, topic=args.topic, sampling=sampling)
     finally:
         engine.close()
     report = {
