@@ -106,12 +106,26 @@ def _raw(
         "better_reply_source": None if not better else ("alternative" if f.better_message_id else "typed"),
         "better_message_id": f.better_message_id,
         "checker_verdicts": [
-            {"id": v.id, "checker": v.checker, "checker_version": v.checker_version, "verdict": v.verdict}
+            {"id": v.id, "checker": v.checker, "checker_version": v.checker_version, "verdict": _portable(v.verdict)}
             for v in verdicts
         ],
         "verdict_review": ({"verdict_id": f.verdict_id, **f.verdict_review} if f.verdict_review else None),
         "user_name": hide.prompt_user,
     }
+
+
+def _portable(verdict: dict[str, Any]) -> dict[str, Any]:
+    """A verdict whose signals are objects rather than ``[name, value, weight]`` lists of mixed types, which
+    Arrow (and so ``datasets``) cannot load as a column."""
+    out = dict(verdict)
+    for key, badge in verdict.items():
+        if isinstance(badge, dict) and isinstance(badge.get("signals"), list):
+            signals = [
+                {"name": str(name), "value": float(value), "contribution": float(weight)}
+                for name, value, weight in badge["signals"]
+            ]
+            out[key] = {**badge, "signals": signals}
+    return out
 
 
 def export_lines(store: Store, personas: PersonaLibrary, options: ExportOptions) -> tuple[list[str], ExportReport]:

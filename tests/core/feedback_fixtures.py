@@ -45,7 +45,10 @@ def build_branchy(store: Store, personas: PersonaLibrary) -> Branchy:
         r2a.id,
         "persona-tutor",
         "test-1",
-        {"consistency": {"label": "off", "score": 0.1, "reasons": ["no 喵"]}, "accuracy": {"label": "ok"}},
+        {
+            "consistency": {"label": "off", "score": 0.1, "reasons": ["no 喵"], "signals": [["catchphrase", 0, -2.5]]},
+            "accuracy": {"label": "ok", "score": 0.9, "reasons": [], "signals": []},
+        },
     )
     r2b = store.add_branch(r2a.id, "池化层把特征图缩小喵~ 最常用的是最大池化。")
     q2b = store.add_branch(q2.id, "池化层有什么用？")

@@ -134,7 +134,20 @@ def test_raw_has_everything_about_the_pair(
         "better_reply_source": "alternative",
         "better_message_id": tree.r2b.id,
         "checker_verdicts": [
-            {"id": verdict.id, "checker": "persona-tutor", "checker_version": "test-1", "verdict": verdict.verdict}
+            {
+                "id": verdict.id,
+                "checker": "persona-tutor",
+                "checker_version": "test-1",
+                "verdict": {  # signals as objects of one shape, so Arrow can load the column
+                    "consistency": {
+                        "label": "off",
+                        "score": 0.1,
+                        "reasons": ["no 喵"],
+                        "signals": [{"name": "catchphrase", "value": 0.0, "contribution": -2.5}],
+                    },
+                    "accuracy": {"label": "ok", "score": 0.9, "reasons": [], "signals": []},
+                },
+            }
         ],
         "verdict_review": {"verdict_id": verdict.id, "accuracy": "disputed", "consistency": "confirmed"},
         "user_name": "同学",
@@ -176,3 +189,25 @@ def test_feedback_on_a_persona_that_is_gone_is_skipped_with_a_reason(
     report = export_feedback(store, personas, tmp_path / "kto.jsonl", ExportOptions("kto"))
     assert report.lines == 0 and report.items == 1
     assert "no-such-persona" in report.skipped[0]
+
+
+def _shape(value: Any) -> Any:
+    """The type structure of a JSON value, as a columnar loader (Arrow, ``datasets``) infers it."""
+    if isinstance(value, dict):
+        return ("object", tuple(sorted((k, _shape(v)) for k, v in value.items() if v is not None)))
+    if isinstance(value, list):
+        shapes = {repr(_shape(v)) for v in value}
+        assert len(shapes) <= 1, f"a list mixes types: {value!r}"
+        return ("list",)
+    return "number" if isinstance(value, int | float) and not isinstance(value, bool) else type(value).__name__
+
+
+@pytest.mark.parametrize("fmt", ["sft", "dpo", "kto", "raw"])
+def test_every_line_has_the_same_columns_as_a_table_loader_expects(
+    store: Store, personas: PersonaLibrary, tree: Branchy, tmp_path: Path, fmt: str
+) -> None:
+    lines = export(store, personas, tmp_path, fmt)
+    assert lines and len({tuple(line) for line in lines}) == 1
+    for key in lines[0]:
+        kinds = {_shape(line[key])[0] if isinstance(line[key], dict | list) else _shape(line[key]) for line in lines}
+        assert len(kinds - {"NoneType"}) == 1, (key, kinds)
