@@ -1,9 +1,9 @@
 """What the model saw when it wrote a reply: the conversation, the persona and the prompt up to the reply's parent.
 
 The prompt is rebuilt by the one prompt builder from the branch the reply sits on (not the branch shown now), so
-a flagged alternative gets the history it was actually written for. It is the whole history, as
-``ChatService.prompt`` gives it: when a long conversation outgrew the context, the model saw fewer old turns,
-but the system prompt and the newest turns are the same.
+a flagged alternative gets the history it was actually written for. It is the whole history with the learner
+memory, as ``ChatService.prompt`` gives it: when a long conversation outgrew the context, the model saw fewer old
+turns (and a summary of them in its system message), but the persona's prompt and the newest turns are the same.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from app.chat import history_messages
 from app.personas import Persona, PersonaLibrary
-from app.prompt_builder import DEFAULT_USER_NAME, ChatMessage, build_messages
+from app.prompt_builder import DEFAULT_USER_NAME, ChatMessage, Recall, build_messages
 from app.store import Conversation, Message, Store
 
 USER_PLACEHOLDER = "{{user}}"
@@ -60,5 +60,6 @@ def reply_context(
     persona = personas.get(conversation.persona_id)
     hide = Anonymizer(user_name, anonymize)
     history = [ChatMessage(m.role, hide(m.content)) for m in history_messages(path[:-1])]
-    prompt = build_messages(persona, conversation.topic, history, hide.prompt_user)
+    memory = tuple(hide(m.fact) for m in store.memories(conversation.topic))  # as ChatService.prompt recalls it
+    prompt = build_messages(persona, conversation.topic, history, hide.prompt_user, Recall(memory))
     return ReplyContext(conversation, persona, reply, prompt)

@@ -97,7 +97,7 @@ _THUMB_ACTIONS = {"up": 1, "down": -1}
 def _action_link(action: str, bubble: Bubble) -> str:
     label = _ACTION_LABELS[action]
     if _THUMB_ACTIONS.get(action, 0) == bubble.thumbs:
-        label = f'<b style="background-color:#e4ebf3">{label}</b>'
+        label = f"<b><u>{label}</u></b>"  # no colour of its own, so it reads in light and dark themes
     return f'<a href="action:{action}/{bubble.message_id}">{label}</a>'
 
 

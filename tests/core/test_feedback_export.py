@@ -11,7 +11,7 @@ import pytest
 
 from app.feedback import ExportOptions, FeedbackService, export_feedback
 from app.personas import PersonaLibrary
-from app.prompt_builder import system_prompt
+from app.prompt_builder import Recall, system_prompt
 from app.store import Store
 from tests.core.feedback_fixtures import MODEL, TOPIC, TYPED_BETTER, Branchy, build_branchy, give_feedback
 
@@ -211,3 +211,15 @@ def test_every_line_has_the_same_columns_as_a_table_loader_expects(
     for key in lines[0]:
         kinds = {_shape(line[key])[0] if isinstance(line[key], dict | list) else _shape(line[key]) for line in lines}
         assert len(kinds - {"NoneType"}) == 1, (key, kinds)
+
+
+def test_the_system_prompt_recalls_the_learner_memory_as_the_chat_does(
+    store: Store, personas: PersonaLibrary, tree: Branchy, tmp_path: Path
+) -> None:
+    store.add_memory(TOPIC, "同学已经学过矩阵乘法")
+    [raw, *_] = export(store, personas, tmp_path, "raw")
+    expected = system_prompt(personas.get("xiaomiao"), TOPIC, "同学", Recall(("同学已经学过矩阵乘法",)))
+    assert raw["system_prompt"] == expected and "矩阵乘法" in expected
+    assert raw["prompt"][0] == {"role": "system", "content": expected}
+    [anonymous, *_] = export(store, personas, tmp_path, "raw", anonymize=True)
+    assert "{{user}}已经学过矩阵乘法" in anonymous["system_prompt"]
