@@ -37,6 +37,9 @@ class Feedback:
     comment: str | None
     better_reply: str | None
     created_at: datetime
+    better_message_id: int | None = None  # the regenerated alternative chosen as the better reply, if any
+    verdict_id: int | None = None  # the checker verdict reviewed in ``verdict_review``
+    verdict_review: dict[str, str] | None = None  # badge -> "confirmed" | "disputed"
 
 
 @dataclass(frozen=True)
@@ -94,22 +97,52 @@ class Annotations:
         ratings: dict[str, Any] | None = None,
         comment: str | None = None,
         better_reply: str | None = None,
+        better_message_id: int | None = None,
+        verdict_id: int | None = None,
+        verdict_review: dict[str, str] | None = None,
     ) -> Feedback:
         """Record the learner's judgement of a reply (``thumbs``: 1 up, -1 down)."""
         if thumbs not in (None, 1, -1):
             raise ValueError("thumbs must be 1, -1 or None")
         with self._session() as session:
-            row = FeedbackRow(
-                message_id=message_id,
-                thumbs=thumbs,
-                reasons_json=_json(reasons or []),
-                ratings_json=_json(ratings or {}),
-                comment=comment,
-                better_reply=better_reply,
+            row = FeedbackRow(message_id=message_id)
+            _fill_feedback(
+                row, thumbs, reasons, ratings, comment, better_reply, better_message_id, verdict_id, verdict_review
             )
             session.add(row)
             session.flush()
             return _feedback(row)
+
+    def update_feedback(
+        self,
+        feedback_id: int,
+        thumbs: int | None = None,
+        reasons: list[str] | None = None,
+        ratings: dict[str, Any] | None = None,
+        comment: str | None = None,
+        better_reply: str | None = None,
+        better_message_id: int | None = None,
+        verdict_id: int | None = None,
+        verdict_review: dict[str, str] | None = None,
+    ) -> Feedback:
+        """Replace every field of a feedback record (its message and creation time stay)."""
+        if thumbs not in (None, 1, -1):
+            raise ValueError("thumbs must be 1, -1 or None")
+        with self._session() as session:
+            row = session.get(FeedbackRow, feedback_id)
+            if row is None:
+                from app.errors import StoreError
+
+                raise StoreError(f"No feedback with id {feedback_id}.")
+            _fill_feedback(
+                row, thumbs, reasons, ratings, comment, better_reply, better_message_id, verdict_id, verdict_review
+            )
+            session.flush()
+            return _feedback(row)
+
+    def delete_feedback(self, feedback_id: int) -> None:
+        with self._session() as session:
+            session.execute(delete(FeedbackRow).where(FeedbackRow.id == feedback_id))
 
     def feedback(self, message_id: int | None = None) -> list[Feedback]:
         """Feedback on one message, or all feedback when ``message_id`` is None, oldest first."""
@@ -183,10 +216,32 @@ def _verdict(row: VerdictRow) -> Verdict:
     )
 
 
+def _fill_feedback(
+    row: FeedbackRow,
+    thumbs: int | None,
+    reasons: list[str] | None,
+    ratings: dict[str, Any] | None,
+    comment: str | None,
+    better_reply: str | None,
+    better_message_id: int | None,
+    verdict_id: int | None,
+    verdict_review: dict[str, str] | None,
+) -> None:
+    row.thumbs = thumbs
+    row.reasons_json = _json(reasons or [])
+    row.ratings_json = _json(ratings or {})
+    row.comment = comment
+    row.better_reply = better_reply
+    row.better_message_id = better_message_id
+    row.verdict_id = verdict_id
+    row.verdict_review_json = _json(verdict_review) if verdict_review else None
+
+
 def _feedback(row: FeedbackRow) -> Feedback:
     return Feedback(
         row.id, row.message_id, row.thumbs, json.loads(row.reasons_json), json.loads(row.ratings_json),
-        row.comment, row.better_reply, row.created_at,
+        row.comment, row.better_reply, row.created_at, row.better_message_id, row.verdict_id,
+        json.loads(row.verdict_review_json) if row.verdict_review_json else None,
     )  # fmt: skip
 
 

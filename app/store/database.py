@@ -305,6 +305,23 @@ class Store(Annotations):
             )
             return [message_record(r) for r in rows]
 
+    def path_to(self, message_id: int) -> list[Message]:
+        """The messages from the conversation's start down to ``message_id`` (itself last), on any branch."""
+        target = self.message(message_id)
+        with self._session() as session:
+            rows = session.scalars(
+                select(MessageRow).where(
+                    MessageRow.conversation_id == target.conversation_id, MessageRow.id <= target.id
+                )
+            )
+            by_id = {row.id: message_record(row) for row in rows}
+        path: list[Message] = []
+        cursor: int | None = target.id
+        while cursor is not None and cursor in by_id:
+            path.append(by_id[cursor])
+            cursor = by_id[cursor].parent_id
+        return path[::-1]
+
     def select_branch(self, message_id: int) -> None:
         """Make the path through ``message_id`` active, continuing down its newest descendants."""
         target = self.message(message_id)

@@ -110,6 +110,16 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
             "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')",
         ],
     ),
+    (
+        # Feedback remembers which alternative was picked as the better reply, and the learner's review of the
+        # checker's verdict (a disputed badge is feedback on the checker).
+        "0004_feedback_alternatives_and_verdict_review",
+        [
+            "ALTER TABLE feedback ADD COLUMN better_message_id INTEGER REFERENCES messages (id) ON DELETE SET NULL",
+            "ALTER TABLE feedback ADD COLUMN verdict_id INTEGER REFERENCES message_verdicts (id) ON DELETE SET NULL",
+            "ALTER TABLE feedback ADD COLUMN verdict_review_json VARCHAR",
+        ],
+    ),
 ]
 
 KNOWN = [name for name, _ in MIGRATIONS]

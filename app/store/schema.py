@@ -82,6 +82,11 @@ class FeedbackRow(Base):
     comment: Mapped[str | None] = mapped_column(String)
     better_reply: Mapped[str | None] = mapped_column(String)
     created_at: Mapped[datetime] = mapped_column(default=now)
+    # The regenerated alternative the learner picked as the better reply (its text is copied to better_reply).
+    better_message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    # The checker verdict the learner confirmed or disputed, and how: {"consistency": "disputed", ...}.
+    verdict_id: Mapped[int | None] = mapped_column(ForeignKey("message_verdicts.id", ondelete="SET NULL"))
+    verdict_review_json: Mapped[str | None] = mapped_column(String)
 
 
 class SummaryRow(Base):

@@ -76,12 +76,29 @@ class Bubble:
     version: tuple[int, int] = (1, 1)  # which of how many alternatives (regenerations, edits)
     actions: tuple[str, ...] = ()  # "regenerate", "continue", "edit": offered as links under the message
     verdict: dict[str, Any] | None = None  # the reply checker's badges (Verdict.to_json())
+    thumbs: int | None = None  # the learner's thumbs up (1) or down (-1), shown highlighted
+    feedback_note: str = ""  # what else the learner said about it ("flagged: boring")
 
     def with_text(self, content: str) -> Bubble:
         return replace(self, content=content)
 
 
-_ACTION_LABELS = {"regenerate": "↻ Regenerate", "continue": "→ Continue", "edit": "Edit"}
+_ACTION_LABELS = {
+    "regenerate": "↻ Regenerate",
+    "continue": "→ Continue",
+    "edit": "Edit",
+    "up": "▲ Good",  # not 👍/👎: many Linux desktops have no emoji font and would show empty boxes
+    "down": "▼ Bad",
+    "flag": "⚑ Flag",
+}
+_THUMB_ACTIONS = {"up": 1, "down": -1}
+
+
+def _action_link(action: str, bubble: Bubble) -> str:
+    label = _ACTION_LABELS[action]
+    if _THUMB_ACTIONS.get(action, 0) == bubble.thumbs:
+        label = f"<b><u>{label}</u></b>"  # no colour of its own, so it reads in light and dark themes
+    return f'<a href="action:{action}/{bubble.message_id}">{label}</a>'
 
 
 def _actions_html(bubble: Bubble) -> str:
@@ -92,7 +109,9 @@ def _actions_html(bubble: Bubble) -> str:
             f'<a href="action:prev/{bubble.message_id}">‹</a> {index}/{count} '
             f'<a href="action:next/{bubble.message_id}">›</a>'
         )
-    links += [f'<a href="action:{a}/{bubble.message_id}">{_ACTION_LABELS[a]}</a>' for a in bubble.actions]
+    links += [_action_link(a, bubble) for a in bubble.actions]
+    if bubble.feedback_note:
+        links.append(f'<span class="reason">{html.escape(bubble.feedback_note)}</span>')
     return f'<p class="actions">{" &nbsp; ".join(links)}</p>' if links else ""
 
 
@@ -170,7 +189,7 @@ class ChatView(QTextBrowser):
     once as they close; only the open block and the badges under it are replaced as tokens arrive, so a
     long reply costs the same per update at its end as at its start."""
 
-    action_requested = Signal(str, int)  # "regenerate" | "continue" | "edit" | "prev" | "next", message id
+    action_requested = Signal(str, int)  # "regenerate" | "continue" | "edit" | "prev" | "next" | "up" | …, id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

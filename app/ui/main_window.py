@@ -49,6 +49,7 @@ from app.ui.avatars import avatar_image, register_sources
 from app.ui.chat_view import Bubble, ChatView
 from app.ui.chat_worker import ChatWorker, TurnRequest
 from app.ui.conversation_list import ConversationList
+from app.ui.feedback_actions import FEEDBACK_ACTIONS, FeedbackActions
 from app.ui.model_manager import ModelMenu
 from app.ui.persona_menu import PersonaMenu
 from app.ui.remote_dialog import install_remote_menu
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         self._search: SearchPanel | None = None
         self._page = PAGE
         self.sampling = SamplingParams()
+        self.feedback = FeedbackActions(self, paths, store, personas, self._conversations.user_name)
         self._build()
 
         self._thread = QThread(self)
@@ -262,6 +264,10 @@ class MainWindow(QMainWindow):
         about = QAction("&About Persona Tutor", self)
         about.triggered.connect(self._show_about)
         self.menus["Help"].addAction(about)
+        self.menus["Feedback"].addActions(self.feedback.menu_actions())
+        self.feedback.changed.connect(self._on_feedback_changed)
+        self.feedback.open_requested.connect(self.open_message)
+        self.feedback.exported.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         for menu in self.menus.values():
             menu.menuAction().setVisible(bool(menu.actions()))  # a menu appears once a feature fills it
 
@@ -361,6 +367,11 @@ class MainWindow(QMainWindow):
         self.open_conversation(conversation_id, show=message_id)
         self.refresh_sidebar()
 
+    @Slot(int)
+    def _on_feedback_changed(self, message_id: int) -> None:
+        if not self._busy and self._conversation_id is not None:
+            self.open_conversation(self._conversation_id, show=message_id)  # stay at the reply just judged
+
     def new_chat(self) -> None:
         if self._busy:
             return
@@ -382,6 +393,8 @@ class MainWindow(QMainWindow):
                 actions = ("regenerate", "continue") if message.status == "interrupted" else ("regenerate",)
             elif i == last_user:
                 actions = ("edit",)
+            thumbs, feedback_note = self.feedback.state(message.id) if is_reply else (None, "")
+            actions = (*FEEDBACK_ACTIONS, *actions) if is_reply else actions
             version = (1, 1)
             if is_reply or message.role == "user":
                 versions = [v.id for v in self._store.siblings(message.id)]
@@ -402,6 +415,8 @@ class MainWindow(QMainWindow):
                     version,
                     actions,
                     verdict,
+                    thumbs,
+                    feedback_note,
                 )
             )
         return bubbles
@@ -559,6 +574,9 @@ class MainWindow(QMainWindow):
     def _on_action(self, action: str, message_id: int) -> None:
         if action == "badge":
             self.show_badge_details(message_id)
+            return
+        if action in FEEDBACK_ACTIONS:
+            self.feedback.handle(action, message_id)
             return
         if action.startswith("copy-") and action[5:].isdigit():
             self.copy_code(message_id, int(action[5:]))

@@ -1,0 +1,171 @@
+"""Flag a reply: what is wrong with it, how it rates, what it should have said, and whether the badges were right.
+
+The dialog only collects a :class:`app.feedback.FeedbackDraft`; the caller saves it through the core.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.feedback import BADGES, RATINGS, REASONS, FeedbackDraft
+from app.store import Message, Verdict
+
+_RATING_CHOICES = ["not rated", "1 – poor", "2", "3", "4", "5 – excellent"]
+_REVIEW_CHOICES = [("no opinion", ""), ("right", "confirmed"), ("wrong", "disputed")]
+_LOOK = {"ok": "✔ on track", "doubtful": "? doubtful", "off": "✘ off"}
+_EXCERPT_CHARS = 280
+
+
+def _excerpt(text: str, limit: int = _EXCERPT_CHARS) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+class FeedbackDialog(QDialog):
+    """Reasons, three optional 1–5 ratings, a comment, a better reply (typed or an alternative), badge review."""
+
+    def __init__(
+        self,
+        reply: Message,
+        draft: FeedbackDraft,
+        alternatives: list[Message],
+        verdict: Verdict | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Flag this reply")
+        self.setMinimumWidth(560)
+        self.reply = reply
+        self._thumbs = draft.thumbs
+        self._alternatives = alternatives
+        layout = QVBoxLayout(self)
+        shown = QLabel(f"<i>{html.escape(_excerpt(reply.content))}</i>")
+        shown.setWordWrap(True)
+        shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(shown)
+        layout.addWidget(self._reasons_box(draft))
+        layout.addWidget(self._ratings_box(draft))
+        if verdict is not None:
+            layout.addWidget(self._verdict_box(verdict, draft))
+        layout.addWidget(self._better_box(draft))
+        self.comment = QLineEdit(draft.comment)
+        self.comment.setPlaceholderText("Anything else? (optional)")
+        self.comment.setAccessibleName("Comment")
+        comment_row = QHBoxLayout()
+        comment_row.addWidget(QLabel("Comment"))
+        comment_row.addWidget(self.comment, 1)
+        layout.addLayout(comment_row)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def _reasons_box(self, draft: FeedbackDraft) -> QGroupBox:
+        box = QGroupBox("What is wrong with it?")
+        grid = QGridLayout(box)
+        self.reason_boxes: dict[str, QCheckBox] = {}
+        for i, (reason, label) in enumerate(REASONS.items()):
+            check = QCheckBox(label)
+            check.setChecked(reason in draft.reasons)
+            self.reason_boxes[reason] = check
+            grid.addWidget(check, i // 3, i % 3)
+        return box
+
+    def _ratings_box(self, draft: FeedbackDraft) -> QGroupBox:
+        box = QGroupBox("Ratings (optional)")
+        row = QHBoxLayout(box)
+        self.rating_boxes: dict[str, QComboBox] = {}
+        for key, label in RATINGS.items():
+            combo = QComboBox()
+            combo.addItems(_RATING_CHOICES)
+            combo.setCurrentIndex(int(draft.ratings.get(key, 0)))
+            combo.setAccessibleName(label)
+            self.rating_boxes[key] = combo
+            row.addWidget(QLabel(label))
+            row.addWidget(combo)
+        return box
+
+    def _verdict_box(self, verdict: Verdict, draft: FeedbackDraft) -> QGroupBox:
+        box = QGroupBox("The checker said — was it right?")
+        form = QFormLayout(box)
+        self.review_boxes: dict[str, QComboBox] = {}
+        for key, title in BADGES.items():
+            badge = verdict.verdict.get(key) or {}
+            reasons = "; ".join(list(badge.get("reasons", []))[:2])
+            combo = QComboBox()
+            for text, value in _REVIEW_CHOICES:
+                combo.addItem(text, value)
+            combo.setCurrentIndex(max(combo.findData(draft.verdict_review.get(key, "")), 0))
+            combo.setAccessibleName(f"{title} badge review")
+            self.review_boxes[key] = combo
+            said = QLabel(f"{_LOOK.get(str(badge.get('label')), '· unknown')}" + (f" — {reasons}" if reasons else ""))
+            said.setWordWrap(True)
+            line = QHBoxLayout()
+            line.addWidget(said, 1)
+            line.addWidget(combo)
+            form.addRow(f"{title}:", line)
+        return box
+
+    def _better_box(self, draft: FeedbackDraft) -> QGroupBox:
+        box = QGroupBox("A better reply (optional)")
+        column = QVBoxLayout(box)
+        self.better_source = QComboBox()
+        self.better_source.setAccessibleName("Better reply source")
+        self.better_source.addItem("Write it yourself", None)
+        for n, alternative in enumerate(self._alternatives, start=1):
+            self.better_source.addItem(f"Alternative {n}: {_excerpt(alternative.content, 60)}", alternative.id)
+        self.better_source.setEnabled(bool(self._alternatives))
+        self.better = QPlainTextEdit()
+        self.better.setAccessibleName("Better reply")
+        self.better.setPlaceholderText("What should the tutor have said?")
+        self.better.setFixedHeight(90)
+        self.better.setPlainText(draft.better_reply)
+        if draft.better_message_id is not None:
+            self.better_source.setCurrentIndex(max(self.better_source.findData(draft.better_message_id), 0))
+        self.better_source.currentIndexChanged.connect(self._on_source_changed)
+        column.addWidget(self.better_source)
+        column.addWidget(self.better)
+        return box
+
+    def _on_source_changed(self, index: int) -> None:
+        chosen = self.better_source.itemData(index)
+        texts = {m.id: m.content for m in self._alternatives}
+        self.better.setPlainText(texts.get(chosen, "") if chosen is not None else "")
+
+    def choose_alternative(self, message_id: int) -> None:
+        self.better_source.setCurrentIndex(self.better_source.findData(message_id))
+
+    def draft(self) -> FeedbackDraft:
+        """What the learner entered; flagging a reason without a thumb counts as a thumbs-down."""
+        reasons = tuple(r for r, box in self.reason_boxes.items() if box.isChecked())
+        ratings = {k: box.currentIndex() for k, box in self.rating_boxes.items() if box.currentIndex() > 0}
+        review = {
+            k: str(box.currentData()) for k, box in getattr(self, "review_boxes", {}).items() if box.currentData()
+        }
+        thumbs = -1 if reasons and self._thumbs is None else self._thumbs
+        return FeedbackDraft(
+            thumbs=thumbs,
+            reasons=reasons,
+            ratings=ratings,
+            comment=self.comment.text().strip(),
+            better_reply=self.better.toPlainText().strip(),
+            better_message_id=self.better_source.currentData(),
+            verdict_review=review,
+        )
