@@ -279,7 +279,7 @@ class MainWindow(QMainWindow):
         self.menus["View"].addMenu(self.language.menu)
         install_remote_menu(self)
         install_sampling_menu(self)
-        about = QAction("&About Persona Tutor", self)
+        about = QAction(self.tr("&About Persona Tutor"), self)
         about.triggered.connect(self._show_about)
         self.menus["Help"].addAction(about)
         for menu in self.menus.values():

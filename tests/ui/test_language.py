@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from app.paths import AppPaths
 from app.personas import PersonaLibrary
 from app.store import Store
+from app.ui.about_dialog import AboutDialog
 from app.ui.language import ENV_VAR, TRANSLATIONS_DIR, chosen_language, effective_language, install_translators
 from app.ui.main_window import MainWindow
 from app.ui.model_manager import ModelManager
@@ -99,6 +100,9 @@ def test_gallery_and_model_manager_in_chinese(qtbot: QtBot, chinese: None, paths
     qtbot.waitUntil(lambda: manager.catalog.table.rowCount() == 2)
     manager.grab().save(str(screenshot_dir() / "model-catalog-zh.png"))
     manager.shutdown()
+    about = AboutDialog(None)
+    qtbot.addWidget(about)
+    assert about.windowTitle() == "关于 Persona Tutor" and "尚未加载" in about.model_label.text()
 
 
 def test_every_message_is_translated() -> None:

@@ -2,6 +2,53 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <source>none loaded yet.</source>
+        <translation>尚未加载。</translation>
+    </message>
+    <message>
+        <source>not stated in the model file or the catalog — check where you got it</source>
+        <translation>模型文件和目录中均未注明——请查看你获取它的来源</translation>
+    </message>
+    <message>
+        <source>(from the {source})</source>
+        <translation>（来自 {source}）</translation>
+    </message>
+    <message>
+        <source>Model license:</source>
+        <translation>模型许可证：</translation>
+    </message>
+    <message>
+        <source>About Persona Tutor</source>
+        <translation>关于 Persona Tutor</translation>
+    </message>
+    <message>
+        <source>Offline role-play tutors on a local language model.</source>
+        <translation>基于本地语言模型的离线角色扮演导师。</translation>
+    </message>
+    <message>
+        <source>Persona Tutor is free software under the MIT license.</source>
+        <translation>Persona Tutor 是基于 MIT 许可证的自由软件。</translation>
+    </message>
+    <message>
+        <source>The license texts are in the app folder&apos;s &lt;code&gt;_internal/licenses&lt;/code&gt; (LGPL) and &lt;code&gt;_internal/*.dist-info&lt;/code&gt; folders.</source>
+        <translation>许可证全文位于应用文件夹的 &lt;code&gt;_internal/licenses&lt;/code&gt;（LGPL）和 &lt;code&gt;_internal/*.dist-info&lt;/code&gt; 文件夹中。</translation>
+    </message>
+    <message>
+        <source>Bundled components</source>
+        <translation>内置组件</translation>
+    </message>
+    <message>
+        <source>Qt and PySide6 are used under the LGPL v3 as separate shared libraries, which you may replace with your own builds.</source>
+        <translation>Qt 和 PySide6 以独立共享库的形式按 LGPL v3 使用，你可以用自己构建的版本替换它们。</translation>
+    </message>
+</context>
+<context>
     <name>CardImport</name>
     <message>
         <source>Persona cards (*.png *.json *.charx *.byaf);;All files (*)</source>
@@ -617,6 +664,10 @@ This cannot be undone.</source>
     <message>
         <source>&amp;Undo delete</source>
         <translation>撤销删除(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;About Persona Tutor</source>
+        <translation>关于 Persona Tutor(&amp;A)</translation>
     </message>
     <message>
         <source>New conversation</source>
