@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run install test lint typecheck pytest bench dist icons clean
+.PHONY: run install test lint typecheck pytest bench dist icons clean translations
 
 run: install
 	$(BIN)/persona-tutor
@@ -41,6 +41,13 @@ dist: install
 # Re-render the committed hicolor PNG icons after changing assets/persona-tutor.svg.
 icons: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/make_icons.py
+
+# Re-extract the GUI's strings into the .ts (translations kept; new ones arrive unfinished: translate them in the
+# .ts, e.g. with Qt Linguist), then compile the .qm the app loads. Commit both.
+TS := app/ui/translations/persona_tutor_zh_CN.ts
+translations: install
+	$(BIN)/pyside6-lupdate -locations none -no-obsolete $(filter-out app/ui/stall_bench.py,$(wildcard app/ui/*.py)) -ts $(TS)
+	$(BIN)/pyside6-lrelease $(TS) -qm $(TS:.ts=.qm)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache screenshots build dist

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import Qt, qVersion
+from PySide6.QtCore import QCoreApplication, Qt, qVersion
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
@@ -16,13 +16,19 @@ from app.platform import is_frozen
 
 
 def _model_html(model: ModelLicense | None) -> str:
+    label = QCoreApplication.translate("AboutDialog", "Model:")
     if model is None:
-        return "<p><b>Model:</b> none loaded yet.</p>"
+        none_yet = QCoreApplication.translate("AboutDialog", "none loaded yet.")
+        return f"<p><b>{label}</b> {none_yet}</p>"
     if model.license is None:
-        license_text = "not stated in the model file or the catalog — check where you got it"
+        license_text = QCoreApplication.translate(
+            "AboutDialog", "not stated in the model file or the catalog — check where you got it"
+        )
     else:
-        license_text = f"{html.escape(model.license)} <span style='color:#777'>(from the {model.source})</span>"
-    return f"<p><b>Model:</b> {html.escape(model.name)}<br><b>Model license:</b> {license_text}</p>"
+        source = QCoreApplication.translate("AboutDialog", "(from the {source})").format(source=model.source)
+        license_text = f"{html.escape(model.license)} <span style='color:#777'>{html.escape(source)}</span>"
+    license_label = QCoreApplication.translate("AboutDialog", "Model license:")
+    return f"<p><b>{label}</b> {html.escape(model.name)}<br><b>{license_label}</b> {license_text}</p>"
 
 
 def _components_html() -> str:
@@ -42,13 +48,15 @@ class AboutDialog(QDialog):
 
     def __init__(self, model_path: Path | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("About Persona Tutor")
+        self.setWindowTitle(self.tr("About Persona Tutor"))
         self.model = model_license(model_path) if model_path is not None else None
         icon = bundled_dir("assets") / "persona-tutor.svg"
         self.header = header = QLabel(
-            f"<h2>Persona Tutor {html.escape(__version__)}</h2>"
-            "<p>Offline role-play tutors on a local language model.<br>"
-            "Persona Tutor is free software under the MIT license.</p>"
+            f"<h2>Persona Tutor {html.escape(__version__)}</h2><p>"
+            + self.tr("Offline role-play tutors on a local language model.")
+            + "<br>"
+            + self.tr("Persona Tutor is free software under the MIT license.")
+            + "</p>"
         )
         header.setTextFormat(Qt.TextFormat.RichText)
         if icon.is_file():
@@ -57,18 +65,26 @@ class AboutDialog(QDialog):
         self.model_label.setTextFormat(Qt.TextFormat.RichText)
         self.model_label.setWordWrap(True)
         bundle_note = (
-            "The license texts are in the app folder's <code>_internal/licenses</code> (LGPL) and "
-            "<code>_internal/*.dist-info</code> folders. "
+            self.tr(
+                "The license texts are in the app folder's <code>_internal/licenses</code> (LGPL) and "
+                "<code>_internal/*.dist-info</code> folders."
+            )
             if is_frozen()
             else ""
         )
         self.components = QTextBrowser()
         self.components.setOpenExternalLinks(True)
         self.components.setHtml(
-            "<p><b>Bundled components</b></p>"
+            "<p><b>"
+            + self.tr("Bundled components")
+            + "</b></p>"
             + _components_html()
-            + "<p style='color:#555'>Qt and PySide6 are used under the LGPL v3 as separate shared libraries, "
-            + f"which you may replace with your own builds. {bundle_note}</p>"
+            + "<p style='color:#555'>"
+            + self.tr(
+                "Qt and PySide6 are used under the LGPL v3 as separate shared libraries, "
+                "which you may replace with your own builds."
+            )
+            + f" {bundle_note}</p>"
         )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -16,6 +16,7 @@ from app.personas import PersonaLibrary
 from app.platform import cjk_font_families, desktop_file_name
 from app.remote_servers import RemoteConfig
 from app.store import Store
+from app.ui.language import chosen_language, effective_language, install_translators
 
 
 def create_application() -> QApplication:
@@ -36,6 +37,8 @@ def create_application() -> QApplication:
 def run_gui(paths: AppPaths, model: str | None = None, remote: RemoteConfig | None = None) -> int:
     """Open the main window and run the event loop until it closes."""
     app = create_application()
+    settings = QSettings(str(paths.config_dir / "window.ini"), QSettings.Format.IniFormat)
+    install_translators(effective_language(chosen_language(settings)))
     from app.ui.main_window import MainWindow
 
     try:

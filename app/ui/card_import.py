@@ -5,15 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QMimeData, QObject, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from app.errors import PersonaError
 from app.personas import Persona, PersonaLibrary
+from app.ui.language import QT_TRANSLATE_NOOP
 
 CARD_SUFFIXES = (".json", ".png", ".charx", ".byaf")
-CARD_FILTER = "Persona cards (*.png *.json *.charx *.byaf);;All files (*)"
+CARD_FILTER = QT_TRANSLATE_NOOP("CardImport", "Persona cards (*.png *.json *.charx *.byaf);;All files (*)")
 
 
 @dataclass
@@ -26,8 +27,14 @@ class ImportOutcome:
         total = done + len(self.errors)
         names = ", ".join(p.name for p in self.imported)
         if not self.errors:
-            return f"Imported {names}." if done else "Nothing to import."
-        return f"Imported {done} of {total} files{': ' + names if names else ''}."
+            if not done:
+                return QCoreApplication.translate("CardImport", "Nothing to import.")
+            return QCoreApplication.translate("CardImport", "Imported {names}.").format(names=names)
+        if names:
+            text = QCoreApplication.translate("CardImport", "Imported {done} of {total} files: {names}.")
+        else:
+            text = QCoreApplication.translate("CardImport", "Imported {done} of {total} files.")
+        return text.format(done=done, total=total, names=names)
 
 
 def import_cards(library: PersonaLibrary, files: list[Path]) -> ImportOutcome:
@@ -45,7 +52,12 @@ def report(parent: QWidget, outcome: ImportOutcome) -> QMessageBox | None:
     """Tell the user which files could not be imported and why (a window-modal box that does not block)."""
     if not outcome.errors:
         return None
-    box = QMessageBox(QMessageBox.Icon.Warning, "Import persona cards", outcome.summary(), parent=parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        QCoreApplication.translate("CardImport", "Import persona cards"),
+        outcome.summary(),
+        parent=parent,
+    )
     box.setInformativeText("\n".join(outcome.errors))
     box.setObjectName("import-report")
     box.open()
@@ -53,7 +65,12 @@ def report(parent: QWidget, outcome: ImportOutcome) -> QMessageBox | None:
 
 
 def ask_for_card_files(parent: QWidget) -> list[Path]:
-    chosen, _ = QFileDialog.getOpenFileNames(parent, "Import persona cards", "", CARD_FILTER)
+    chosen, _ = QFileDialog.getOpenFileNames(
+        parent,
+        QCoreApplication.translate("CardImport", "Import persona cards"),
+        "",
+        QCoreApplication.translate("CardImport", CARD_FILTER),
+    )
     return [Path(name) for name in chosen]
 
 

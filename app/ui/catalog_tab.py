@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,11 +32,21 @@ from app.errors import PersonaTutorError
 from app.model_catalog import CatalogEntry, Fit, Machine, fits, load_catalog, this_machine
 from app.model_library import installed_models
 from app.paths import AppPaths
+from app.ui.language import QT_TRANSLATE_NOOP
 from app.ui.model_import import message_box
 from app.ui.model_jobs import ModelJob
 
-COLUMNS = ("Model", "Parameters", "Quantization", "Download", "RAM needed", "Languages", "License", "This machine")
-RECOMMENDED = "★ recommended"
+COLUMNS = (
+    QT_TRANSLATE_NOOP("CatalogTab", "Model"),
+    QT_TRANSLATE_NOOP("CatalogTab", "Parameters"),
+    QT_TRANSLATE_NOOP("CatalogTab", "Quantization"),
+    QT_TRANSLATE_NOOP("CatalogTab", "Download"),
+    QT_TRANSLATE_NOOP("CatalogTab", "RAM needed"),
+    QT_TRANSLATE_NOOP("CatalogTab", "Languages"),
+    QT_TRANSLATE_NOOP("CatalogTab", "License"),
+    QT_TRANSLATE_NOOP("CatalogTab", "This machine"),
+)
+RECOMMENDED = QT_TRANSLATE_NOOP("CatalogTab", "★ recommended")
 
 
 def human_size(size: float) -> str:
@@ -58,11 +68,17 @@ def human_duration(seconds: float) -> str:
 
 def progress_text(report: DownloadProgress) -> str:
     """``412 MB of 986 MB · 5.2 MB/s · 1 min 50 s left``."""
-    parts = [human_size(report.done) + (f" of {human_size(report.total)}" if report.total else "")]
+    done = human_size(report.done)
+    if report.total:
+        done = QCoreApplication.translate("CatalogTab", "{done} of {total}").format(
+            done=done, total=human_size(report.total)
+        )
+    parts = [done]
     if report.speed > 0:
         parts.append(f"{human_size(report.speed)}/s")
     if report.eta_s is not None:
-        parts.append(f"{human_duration(report.eta_s)} left")
+        left = QCoreApplication.translate("CatalogTab", "{duration} left")
+        parts.append(left.format(duration=human_duration(report.eta_s)))
     return " · ".join(parts)
 
 
@@ -89,10 +105,10 @@ class CatalogTab(QWidget):
         self._build()
 
     def _build(self) -> None:
-        self.machine_label = QLabel("Checking this machine…")
+        self.machine_label = QLabel(self.tr("Checking this machine…"))
         self.machine_label.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -108,12 +124,12 @@ class CatalogTab(QWidget):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.download_button = QPushButton("Download")
+        self.download_button = QPushButton(self.tr("Download"))
         self.download_button.clicked.connect(self.download)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.cancel)
-        self.token_button = QPushButton("Hugging Face token…")
-        self.token_button.setToolTip("For gated or private repositories; stored readable only by you")
+        self.token_button = QPushButton(self.tr("Hugging Face token…"))
+        self.token_button.setToolTip(self.tr("For gated or private repositories; stored readable only by you"))
         self.token_button.clicked.connect(self.ask_token)
         buttons = QHBoxLayout()
         buttons.addWidget(self.download_button)
@@ -148,10 +164,14 @@ class CatalogTab(QWidget):
     def _on_catalog(self, result: tuple[list[Fit], Machine]) -> None:
         selected = self.selected_fit()
         self._fits, machine = result
-        gpu = f", {human_size(machine.free_vram_mb * 1e6)} free on the GPU" if machine.free_vram_mb else ""
+        gpu = ""
+        if machine.free_vram_mb:
+            gpu = self.tr(", {size} free on the GPU").format(size=human_size(machine.free_vram_mb * 1e6))
         self.machine_label.setText(
-            f"This machine has {human_size(machine.free_ram_mb * 1e6)} of free memory{gpu}. "
-            "Models marked ✓ fit; ★ is the largest that fits comfortably."
+            self.tr(
+                "This machine has {size} of free memory{gpu}. "
+                "Models marked ✓ fit; ★ is the largest that fits comfortably."
+            ).format(size=human_size(machine.free_ram_mb * 1e6), gpu=gpu)
         )
         self.table.setRowCount(len(self._fits))
         for row, fit in enumerate(self._fits):
@@ -165,11 +185,11 @@ class CatalogTab(QWidget):
     def _fill_row(self, row: int, fit: Fit) -> None:
         entry = fit.entry
         if fit.installed:
-            verdict = "installed"
+            verdict = self.tr("installed")
         elif fit.fits:
-            verdict = "✓ fits" + (f"  {RECOMMENDED}" if fit.recommended else "")
+            verdict = self.tr("✓ fits") + ("  " + self.tr(RECOMMENDED) if fit.recommended else "")
         else:
-            verdict = "✗ not enough memory"
+            verdict = self.tr("✗ not enough memory")
         cells = (
             entry.name,
             entry.parameters,
@@ -215,7 +235,7 @@ class CatalogTab(QWidget):
         self.download_button.setEnabled(not running and fit is not None and not fit.installed)
         self.cancel_button.setEnabled(running)
         resumable = fit is not None and not fit.installed and self._partial(fit.entry).is_file()
-        self.download_button.setText("Resume download" if resumable and not running else "Download")
+        self.download_button.setText(self.tr("Resume download") if resumable and not running else self.tr("Download"))
 
     # Downloading
 
@@ -231,7 +251,7 @@ class CatalogTab(QWidget):
 
         self.progress.setRange(0, 0)
         self.progress.show()
-        self.status.setText(f"Connecting to download {entry.name}…")
+        self.status.setText(self.tr("Connecting to download {name}…").format(name=entry.name))
         job = ModelJob(self)
         job.progressed.connect(self._on_progress)
         job.succeeded.connect(self._on_downloaded)
@@ -244,7 +264,7 @@ class CatalogTab(QWidget):
         """Stop the download after the current chunk; what arrived so far is kept for a resume."""
         if self.job is not None:
             self.job.cancel.set()
-            self.status.setText("Cancelling…")
+            self.status.setText(self.tr("Cancelling…"))
 
     @Slot(object)
     def _on_progress(self, report: DownloadProgress) -> None:
@@ -257,7 +277,7 @@ class CatalogTab(QWidget):
     def _on_downloaded(self, model: object) -> None:
         self._finish()
         model_id = str(getattr(model, "id", ""))
-        self.status.setText(f"Downloaded and verified: {getattr(model, 'name', model_id)}.")
+        self.status.setText(self.tr("Downloaded and verified: {name}.").format(name=getattr(model, "name", model_id)))
         self.refresh()
         self.model_installed.emit(model_id)
 
@@ -266,7 +286,11 @@ class CatalogTab(QWidget):
         self._finish()
         fit = self.selected_fit()
         kept = self._partial(fit.entry).stat().st_size if fit and self._partial(fit.entry).is_file() else 0
-        self.status.setText(f"Download cancelled; {human_size(kept)} kept. Resume download continues from there.")
+        self.status.setText(
+            self.tr("Download cancelled; {size} kept. Resume download continues from there.").format(
+                size=human_size(kept)
+            )
+        )
 
     @Slot(object)
     def _on_failed(self, exc: Exception) -> None:
@@ -275,7 +299,7 @@ class CatalogTab(QWidget):
         if isinstance(exc, AccessDenied):
             self.ask_token(str(exc))
         else:
-            message_box(self, "Download failed", str(exc), QMessageBox.Icon.Warning)
+            message_box(self, self.tr("Download failed"), str(exc), QMessageBox.Icon.Warning)
 
     def _finish(self) -> None:
         self.job = None
@@ -288,11 +312,14 @@ class CatalogTab(QWidget):
         """Ask for a Hugging Face access token (stored with mode 0600), then retry the download when asked to."""
         dialog = QInputDialog(self)
         dialog.setObjectName("token-dialog")
-        dialog.setWindowTitle("Hugging Face token")
+        dialog.setWindowTitle(self.tr("Hugging Face token"))
         intro = f"{reason}\n\n" if reason else ""
         dialog.setLabelText(
-            f"{intro}Paste an access token from huggingface.co → Settings → Access Tokens. "
-            "It is kept in your settings folder, readable only by you."
+            intro
+            + self.tr(
+                "Paste an access token from huggingface.co → Settings → Access Tokens. "
+                "It is kept in your settings folder, readable only by you."
+            )
         )
         dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
         dialog.textValueSelected.connect(lambda text: self._store_token(text, retry=bool(reason)))
@@ -305,7 +332,7 @@ class CatalogTab(QWidget):
         except PersonaTutorError as exc:
             self.status.setText(str(exc))
             return
-        self.status.setText("Token saved.")
+        self.status.setText(self.tr("Token saved."))
         if retry:
             self.download()
 

@@ -8,12 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QPoint, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QPoint, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QContextMenuEvent, QDesktopServices, QImage, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app.rendering import COPY_SCHEME, markdown_to_html
 from app.ui.avatars import accent_color, avatar_image
+from app.ui.language import QT_TRANSLATE_NOOP
 
 RENDER_INTERVAL_MS = 40
 
@@ -84,18 +85,18 @@ class Bubble:
 
 
 _ACTION_LABELS = {
-    "regenerate": "↻ Regenerate",
-    "continue": "→ Continue",
-    "edit": "Edit",
-    "up": "▲ Good",  # not 👍/👎: many Linux desktops have no emoji font and would show empty boxes
-    "down": "▼ Bad",
-    "flag": "⚑ Flag",
+    "regenerate": QT_TRANSLATE_NOOP("ChatView", "↻ Regenerate"),
+    "continue": QT_TRANSLATE_NOOP("ChatView", "→ Continue"),
+    "edit": QT_TRANSLATE_NOOP("ChatView", "Edit"),
+    "up": QT_TRANSLATE_NOOP("ChatView", "▲ Good"),  # not 👍/👎: many desktops have no emoji font (empty boxes)
+    "down": QT_TRANSLATE_NOOP("ChatView", "▼ Bad"),
+    "flag": QT_TRANSLATE_NOOP("ChatView", "⚑ Flag"),
 }
 _THUMB_ACTIONS = {"up": 1, "down": -1}
 
 
 def _action_link(action: str, bubble: Bubble) -> str:
-    label = _ACTION_LABELS[action]
+    label = QCoreApplication.translate("ChatView", _ACTION_LABELS[action])
     if _THUMB_ACTIONS.get(action, 0) == bubble.thumbs:
         label = f"<b><u>{label}</u></b>"  # no colour of its own, so it reads in light and dark themes
     return f'<a href="action:{action}/{bubble.message_id}">{label}</a>'
@@ -116,9 +117,9 @@ def _actions_html(bubble: Bubble) -> str:
 
 
 _BADGE_LOOK = {
-    "ok": ("✔", "on track", "#2e7d4f"),
-    "doubtful": ("?", "doubtful", "#9a6b00"),
-    "off": ("✘", "off", "#b3261e"),
+    "ok": ("✔", QT_TRANSLATE_NOOP("ChatView", "on track"), "#2e7d4f"),
+    "doubtful": ("?", QT_TRANSLATE_NOOP("ChatView", "doubtful"), "#9a6b00"),
+    "off": ("✘", QT_TRANSLATE_NOOP("ChatView", "off"), "#b3261e"),
 }
 _BADGE_COLOURS_DARK = {"#2e7d4f": "#7fd39b", "#9a6b00": "#f0c05a", "#b3261e": "#ff8a80", "#777777": "#aaaaaa"}
 
@@ -127,9 +128,16 @@ def badges_html(verdict: dict[str, Any], message_id: int, dark: bool = False) ->
     """The Persona and Accuracy badges: icon, word and colour (never colour alone), and the main reasons."""
     parts = []
     reasons = []
-    for key, title in (("consistency", "Persona"), ("accuracy", "Accuracy")):
+    titles = (
+        ("consistency", QCoreApplication.translate("ChatView", "Persona")),
+        ("accuracy", QCoreApplication.translate("ChatView", "Accuracy")),
+    )
+    for key, title in titles:
         badge = verdict.get(key) or {}
-        icon, word, colour = _BADGE_LOOK.get(str(badge.get("label")), ("·", "unknown", "#777777"))
+        icon, word, colour = _BADGE_LOOK.get(
+            str(badge.get("label")), ("·", QT_TRANSLATE_NOOP("ChatView", "unknown"), "#777777")
+        )
+        word = QCoreApplication.translate("ChatView", word)
         colour = _BADGE_COLOURS_DARK[colour] if dark else colour
         parts.append(
             f'<a href="action:badge/{message_id}"><span style="color:{colour}">{icon} {title}: {word}</span></a>'
@@ -159,9 +167,11 @@ def bubble_parts(bubble: Bubble, dark: bool = False, body_text: str | None = Non
         body = _COPY_LINK.sub(lambda m: f'href="action:copy-{m.group(1)}/{bubble.message_id}"', body)
     note = ""
     if bubble.status == "interrupted":
-        note = '<p class="note">■ Stopped</p>'
+        stopped = QCoreApplication.translate("ChatView", "Stopped")
+        note = f'<p class="note">■ {stopped}</p>'
     elif bubble.status == "error":
-        note = '<p class="error">⚠ This reply failed.</p>'
+        failed = QCoreApplication.translate("ChatView", "This reply failed.")
+        note = f'<p class="error">⚠ {failed}</p>'
     elif bubble.status == "streaming" and not bubble.content:
         note = '<p class="note">…</p>'
     anchor = f'<a name="m{bubble.message_id}"></a>' if bubble.message_id else ""
@@ -215,7 +225,7 @@ class ChatView(QTextBrowser):
         if kind == QTextDocument.ResourceType.ImageResource.value and url.scheme() == "avatar":
             key = url.path()
             if key == USER_AVATAR:
-                return avatar_image(USER_AVATAR, "You", AVATAR_PX * 2)
+                return avatar_image(USER_AVATAR, self.tr("You"), AVATAR_PX * 2)
             return avatar_image(key, self._names.get(key, key), AVATAR_PX * 2)
         return QImage()
 
@@ -243,9 +253,8 @@ class ChatView(QTextBrowser):
         self._stream_start = None
         more = ""
         if earlier:
-            more = (
-                f'<p class="actions"><a href="action:earlier/0">↑ Show earlier messages ({earlier} more)</a></p><hr/>'
-            )
+            label = self.tr("↑ Show earlier messages ({count} more)").format(count=earlier)
+            more = f'<p class="actions"><a href="action:earlier/0">{label}</a></p><hr/>'
         self.setHtml(more + "".join(bubble_html(b, self.dark) for b in bubbles))
         self._scroll_to_end()
 
@@ -270,7 +279,7 @@ class ChatView(QTextBrowser):
         message_id = self.message_at(event.pos())
         if message_id is not None and self._streaming is None:
             menu.addSeparator()
-            delete = menu.addAction("Delete message…")
+            delete = menu.addAction(self.tr("Delete message…"))
             delete.triggered.connect(lambda: self.action_requested.emit("delete", message_id))
         menu.exec(event.globalPos())
 

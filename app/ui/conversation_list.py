@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
@@ -42,7 +43,7 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 def conversation_title(conversation: Conversation) -> str:
-    return conversation.title or "New conversation"
+    return conversation.title or QCoreApplication.translate("ConversationList", "New conversation")
 
 
 class ConversationModel(QAbstractListModel):
@@ -78,15 +79,15 @@ class ConversationModel(QAbstractListModel):
         conversation, persona_name = self._rows[index.row()]
         title = conversation_title(conversation)
         marks = "★ " if conversation.pinned else ""  # a text symbol: colour emoji fonts are not everywhere
-        archived = "Archived · " if conversation.archived else ""
+        archived = QCoreApplication.translate("ConversationList", "Archived · ") if conversation.archived else ""
         if role == Qt.ItemDataRole.DisplayRole:
             details = f"{archived}{persona_name} · {conversation.topic} · {conversation.updated_at:%Y-%m-%d}"
             return f"{marks}{title}\n{details}"
         if role == Qt.ItemDataRole.DecorationRole:
             return self._icon(conversation.persona_id, persona_name)
         if role == Qt.ItemDataRole.ToolTipRole:
-            state = " (pinned)" if conversation.pinned else ""
-            state += " (archived)" if conversation.archived else ""
+            state = QCoreApplication.translate("ConversationList", " (pinned)") if conversation.pinned else ""
+            state += QCoreApplication.translate("ConversationList", " (archived)") if conversation.archived else ""
             return f"{title}{state}\n{persona_name} · {conversation.topic} · {conversation.updated_at:%Y-%m-%d %H:%M}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{marks}{title}, {archived}{persona_name}, {conversation.topic}"
@@ -112,13 +113,13 @@ class ConversationList(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.new_chat_button = QPushButton("＋ New chat")
-        self.new_chat_button.setToolTip("New chat (Ctrl+N)")
+        self.new_chat_button = QPushButton(self.tr("＋ New chat"))
+        self.new_chat_button.setToolTip(self.tr("New chat (Ctrl+N)"))
         self.new_chat_button.clicked.connect(self.new_chat_requested)
         self.filter = QLineEdit()
-        self.filter.setPlaceholderText("Filter conversations")
+        self.filter.setPlaceholderText(self.tr("Filter conversations"))
         self.filter.setClearButtonEnabled(True)
-        self.filter.setAccessibleName("Filter conversations")
+        self.filter.setAccessibleName(self.tr("Filter conversations"))
         self.model = ConversationModel()
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -127,7 +128,7 @@ class ConversationList(QWidget):
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.list = QListView()
         self.list.setModel(self.proxy)
-        self.list.setAccessibleName("Conversations")
+        self.list.setAccessibleName(self.tr("Conversations"))
         self.list.setIconSize(QSize(28, 28))
         self.list.setUniformItemSizes(True)  # lays out ten thousand rows without measuring each
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -135,8 +136,8 @@ class ConversationList(QWidget):
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._menu)
         self.list.selectionModel().currentChanged.connect(self._on_current_changed)
-        self.show_archived = QCheckBox("Show archived")
-        self.show_archived.setAccessibleName("Show archived conversations")
+        self.show_archived = QCheckBox(self.tr("Show archived"))
+        self.show_archived.setAccessibleName(self.tr("Show archived conversations"))
         self.show_archived.toggled.connect(self.show_archived_toggled)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 0, 6)
@@ -186,15 +187,15 @@ class ConversationList(QWidget):
             return
         conversation = self.model.conversation(self.proxy.mapToSource(index).row())
         menu = QMenu(self)
-        rename = menu.addAction("Rename…")
-        pin = menu.addAction("Unpin" if conversation.pinned else "Pin to top")
-        archive = menu.addAction("Unarchive" if conversation.archived else "Archive")
+        rename = menu.addAction(self.tr("Rename…"))
+        pin = menu.addAction(self.tr("Unpin") if conversation.pinned else self.tr("Pin to top"))
+        archive = menu.addAction(self.tr("Unarchive") if conversation.archived else self.tr("Archive"))
         menu.addSeparator()
-        delete = menu.addAction("Delete")
+        delete = menu.addAction(self.tr("Delete"))
         chosen = menu.exec(self.list.viewport().mapToGlobal(position))
         if chosen is rename:
             title = conversation_title(conversation)
-            text, ok = QInputDialog.getText(self, "Rename conversation", "Title:", text=title)
+            text, ok = QInputDialog.getText(self, self.tr("Rename conversation"), self.tr("Title:"), text=title)
             if ok and text.strip():
                 self.rename_requested.emit(conversation.id, text.strip())
         elif chosen is pin:

@@ -28,10 +28,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.language import QT_TRANSLATE_NOOP
 from app.ui.style_rules_form import as_int, split_list
 
-COLUMNS = ("On", "Keys", "Secondary", "Sel.", "Const.", "Order", "Position", "Content")
-COLUMN_TIPS = ("Enabled", "", "Secondary keys", "Selective", "Constant (always inserted)", "Insertion order", "", "")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("LorebookEditor", "On"),
+    QT_TRANSLATE_NOOP("LorebookEditor", "Keys"),
+    QT_TRANSLATE_NOOP("LorebookEditor", "Secondary"),
+    QT_TRANSLATE_NOOP("LorebookEditor", "Sel."),
+    QT_TRANSLATE_NOOP("LorebookEditor", "Const."),
+    QT_TRANSLATE_NOOP("LorebookEditor", "Order"),
+    QT_TRANSLATE_NOOP("LorebookEditor", "Position"),
+    QT_TRANSLATE_NOOP("LorebookEditor", "Content"),
+)
+COLUMN_TIPS = (
+    QT_TRANSLATE_NOOP("LorebookEditor", "Enabled"),
+    "",
+    QT_TRANSLATE_NOOP("LorebookEditor", "Secondary keys"),
+    QT_TRANSLATE_NOOP("LorebookEditor", "Selective"),
+    QT_TRANSLATE_NOOP("LorebookEditor", "Constant (always inserted)"),
+    QT_TRANSLATE_NOOP("LorebookEditor", "Insertion order"),
+    "",
+    "",
+)
 POSITIONS = ("after_char", "before_char")
 
 
@@ -62,20 +81,20 @@ class LorebookEditor(QWidget):
 
         self.scan_depth = QSpinBox()
         self.scan_depth.setRange(0, 100)
-        self.scan_depth.setSpecialValueText("default (2)")
+        self.scan_depth.setSpecialValueText(self.tr("default (2)"))
         self.token_budget = QSpinBox()
         self.token_budget.setRange(0, 100_000)
         self.token_budget.setSingleStep(64)
-        self.token_budget.setSpecialValueText("no limit")
+        self.token_budget.setSpecialValueText(self.tr("no limit"))
         book_row = QHBoxLayout()
-        book_row.addWidget(QLabel("Scan the last"))
+        book_row.addWidget(QLabel(self.tr("Scan the last")))
         book_row.addWidget(self.scan_depth)
-        book_row.addWidget(QLabel("messages · token budget"))
+        book_row.addWidget(QLabel(self.tr("messages · token budget")))
         book_row.addWidget(self.token_budget)
         book_row.addStretch(1)
 
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -86,7 +105,7 @@ class LorebookEditor(QWidget):
         for column, tip in enumerate(COLUMN_TIPS):
             item = self.table.horizontalHeaderItem(column)
             if tip and item is not None:
-                item.setToolTip(tip)
+                item.setToolTip(self.tr(tip))
         for column, width in ((1, 170), (2, 90)):  # long key lists are elided, not allowed to push the rest away
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
@@ -94,9 +113,9 @@ class LorebookEditor(QWidget):
         self.table.setWordWrap(False)
         self.table.currentCellChanged.connect(lambda row, *_: self._show_entry(row))
 
-        add = QPushButton("Add entry")
+        add = QPushButton(self.tr("Add entry"))
         add.clicked.connect(self.add_entry)
-        self.remove_button = QPushButton("Remove entry")
+        self.remove_button = QPushButton(self.tr("Remove entry"))
         self.remove_button.clicked.connect(self.remove_entry)
         buttons = QHBoxLayout()
         buttons.addWidget(add)
@@ -104,39 +123,41 @@ class LorebookEditor(QWidget):
         buttons.addStretch(1)
 
         self.keys = QLineEdit()
-        self.keys.setPlaceholderText("Comma-separated; /regex/ works too")
+        self.keys.setPlaceholderText(self.tr("Comma-separated; /regex/ works too"))
         self.secondary = QLineEdit()
-        self.secondary.setPlaceholderText("Only used when Selective is on")
-        self.enabled = QCheckBox("Enabled")
-        self.selective = QCheckBox("Selective")
-        self.selective.setToolTip("When it has secondary keys, one of them must appear too")
-        self.constant = QCheckBox("Constant (always inserted)")
-        self.case_sensitive = QCheckBox("Case-sensitive")
+        self.secondary.setPlaceholderText(self.tr("Only used when Selective is on"))
+        self.enabled = QCheckBox(self.tr("Enabled"))
+        self.selective = QCheckBox(self.tr("Selective"))
+        self.selective.setToolTip(self.tr("When it has secondary keys, one of them must appear too"))
+        self.constant = QCheckBox(self.tr("Constant (always inserted)"))
+        self.case_sensitive = QCheckBox(self.tr("Case-sensitive"))
         self.order = QSpinBox()
         self.order.setRange(-10_000, 10_000)
         self.position = QComboBox()
         self.position.addItems(POSITIONS)
         self.content = QPlainTextEdit()
-        self.content.setPlaceholderText("Text inserted into the prompt when a key appears in the recent messages")
+        self.content.setPlaceholderText(
+            self.tr("Text inserted into the prompt when a key appears in the recent messages")
+        )
         self.content.setTabChangesFocus(True)
         flags = QHBoxLayout()
         for box in (self.enabled, self.selective, self.constant, self.case_sensitive):
             flags.addWidget(box)
         flags.addStretch(1)
         placement = QHBoxLayout()
-        placement.addWidget(QLabel("Insertion order"))
+        placement.addWidget(QLabel(self.tr("Insertion order")))
         placement.addWidget(self.order)
-        placement.addWidget(QLabel("Position"))
+        placement.addWidget(QLabel(self.tr("Position")))
         placement.addWidget(self.position)
         placement.addStretch(1)
         self.detail = QWidget()
         form = QFormLayout(self.detail)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Keys", self.keys)
-        form.addRow("Secondary keys", self.secondary)
+        form.addRow(self.tr("Keys"), self.keys)
+        form.addRow(self.tr("Secondary keys"), self.secondary)
         form.addRow("", flags)
         form.addRow("", placement)
-        form.addRow("Content", self.content)
+        form.addRow(self.tr("Content"), self.content)
 
         layout = QVBoxLayout(self)
         layout.addLayout(book_row)
@@ -193,9 +214,11 @@ class LorebookEditor(QWidget):
         found = []
         for n, entry in enumerate(self._entries, start=1):
             if not entry.get("keys") and not entry.get("constant"):
-                found.append(f"Lorebook entry {n} has no keys and is not constant, so it is never inserted.")
+                found.append(
+                    self.tr("Lorebook entry {n} has no keys and is not constant, so it is never inserted.").format(n=n)
+                )
             if not str(entry.get("content", "")).strip():
-                found.append(f"Lorebook entry {n} has no content, so it is never inserted.")
+                found.append(self.tr("Lorebook entry {n} has no content, so it is never inserted.").format(n=n))
         return found
 
     def add_entry(self) -> None:

@@ -50,6 +50,7 @@ from app.ui.chat_view import Bubble, ChatView
 from app.ui.chat_worker import ChatWorker, TurnRequest
 from app.ui.conversation_list import ConversationList
 from app.ui.feedback_actions import FEEDBACK_ACTIONS, FeedbackActions
+from app.ui.language import LanguageChooser
 from app.ui.model_manager import ModelMenu
 from app.ui.persona_menu import PersonaMenu
 from app.ui.remote_dialog import install_remote_menu
@@ -145,10 +146,10 @@ class MainWindow(QMainWindow):
         self._layout_restored = False
         self.welcome = install_welcome_page(self, paths)  # instead of the chat while no model is installed
         if remote is not None:
-            self.model_label.setText("Connecting…")
+            self.model_label.setText(self.tr("Connecting…"))
             self.remote_requested.emit(remote)
         elif model or not needs_welcome(paths):
-            self.model_label.setText("Loading model…")
+            self.model_label.setText(self.tr("Loading model…"))
             self.load_requested.emit(model or "")
         else:
             show_welcome(self, self.welcome)
@@ -167,30 +168,30 @@ class MainWindow(QMainWindow):
         self.new_chat_button = self.sidebar.new_chat_button
 
         self.persona_box = QComboBox()
-        self.persona_box.setAccessibleName("Persona")
+        self.persona_box.setAccessibleName(self.tr("Persona"))
         self.persona_box.currentIndexChanged.connect(self._on_persona_changed)
         self.topic_box = QComboBox()
         self.topic_box.setEditable(True)
-        self.topic_box.setAccessibleName("Topic")
+        self.topic_box.setAccessibleName(self.tr("Topic"))
         self.topic_box.setMinimumWidth(260)
-        self.topic_box.lineEdit().setPlaceholderText("Type a topic or pick one")
+        self.topic_box.lineEdit().setPlaceholderText(self.tr("Type a topic or pick one"))
         header = QHBoxLayout()
-        header.addWidget(QLabel("Persona"))
+        header.addWidget(QLabel(self.tr("Persona")))
         header.addWidget(self.persona_box, 2)
-        header.addWidget(QLabel("Topic"))
+        header.addWidget(QLabel(self.tr("Topic")))
         header.addWidget(self.topic_box, 2)
 
         self.chat_view = ChatView()
-        self.chat_view.setAccessibleName("Conversation")
+        self.chat_view.setAccessibleName(self.tr("Conversation"))
         self._fill_persona_box()
         self.input = ChatInput()
-        self.input.setAccessibleName("Message")
-        self.input.setPlaceholderText("Ask your tutor… (Enter sends, Shift+Enter for a new line)")
+        self.input.setAccessibleName(self.tr("Message"))
+        self.input.setPlaceholderText(self.tr("Ask your tutor… (Enter sends, Shift+Enter for a new line)"))
         self.input.setFixedHeight(80)
         self.input.submitted.connect(self.send_or_stop)
-        self.send_button = QPushButton("Send")
+        self.send_button = QPushButton(self.tr("Send"))
         self.send_button.setMinimumWidth(90)
-        self.send_button.setAccessibleName("Send or stop")
+        self.send_button.setAccessibleName(self.tr("Send or stop"))
         self.send_button.clicked.connect(self.send_or_stop)
         composer = QHBoxLayout()
         composer.addWidget(self.input, 1)
@@ -238,17 +239,34 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         """The menu bar; each feature adds its actions to one of these menus (``self.menus[title]``)."""
         self.menus: dict[str, QMenu] = {}
-        for title in ("&File", "&Conversation", "&Personas", "&Models", "&Feedback", "&View", "&Help"):
-            self.menus[title.replace("&", "")] = self.menuBar().addMenu(title)
-        new_chat = QAction("&New chat", self, shortcut=QKeySequence.StandardKey.New, triggered=self.new_chat)
-        quit_app = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
+        titles = (
+            ("File", self.tr("&File")),
+            ("Conversation", self.tr("&Conversation")),
+            ("Personas", self.tr("&Personas")),
+            ("Models", self.tr("&Models")),
+            ("Feedback", self.tr("&Feedback")),
+            ("View", self.tr("&View")),
+            ("Help", self.tr("&Help")),
+        )
+        for key, title in titles:  # the keys stay English: features find their menu by key
+            self.menus[key] = self.menuBar().addMenu(title)
+        new_chat = QAction(self.tr("&New chat"), self, shortcut=QKeySequence.StandardKey.New, triggered=self.new_chat)
+        quit_app = QAction(self.tr("&Quit"), self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
         self.menus["File"].addActions([new_chat])
         self.menus["File"].addSeparator()
         self.menus["File"].addAction(quit_app)
-        regenerate = QAction("&Regenerate reply", self, shortcut=QKeySequence("Ctrl+R"), triggered=self.regenerate)
-        edit = QAction("&Edit last question", self, shortcut=QKeySequence("Ctrl+E"), triggered=self.edit_message)
-        find = QAction("&Find in conversations…", self, shortcut=QKeySequence.StandardKey.Find, triggered=self.find)
-        undo = QAction("&Undo delete", self, shortcut=QKeySequence.StandardKey.Undo, triggered=self.undo_delete)
+        regenerate = QAction(
+            self.tr("&Regenerate reply"), self, shortcut=QKeySequence("Ctrl+R"), triggered=self.regenerate
+        )
+        edit = QAction(
+            self.tr("&Edit last question"), self, shortcut=QKeySequence("Ctrl+E"), triggered=self.edit_message
+        )
+        find = QAction(
+            self.tr("&Find in conversations…"), self, shortcut=QKeySequence.StandardKey.Find, triggered=self.find
+        )
+        undo = QAction(
+            self.tr("&Undo delete"), self, shortcut=QKeySequence.StandardKey.Undo, triggered=self.undo_delete
+        )
         self.menus["Conversation"].addActions([regenerate, edit, find, undo])
         self.persona_menu = PersonaMenu(self._personas, self)
         self.menus["Personas"].addActions(self.persona_menu.actions)
@@ -259,9 +277,11 @@ class MainWindow(QMainWindow):
         self.theme = ThemeChooser(self._settings, self)
         self.menus["View"].addMenu(self.theme.menu)
         self.theme.theme_changed.connect(self._on_theme_changed)
+        self.language = LanguageChooser(self._settings, self)
+        self.menus["View"].addMenu(self.language.menu)
         install_remote_menu(self)
         install_sampling_menu(self)
-        about = QAction("&About Persona Tutor", self)
+        about = QAction(self.tr("&About Persona Tutor"), self)
         about.triggered.connect(self._show_about)
         self.menus["Help"].addAction(about)
         self.menus["Feedback"].addActions(self.feedback.menu_actions())
@@ -306,13 +326,13 @@ class MainWindow(QMainWindow):
         """Move a conversation to the bin at once and offer Undo (Ctrl+Z) for a while, as mail apps do."""
         if self._busy:
             return
-        title = self._store.conversation(conversation_id).title or "New conversation"
+        title = self._store.conversation(conversation_id).title or self.tr("New conversation")
         self._store.delete_conversation(conversation_id)
         if conversation_id == self._conversation_id:
             self.new_chat()
         self.refresh_sidebar()
         self._undo_delete_id = conversation_id
-        self.undo_bar.offer(f"Deleted “{title}”.")
+        self.undo_bar.offer(self.tr("Deleted “{title}”.").format(title=title))
 
     def _forget_undo(self) -> None:
         self._undo_delete_id = None
@@ -399,7 +419,7 @@ class MainWindow(QMainWindow):
             if is_reply or message.role == "user":
                 versions = [v.id for v in self._store.siblings(message.id)]
                 version = (versions.index(message.id) + 1, len(versions))
-            speaker = YOU if message.role == "user" else self._persona_name(persona_id)
+            speaker = self.tr("You") if message.role == "user" else self._persona_name(persona_id)
             verdict = None
             if is_reply:
                 stored = self._store.verdicts(message.id)
@@ -440,14 +460,17 @@ class MainWindow(QMainWindow):
         verdict = stored[-1].verdict
         summary: list[str] = []
         details: list[str] = []
-        for key, title in (("consistency", "Persona"), ("accuracy", "Accuracy")):
+        for key, title in (("consistency", self.tr("Persona")), ("accuracy", self.tr("Accuracy"))):
             badge = verdict.get(key, {})
-            summary.append(f"{title}: {badge.get('label')} (score {badge.get('score', 0):.2f})")
+            score = f"{badge.get('score', 0):.2f}"
+            summary.append(
+                self.tr("{title}: {label} (score {score})").format(title=title, label=badge.get("label"), score=score)
+            )
             summary += [f"  • {reason}" for reason in badge.get("reasons", [])]
-            details.append(f"{title} signals:")
+            details.append(self.tr("{title} signals:").format(title=title))
             details += [f"  {name} = {value} → {weight:+}" for name, value, weight in badge.get("signals", [])]
         box = QMessageBox(self)
-        box.setWindowTitle("Why these badges")
+        box.setWindowTitle(self.tr("Why these badges"))
         box.setText("\n".join(summary))
         box.setDetailedText("\n".join(details) + f"\n\nchecker {stored[-1].checker_version}")
         box.open()
@@ -558,7 +581,7 @@ class MainWindow(QMainWindow):
             path = path[:-1]
         self.chat_view.show_bubbles(self._bubbles(path, persona_id))
         if shown_question:
-            self.chat_view.append_bubble(Bubble("user", YOU, shown_question, persona_id=persona_id))
+            self.chat_view.append_bubble(Bubble("user", self.tr("You"), shown_question, persona_id=persona_id))
         questions = [m.content for m in path if m.role == "user"]
         question = shown_question or (questions[-1] if questions else "")
         topic = self._store.conversation(request.conversation_id).topic
@@ -624,7 +647,7 @@ class MainWindow(QMainWindow):
         blocks = code_blocks(self._store.message(message_id).content)
         if 0 <= index < len(blocks):
             QGuiApplication.clipboard().setText(blocks[index])
-            self.statusBar().showMessage("Code copied to the clipboard.", 3000)
+            self.statusBar().showMessage(self.tr("Code copied to the clipboard."), 3000)
 
     def delete_message(self, message_id: int, confirm: bool = True) -> None:
         """Remove one message for good; what followed it stays."""
@@ -632,7 +655,7 @@ class MainWindow(QMainWindow):
             return
         if confirm:
             answer = QMessageBox.question(
-                self, "Delete message", "Delete this message for good? This cannot be undone."
+                self, self.tr("Delete message"), self.tr("Delete this message for good? This cannot be undone.")
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
@@ -658,7 +681,7 @@ class MainWindow(QMainWindow):
         self._editing = chosen[0].id
         self.input.setPlainText(chosen[0].content)
         self.input.setFocus()
-        self.statusBar().showMessage("Editing your message: Enter sends it as a new branch, Esc cancels.")
+        self.statusBar().showMessage(self.tr("Editing your message: Enter sends it as a new branch, Esc cancels."))
 
     def cancel_edit(self) -> None:
         if self._editing is not None:
@@ -683,8 +706,12 @@ class MainWindow(QMainWindow):
         if result.timings is not None:
             t = result.timings
             self.speed_label.setText(
-                f"{t.tokens_per_s:.1f} tok/s · first token {t.ttft_s:.2f} s · "
-                f"{t.cached_prompt_tokens}/{t.prompt_tokens} prompt tokens cached"
+                self.tr("{speed} tok/s · first token {ttft} s · {cached}/{prompt} prompt tokens cached").format(
+                    speed=f"{t.tokens_per_s:.1f}",
+                    ttft=f"{t.ttft_s:.2f}",
+                    cached=t.cached_prompt_tokens,
+                    prompt=t.prompt_tokens,
+                )
             )
         self.refresh_sidebar()
         if self._conversation_id == result.conversation_id:
@@ -705,7 +732,7 @@ class MainWindow(QMainWindow):
 
     @Slot(int, int)
     def _on_preparing(self, done: int, total: int) -> None:
-        self.model_label.setText("Preparing the starter model…")
+        self.model_label.setText(self.tr("Preparing the starter model…"))
         self.progress.show()
         self.progress.setMaximum(100)
         self.progress.setValue(done * 100 // max(total, 1))
@@ -714,19 +741,19 @@ class MainWindow(QMainWindow):
     def _on_model_loaded(self, model_id: str, name: str, backend: str) -> None:
         self._model_id = model_id
         self.progress.hide()
-        self.model_label.setText(f"Model: {name}")
+        self.model_label.setText(self.tr("Model: {name}").format(name=name))
         self.backend_label.setText(backend)
         self._update_controls()
 
     @Slot(str)
     def _on_model_failed(self, message: str) -> None:
         self.progress.hide()
-        self.model_label.setText(f"No model: {message}")
+        self.model_label.setText(self.tr("No model: {message}").format(message=message))
         self._update_controls()
 
     def _update_controls(self) -> None:
         ready = bool(self._model_id)
-        self.send_button.setText("Stop" if self._busy else "Send")
+        self.send_button.setText(self.tr("Stop") if self._busy else self.tr("Send"))
         self.send_button.setEnabled(self._busy or ready)
         fresh = self._conversation_id is None and not self._busy
         self.persona_box.setEnabled(fresh)

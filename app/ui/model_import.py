@@ -15,10 +15,11 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from app.errors import PersonaTutorError
 from app.model_library import InstalledModel, add_model
 from app.paths import AppPaths
+from app.ui.language import QT_TRANSLATE_NOOP
 from app.ui.model_jobs import ModelJob
 
-COPY_LABEL = "Copy into the models folder"
-LINK_LABEL = "Use it where it is"
+COPY_LABEL = QT_TRANSLATE_NOOP("ModelImporter", "Copy into the models folder")
+LINK_LABEL = QT_TRANSLATE_NOOP("ModelImporter", "Use it where it is")
 
 
 def gguf_files(mime: QMimeData) -> list[Path]:
@@ -56,7 +57,7 @@ class ModelImporter(QObject):
     def choose_files(self) -> None:
         """Ask for ``.gguf`` files with the platform's file dialog, then import them."""
         files, _ = QFileDialog.getOpenFileNames(
-            self._parent, "Add a model file", str(Path.home()), "GGUF models (*.gguf);;All files (*)"
+            self._parent, self.tr("Add a model file"), str(Path.home()), self.tr("GGUF models (*.gguf);;All files (*)")
         )
         if files:
             self.import_files([Path(f) for f in files])
@@ -68,15 +69,17 @@ class ModelImporter(QObject):
         names = "\n".join(f"  {f.name}" for f in files)
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            "Add a model",
-            f"Add to your models:\n{names}\n\nCopy the file into the models folder (safe if you move or delete the "
-            "original), or use it where it is (no extra disk space)?",
+            self.tr("Add a model"),
+            self.tr(
+                "Add to your models:\n{names}\n\nCopy the file into the models folder (safe if you move or delete the "
+                "original), or use it where it is (no extra disk space)?"
+            ).format(names=names),
             QMessageBox.StandardButton.Cancel,
             self._parent,
         )
         box.setObjectName("import-question")
-        copy = box.addButton(COPY_LABEL, QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(LINK_LABEL, QMessageBox.ButtonRole.AcceptRole)
+        copy = box.addButton(self.tr(COPY_LABEL), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr(LINK_LABEL), QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(copy)
         self.question = box
         box.finished.connect(lambda _result: self._answered(box, files))
@@ -87,8 +90,8 @@ class ModelImporter(QObject):
         clicked = box.clickedButton()
         label = clicked.text() if clicked is not None else ""
         box.deleteLater()
-        if label in (COPY_LABEL, LINK_LABEL):
-            self.start(files, link=label == LINK_LABEL)
+        if label in (self.tr(COPY_LABEL), self.tr(LINK_LABEL)):
+            self.start(files, link=label == self.tr(LINK_LABEL))
 
     def start(self, files: list[Path], *, link: bool) -> None:
         """Import without asking (``link``: reference the files in place)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QDesktopServices, QDragEnterEvent, QDropEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,18 +32,32 @@ from app.model_catalog import CatalogEntry, Machine
 from app.model_library import InstalledModel, Problem, default_model, remove_model, scan_models, set_default_model
 from app.paths import AppPaths
 from app.ui.catalog_tab import CatalogTab, human_size
+from app.ui.language import QT_TRANSLATE_NOOP
 from app.ui.model_import import ModelImporter, gguf_files, message_box
 from app.ui.model_jobs import ModelJob
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
-COLUMNS = ("Name", "Architecture", "Parameters", "Quantization", "File size", "Context", "Chat template", "License")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("InstalledModelsTab", "Name"),
+    QT_TRANSLATE_NOOP("InstalledModelsTab", "Architecture"),
+    QT_TRANSLATE_NOOP("InstalledModelsTab", "Parameters"),
+    QT_TRANSLATE_NOOP("InstalledModelsTab", "Quantization"),
+    QT_TRANSLATE_NOOP("InstalledModelsTab", "File size"),
+    QT_TRANSLATE_NOOP("InstalledModelsTab", "Context"),
+    QT_TRANSLATE_NOOP("InstalledModelsTab", "Chat template"),
+    QT_TRANSLATE_NOOP("InstalledModelsTab", "License"),
+)
 
 
 def _row(model: InstalledModel, is_default: bool) -> tuple[str, ...]:
     info = model.info
-    name = f"★ {model.name}  (default)" if is_default else model.name
+    name = (
+        "★ " + QCoreApplication.translate("InstalledModelsTab", "{name}  (default)").format(name=model.name)
+        if is_default
+        else model.name
+    )
     if info is None:
         return (name, "", "", "", human_size(model.size), "", "", "")
     return (
@@ -53,7 +67,9 @@ def _row(model: InstalledModel, is_default: bool) -> tuple[str, ...]:
         info.quantization or "—",
         human_size(model.size),
         f"{info.context_length:,}" if info.context_length else "—",
-        "yes" if info.has_chat_template else "no",
+        QCoreApplication.translate("InstalledModelsTab", "yes")
+        if info.has_chat_template
+        else QCoreApplication.translate("InstalledModelsTab", "no"),
         info.license or "—",
     )
 
@@ -82,7 +98,7 @@ class InstalledModelsTab(QWidget):
 
     def _build(self) -> None:
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -92,25 +108,25 @@ class InstalledModelsTab(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemDoubleClicked.connect(lambda _item: self.use_selected())
-        self.empty_label = QLabel("No models yet: download one from the Catalog tab, or add a .gguf file.")
+        self.empty_label = QLabel(self.tr("No models yet: download one from the Catalog tab, or add a .gguf file."))
         self.problems_label = QLabel()
         self.problems_label.setWordWrap(True)
         self.problems_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problems_label.hide()
         self.progress = QProgressBar()
         self.progress.hide()
-        self.hint = QLabel("Drop .gguf files here to add them.")
+        self.hint = QLabel(self.tr("Drop .gguf files here to add them."))
         self.hint.setEnabled(False)
 
-        self.use_button = QPushButton("Use now")
+        self.use_button = QPushButton(self.tr("Use now"))
         self.use_button.clicked.connect(self.use_selected)
-        self.default_button = QPushButton("Set as default")
+        self.default_button = QPushButton(self.tr("Set as default"))
         self.default_button.clicked.connect(self.make_default)
-        self.remove_button = QPushButton("Remove…")
+        self.remove_button = QPushButton(self.tr("Remove…"))
         self.remove_button.clicked.connect(self.remove_selected)
-        self.reveal_button = QPushButton("Show in folder")
+        self.reveal_button = QPushButton(self.tr("Show in folder"))
         self.reveal_button.clicked.connect(self.reveal_selected)
-        self.add_button = QPushButton("Add a file…")
+        self.add_button = QPushButton(self.tr("Add a file…"))
         self.add_button.clicked.connect(self.importer.choose_files)
         buttons = QHBoxLayout()
         for button in (self.use_button, self.default_button, self.remove_button, self.reveal_button):
@@ -158,7 +174,7 @@ class InstalledModelsTab(QWidget):
         for row, model in enumerate(self.models):
             for column, text in enumerate(_row(model, model.id == self.default_id)):
                 item = QTableWidgetItem(text)
-                item.setToolTip(str(model.path) + ("  (used where it is)" if model.linked else ""))
+                item.setToolTip(str(model.path) + (self.tr("  (used where it is)") if model.linked else ""))
                 if model.id == self.default_id:
                     font = QFont(item.font())
                     font.setBold(True)
@@ -167,7 +183,9 @@ class InstalledModelsTab(QWidget):
         self.empty_label.setVisible(not self.models)
         self.problems_label.setVisible(bool(self.problems))
         self.problems_label.setText(
-            "Not listed, because they cannot be used:\n" + "\n".join(f"• {p.message}" for p in self.problems)
+            self.tr("Not listed, because they cannot be used:")
+            + "\n"
+            + "\n".join(f"• {p.message}" for p in self.problems)
         )
         wanted = self._pending_select or (selected.id if selected else None)
         self._pending_select = None
@@ -215,7 +233,7 @@ class InstalledModelsTab(QWidget):
         try:
             set_default_model(self._paths.config_dir, model.id)
         except PersonaTutorError as exc:
-            message_box(self, "Default model", str(exc), QMessageBox.Icon.Warning)
+            message_box(self, self.tr("Default model"), str(exc), QMessageBox.Icon.Warning)
         self.refresh()
 
     def reveal_selected(self) -> None:
@@ -229,12 +247,18 @@ class InstalledModelsTab(QWidget):
         if model is None:
             return
         if model.linked:
-            text = f"Stop listing {model.name}?\n\nThe file stays where it is:\n{model.path}"
+            text = self.tr("Stop listing {name}?\n\nThe file stays where it is:\n{path}").format(
+                name=model.name, path=model.path
+            )
         else:
-            text = f"Delete {model.name} ({human_size(model.size)}) from the models folder?\n\nThis cannot be undone."
-        box = QMessageBox(QMessageBox.Icon.Question, "Remove model", text, QMessageBox.StandardButton.Cancel, self)
+            text = self.tr("Delete {name} ({size}) from the models folder?\n\nThis cannot be undone.").format(
+                name=model.name, size=human_size(model.size)
+            )
+        box = QMessageBox(
+            QMessageBox.Icon.Question, self.tr("Remove model"), text, QMessageBox.StandardButton.Cancel, self
+        )
         box.setObjectName("remove-question")
-        box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(self.tr("Remove"), QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.finished.connect(lambda _r: self._remove_answered(box, model))
         box.open()
@@ -249,7 +273,7 @@ class InstalledModelsTab(QWidget):
             if model.id == self.default_id:
                 set_default_model(self._paths.config_dir, None)
         except PersonaTutorError as exc:
-            message_box(self, "Remove model", str(exc), QMessageBox.Icon.Warning)
+            message_box(self, self.tr("Remove model"), str(exc), QMessageBox.Icon.Warning)
         self.refresh()
         self.models_changed.emit()
 
@@ -282,7 +306,7 @@ class InstalledModelsTab(QWidget):
     def _on_import_failed(self, message: str) -> None:
         self.progress.hide()
         self._update_buttons()
-        message_box(self, "Cannot add this model", message, QMessageBox.Icon.Warning)
+        message_box(self, self.tr("Cannot add this model"), message, QMessageBox.Icon.Warning)
 
     def shutdown(self) -> None:
         self.importer.wait()
@@ -305,14 +329,14 @@ class ModelManager(QDialog):
         machine: Machine | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Models")
+        self.setWindowTitle(self.tr("Models"))
         self.resize(980, 520)
         self.installed = InstalledModelsTab(paths, self)
         self.catalog = CatalogTab(paths, self, entries=catalog, machine=machine)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.installed, "Installed")
-        self.tabs.addTab(self.catalog, "Catalog")
-        close = QPushButton("Close")
+        self.tabs.addTab(self.installed, self.tr("Installed"))
+        self.tabs.addTab(self.catalog, self.tr("Catalog"))
+        close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.close)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
@@ -359,10 +383,10 @@ class ModelMenu(QObject):
         self._window = window
         self._paths = paths
         self.manager: ModelManager | None = None
-        manage = QAction("&Model manager…", window)
+        manage = QAction(self.tr("&Model manager…"), window)
         manage.setShortcut(QKeySequence("Ctrl+Shift+M"))
         manage.triggered.connect(self.open)
-        download = QAction("&Download models…", window)
+        download = QAction(self.tr("&Download models…"), window)
         download.triggered.connect(self.open_catalog)
         window.menus["Models"].addActions([manage, download])
         window.close_requested.connect(self.shutdown)
@@ -383,7 +407,7 @@ class ModelMenu(QObject):
     @Slot(str)
     def use(self, model_id: str) -> None:
         """Load ``model_id`` on the chat worker; the status bar says when it is ready."""
-        self._window.model_label.setText("Loading model…")
+        self._window.model_label.setText(self.tr("Loading model…"))
         self._window.load_requested.emit(model_id)
 
     @Slot()

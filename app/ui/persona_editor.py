@@ -38,12 +38,13 @@ from app.personas import Persona, PersonaLibrary
 from app.prompt_builder import DEFAULT_USER_NAME
 from app.rendering import markdown_to_html
 from app.ui.avatars import avatar_image, square_crop
+from app.ui.language import QT_TRANSLATE_NOOP
 from app.ui.lorebook_editor import LorebookEditor
 from app.ui.style_rules_form import StyleRulesForm, split_list
 
 AVATAR_PX = 96
 AVATAR_SAVE_PX = 256
-IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp *.svg)"
+IMAGE_FILTER = QT_TRANSLATE_NOOP("PersonaEditor", "Images (*.png *.jpg *.jpeg *.webp *.bmp *.svg)")
 BLANK_CARD: dict[str, Any] = {"spec": "chara_card_v3", "spec_version": "3.0", "data": {"extensions": {}}}
 
 
@@ -112,26 +113,31 @@ class PersonaEditor(QDialog):
         self.resize(1040, 720)
         self._build()
         self._load()
-        title = persona.name if persona else "New persona"
-        readonly = " (built-in: changes are saved as a copy)" if persona and persona.builtin else ""
-        self.setWindowTitle(f"Edit persona — {title}{readonly}" if persona else title)
+        if persona is None:
+            self.setWindowTitle(self.tr("New persona"))
+        elif persona.builtin:
+            self.setWindowTitle(
+                self.tr("Edit persona — {name} (built-in: changes are saved as a copy)").format(name=persona.name)
+            )
+        else:
+            self.setWindowTitle(self.tr("Edit persona — {name}").format(name=persona.name))
         self.update_preview()
 
     # Building
 
     def _build(self) -> None:
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._character_page(), "Character")
-        self.tabs.addTab(self._greetings_page(), "Greetings")
-        self.tabs.addTab(self._prompt_page(), "Prompt")
+        self.tabs.addTab(self._character_page(), self.tr("Character"))
+        self.tabs.addTab(self._greetings_page(), self.tr("Greetings"))
+        self.tabs.addTab(self._prompt_page(), self.tr("Prompt"))
         self.style_rules = StyleRulesForm()
-        self.tabs.addTab(self.style_rules, "Tutor style")
+        self.tabs.addTab(self.style_rules, self.tr("Tutor style"))
         self.lorebook = LorebookEditor()
-        self.tabs.addTab(self.lorebook, "Lorebook")
+        self.tabs.addTab(self.lorebook, self.tr("Lorebook"))
 
         self.preview = QTextBrowser()
         self.preview.setOpenLinks(False)
-        self.preview.setAccessibleName("Greeting preview")
+        self.preview.setAccessibleName(self.tr("Greeting preview"))
         self.preview_title = QLabel()
         self.preview_title.setStyleSheet("font-weight: 600")
         preview_box = QWidget()
@@ -151,11 +157,13 @@ class PersonaEditor(QDialog):
         self.problems_label.setObjectName("validation")
         self.problems_label.setWordWrap(True)
         self.problems_label.setTextFormat(Qt.TextFormat.RichText)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.reject)
-        self.save_new_button = QPushButton("Save as copy" if self._is_builtin() else "Save as new persona")
+        self.save_new_button = QPushButton(
+            self.tr("Save as copy") if self._is_builtin() else self.tr("Save as new persona")
+        )
         self.save_new_button.clicked.connect(lambda: self.save(as_new=True))
-        self.save_button = QPushButton("Save")
+        self.save_button = QPushButton(self.tr("Save"))
         self.save_button.clicked.connect(lambda: self.save(as_new=False))
         own = self._persona is not None and not self._persona.builtin
         self.save_button.setVisible(own or self._persona is None)
@@ -169,7 +177,9 @@ class PersonaEditor(QDialog):
 
         layout = QVBoxLayout(self)
         if self._is_builtin():
-            banner = QLabel("This is a built-in persona: it cannot be changed, but “Save as copy” keeps your edits.")
+            banner = QLabel(
+                self.tr("This is a built-in persona: it cannot be changed, but “Save as copy” keeps your edits.")
+            )
             banner.setStyleSheet("background: #f4ecd8; color: #5c4500; padding: 6px; border-radius: 4px")
             layout.addWidget(banner)
         layout.addWidget(splitter, 1)
@@ -186,51 +196,51 @@ class PersonaEditor(QDialog):
     def _character_page(self) -> QWidget:
         self.avatar_label = QLabel()
         self.avatar_label.setFixedSize(AVATAR_PX, AVATAR_PX)
-        self.avatar_label.setAccessibleName("Picture")
-        choose = QPushButton("Choose picture…")
+        self.avatar_label.setAccessibleName(self.tr("Picture"))
+        choose = QPushButton(self.tr("Choose picture…"))
         choose.clicked.connect(self._choose_avatar)
         picture = QHBoxLayout()
         picture.addWidget(self.avatar_label)
         picture.addWidget(choose, 0, Qt.AlignmentFlag.AlignBottom)
         picture.addStretch(1)
         self.name = QLineEdit()
-        self.name.setPlaceholderText("Required")
-        self.description = _text_box("Who the character is; {{char}} and {{user}} are filled in", 110)
-        self.personality = _text_box("A short summary of the personality")
-        self.scenario = _text_box("The situation the chat happens in")
+        self.name.setPlaceholderText(self.tr("Required"))
+        self.description = _text_box(self.tr("Who the character is; {{char}} and {{user}} are filled in"), 110)
+        self.personality = _text_box(self.tr("A short summary of the personality"))
+        self.scenario = _text_box(self.tr("The situation the chat happens in"))
         self.tags = QLineEdit()
-        self.tags.setPlaceholderText("Comma-separated")
+        self.tags.setPlaceholderText(self.tr("Comma-separated"))
         self.creator = QLineEdit()
         self.version = QLineEdit()
         self.version.setMaximumWidth(120)
         credits = QHBoxLayout()
         credits.addWidget(self.creator, 1)
-        credits.addWidget(QLabel("Version"))
+        credits.addWidget(QLabel(self.tr("Version")))
         credits.addWidget(self.version)
-        self.creator_notes = _text_box("Shown to users, never sent to the model")
+        self.creator_notes = _text_box(self.tr("Shown to users, never sent to the model"))
         page = QWidget()
         form = QFormLayout(page)
         form.addRow("", picture)
-        form.addRow("Name", self.name)
-        form.addRow("Description", self.description)
-        form.addRow("Personality", self.personality)
-        form.addRow("Scenario", self.scenario)
-        form.addRow("Tags", self.tags)
-        form.addRow("Creator", credits)
-        form.addRow("Creator's notes", self.creator_notes)
+        form.addRow(self.tr("Name"), self.name)
+        form.addRow(self.tr("Description"), self.description)
+        form.addRow(self.tr("Personality"), self.personality)
+        form.addRow(self.tr("Scenario"), self.scenario)
+        form.addRow(self.tr("Tags"), self.tags)
+        form.addRow(self.tr("Creator"), credits)
+        form.addRow(self.tr("Creator's notes"), self.creator_notes)
         return page
 
     def _greetings_page(self) -> QWidget:
-        self.first_mes = _text_box("The first message of every chat", 120)
+        self.first_mes = _text_box(self.tr("The first message of every chat"), 120)
         self.alternates = QListWidget()
         self.alternates.setMaximumHeight(110)
         self.alternates.currentRowChanged.connect(self._show_alternate)
         self.alternates.itemClicked.connect(lambda _item: self._show_alternate(self.alternates.currentRow()))
-        self.alternate_text = _text_box("Select or add an alternate greeting", 100)
+        self.alternate_text = _text_box(self.tr("Select or add an alternate greeting"), 100)
         self.alternate_text.textChanged.connect(self._store_alternate)
-        add = QPushButton("Add greeting")
+        add = QPushButton(self.tr("Add greeting"))
         add.clicked.connect(lambda: self.add_alternate())
-        self.remove_alternate_button = QPushButton("Remove")
+        self.remove_alternate_button = QPushButton(self.tr("Remove"))
         self.remove_alternate_button.clicked.connect(self._remove_alternate)
         buttons = QHBoxLayout()
         buttons.addWidget(add)
@@ -238,24 +248,24 @@ class PersonaEditor(QDialog):
         buttons.addStretch(1)
         page = QWidget()
         form = QFormLayout(page)
-        form.addRow("First message", self.first_mes)
-        form.addRow("Alternates", self.alternates)
+        form.addRow(self.tr("First message"), self.first_mes)
+        form.addRow(self.tr("Alternates"), self.alternates)
         form.addRow("", buttons)
-        form.addRow("Greeting", self.alternate_text)
-        hint = QLabel("Learners switch between greetings with ‹ › in a new chat.")
+        form.addRow(self.tr("Greeting"), self.alternate_text)
+        hint = QLabel(self.tr("Learners switch between greetings with ‹ › in a new chat."))
         hint.setStyleSheet("color: #777777")
         form.addRow("", hint)
         return page
 
     def _prompt_page(self) -> QWidget:
-        self.system_prompt = _text_box("Empty: the app's own. {{original}} inserts the app's own here", 110)
-        self.post_history = _text_box("Sent after the conversation, every turn; {{original}} works here too")
+        self.system_prompt = _text_box(self.tr("Empty: the app's own. {{original}} inserts the app's own here"), 110)
+        self.post_history = _text_box(self.tr("Sent after the conversation, every turn; {{original}} works here too"))
         self.mes_example = _text_box("<START>\n{{user}}: a question\n{{char}}: an answer in the persona's voice", 200)
         page = QWidget()
         form = QFormLayout(page)
-        form.addRow("System prompt", self.system_prompt)
-        form.addRow("Post-history instructions", self.post_history)
-        form.addRow("Example dialogue", self.mes_example)
+        form.addRow(self.tr("System prompt"), self.system_prompt)
+        form.addRow(self.tr("Post-history instructions"), self.post_history)
+        form.addRow(self.tr("Example dialogue"), self.mes_example)
         return page
 
     def _text_widgets(self) -> list[QLineEdit | QPlainTextEdit]:
@@ -343,30 +353,31 @@ class PersonaEditor(QDialog):
         """What must be fixed before saving, one clear sentence each."""
         found = []
         if not self.name.text().strip():
-            found.append("Name: a persona needs a name.")
+            found.append(self.tr("Name: a persona needs a name."))
         if not self.first_mes.toPlainText().strip() and any(g.strip() for g in self._greetings):
-            found.append("Greetings: write the first message; the alternates are offered next to it.")
+            found.append(self.tr("Greetings: write the first message; the alternates are offered next to it."))
         return found
 
     def warnings(self) -> list[str]:
         """What is probably a mistake but may be saved."""
         found = []
         if not self.first_mes.toPlainText().strip() and not any(g.strip() for g in self._greetings):
-            found.append("Greetings: there is none, so chats open without a greeting.")
+            found.append(self.tr("Greetings: there is none, so chats open without a greeting."))
         return found + self.lorebook.warnings()
 
     def _show_validation(self, problems: list[str], warnings: list[str]) -> None:
         lines = [f'<span style="color:#a12622">✘ {html.escape(p)}</span>' for p in problems]
         lines += [f'<span style="color:#8a5a00">⚠ {html.escape(w)}</span>' for w in warnings[:4]]
         if len(warnings) > 4:
-            lines.append(f'<span style="color:#8a5a00">… and {len(warnings) - 4} more</span>')
+            more = self.tr("… and {count} more").format(count=len(warnings) - 4)
+            lines.append(f'<span style="color:#8a5a00">{more}</span>')
         self.problems_label.setText("<br/>".join(lines))
 
     # Greetings list
 
     def _label(self, n: int) -> str:
         first = " ".join(self._greetings[n].split())[:60] if n < len(self._greetings) else ""
-        return f"{n + 2}. {first or '(empty)'}"
+        return f"{n + 2}. {first or self.tr('(empty)')}"
 
     def add_alternate(self, text: str = "") -> None:
         self._greetings.append(text)
@@ -406,7 +417,7 @@ class PersonaEditor(QDialog):
     # Picture
 
     def _choose_avatar(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Choose a picture", "", IMAGE_FILTER)
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a picture"), "", self.tr(IMAGE_FILTER))
         if name:
             self.set_avatar_file(Path(name))
 
@@ -470,11 +481,16 @@ class PersonaEditor(QDialog):
         name = self.name.text().strip() or "?"
         number, text = self._previewed_greeting()
         count = 1 + len([g for g in self._greetings if g.strip()])
-        self.preview_title.setText(f"Greeting {number} of {count}, as {DEFAULT_USER_NAME} will see it")
+        self.preview_title.setText(
+            self.tr("Greeting {number} of {count}, as {user} will see it").format(
+                number=number, count=count, user=DEFAULT_USER_NAME
+            )
+        )
         nickname = self._card["data"].get("nickname")
         char = nickname.strip() if isinstance(nickname, str) and nickname.strip() else name
         filled = macros.fill(text, char, DEFAULT_USER_NAME).strip()
-        body = markdown_to_html(filled) if filled else '<p style="color:#777777">(no greeting)</p>'
+        no_greeting = self.tr("(no greeting)")
+        body = markdown_to_html(filled) if filled else f'<p style="color:#777777">{no_greeting}</p>'
         self.preview.document().addResource(
             QTextDocument.ResourceType.ImageResource.value, QUrl("avatar:preview"), self._avatar_image(52)
         )

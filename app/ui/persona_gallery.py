@@ -51,7 +51,7 @@ class PersonaGallery(QDialog):
 
     def __init__(self, library: PersonaLibrary, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Personas")
+        self.setWindowTitle(self.tr("Personas"))
         self.setObjectName("persona-gallery")
         self.resize(820, 600)
         self._library = library
@@ -59,9 +59,9 @@ class PersonaGallery(QDialog):
         self.editor: PersonaEditor | None = None
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search by name, tagline, tag or language…")
+        self.search.setPlaceholderText(self.tr("Search by name, tagline, tag or language…"))
         self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName("Search personas")
+        self.search.setAccessibleName(self.tr("Search personas"))
         self.count_label = QLabel()
         self.count_label.setStyleSheet("color: #666666")
         top = QHBoxLayout()
@@ -72,7 +72,7 @@ class PersonaGallery(QDialog):
         self.proxy = PersonaFilter()
         self.proxy.setSourceModel(self.model)
         self.view = QListView()
-        self.view.setAccessibleName("Personas")
+        self.view.setAccessibleName(self.tr("Personas"))
         self.view.setViewMode(QListView.ViewMode.IconMode)
         self.view.setResizeMode(QListView.ResizeMode.Adjust)
         self.view.setMovement(QListView.Movement.Static)
@@ -88,20 +88,20 @@ class PersonaGallery(QDialog):
         self.view.activated.connect(lambda _index: self.start_chat())  # double-click or Enter
         self.view.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
 
-        self.chat_button = QPushButton("New chat")
+        self.chat_button = QPushButton(self.tr("New chat"))
         self.chat_button.setDefault(True)
         self.chat_button.clicked.connect(self.start_chat)
-        self.edit_button = QPushButton("Edit…")
+        self.edit_button = QPushButton(self.tr("Edit…"))
         self.edit_button.clicked.connect(self.edit_selected)
-        self.duplicate_button = QPushButton("Duplicate")
+        self.duplicate_button = QPushButton(self.tr("Duplicate"))
         self.duplicate_button.clicked.connect(self.duplicate_selected)
-        self.new_button = QPushButton("New persona…")
+        self.new_button = QPushButton(self.tr("New persona…"))
         self.new_button.clicked.connect(self.create_persona)
-        self.import_button = QPushButton("Import…")
+        self.import_button = QPushButton(self.tr("Import…"))
         self.import_button.clicked.connect(lambda: self.import_files(ask_for_card_files(self)))
-        self.export_button = QPushButton("Export…")
+        self.export_button = QPushButton(self.tr("Export…"))
         self.export_button.clicked.connect(self.export_selected)
-        self.delete_button = QPushButton("Delete")
+        self.delete_button = QPushButton(self.tr("Delete"))
         self.delete_button.clicked.connect(lambda: self.delete_selected())
         buttons = QHBoxLayout()
         for button in (self.new_button, self.import_button, self.export_button, self.delete_button):
@@ -109,7 +109,7 @@ class PersonaGallery(QDialog):
         buttons.addStretch(1)
         for button in (self.duplicate_button, self.edit_button, self.chat_button):
             buttons.addWidget(button)
-        hint = QLabel("Drop PNG, JSON, CHARX or BYAF card files here to import them.")
+        hint = QLabel(self.tr("Drop PNG, JSON, CHARX or BYAF card files here to import them."))
         hint.setStyleSheet("color: #777777")
 
         layout = QVBoxLayout(self)
@@ -170,16 +170,23 @@ class PersonaGallery(QDialog):
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count_label.setText(f"{total} personas" if shown == total else f"{shown} of {total}")
+        if shown == total:
+            self.count_label.setText(self.tr("{total} personas").format(total=total))
+        else:
+            self.count_label.setText(self.tr("{shown} of {total}").format(shown=shown, total=total))
 
     def _update_buttons(self) -> None:
         persona = self.selected() if self.view.currentIndex().isValid() else None
-        self.chat_button.setText(f"New chat with {persona.name}" if persona else "New chat")
+        self.chat_button.setText(
+            self.tr("New chat with {name}").format(name=persona.name) if persona else self.tr("New chat")
+        )
         for button in (self.chat_button, self.edit_button, self.duplicate_button, self.export_button):
             button.setEnabled(persona is not None)
-        self.edit_button.setText("View…" if persona and persona.builtin else "Edit…")
+        self.edit_button.setText(self.tr("View…") if persona and persona.builtin else self.tr("Edit…"))
         self.delete_button.setEnabled(persona is not None and not persona.builtin)
-        self.delete_button.setToolTip("Built-in personas cannot be deleted" if persona and persona.builtin else "")
+        self.delete_button.setToolTip(
+            self.tr("Built-in personas cannot be deleted") if persona and persona.builtin else ""
+        )
 
     def _context_menu(self, pos: QPoint) -> None:
         if not self.view.indexAt(pos).isValid():
@@ -187,7 +194,7 @@ class PersonaGallery(QDialog):
         menu = QMenu(self)
         for button in (self.chat_button, self.edit_button, self.duplicate_button, self.export_button):
             menu.addAction(button.text(), button.click)
-        delete = menu.addAction("Delete", self.delete_button.click)
+        delete = menu.addAction(self.tr("Delete"), self.delete_button.click)
         delete.setEnabled(self.delete_button.isEnabled())
         menu.popup(self.view.viewport().mapToGlobal(pos))
 
@@ -213,7 +220,7 @@ class PersonaGallery(QDialog):
         if persona is None:
             return
         name, chosen = QFileDialog.getSaveFileName(
-            self, "Export persona", f"{persona.id}.png", ";;".join(EXPORT_FILTERS), next(iter(EXPORT_FILTERS))
+            self, self.tr("Export persona"), f"{persona.id}.png", ";;".join(EXPORT_FILTERS), next(iter(EXPORT_FILTERS))
         )
         if name:
             suffix, version = EXPORT_FILTERS.get(chosen, (".png", 3))
@@ -224,7 +231,7 @@ class PersonaGallery(QDialog):
         try:
             self._library.export(persona_id, path, json_version=json_version)
         except PersonaError as exc:
-            QMessageBox.warning(self, "Export persona", str(exc))
+            QMessageBox.warning(self, self.tr("Export persona"), str(exc))
             return False
         return True
 
@@ -235,8 +242,10 @@ class PersonaGallery(QDialog):
         if confirm:
             answer = QMessageBox.question(
                 self,
-                "Delete persona",
-                f"Delete {persona.name}? Its card file is removed; conversations with it stay in the sidebar.",
+                self.tr("Delete persona"),
+                self.tr("Delete {name}? Its card file is removed; conversations with it stay in the sidebar.").format(
+                    name=persona.name
+                ),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel,
             )
@@ -245,7 +254,7 @@ class PersonaGallery(QDialog):
         try:
             self._library.delete(persona.id)
         except PersonaError as exc:
-            QMessageBox.warning(self, "Delete persona", str(exc))
+            QMessageBox.warning(self, self.tr("Delete persona"), str(exc))
             return
         self.reload()
         self.personas_changed.emit("")
@@ -257,7 +266,7 @@ class PersonaGallery(QDialog):
         try:
             copy = self._library.duplicate(persona.id)
         except PersonaError as exc:
-            QMessageBox.warning(self, "Duplicate persona", str(exc))
+            QMessageBox.warning(self, self.tr("Duplicate persona"), str(exc))
             return
         self.reload(copy.id)
         self.personas_changed.emit(copy.id)

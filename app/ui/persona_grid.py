@@ -166,7 +166,7 @@ class PersonaCardDelegate(QStyledItemDelegate):
         small.setPointSizeF(max(small.pointSizeF() * 0.88, 7.0))
         painter.setFont(small)
         small_metrics = QFontMetrics(small)
-        info = language_name(persona.language) + (" · built-in" if persona.builtin else "")
+        info = language_name(persona.language) + (self.tr(" · built-in") if persona.builtin else "")
         painter.setPen(QColor("#6b6b6b"))
         painter.drawText(QRect(left, y, width, small_metrics.height()), Qt.AlignmentFlag.AlignHCenter, info)
         y += small_metrics.height() + 3

@@ -33,9 +33,9 @@ class PersonaMenu(QObject):
         self.drops = CardDropFilter(self)
         self.drops.files_dropped.connect(self.import_files)
         self.actions = [
-            self._action("Persona &gallery…", self.open_gallery, QKeySequence("Ctrl+Shift+P")),
-            self._action("&New persona…", self.new_persona),
-            self._action("&Import persona cards…", self._ask_and_import),
+            self._action(self.tr("Persona &gallery…"), self.open_gallery, QKeySequence("Ctrl+Shift+P")),
+            self._action(self.tr("&New persona…"), self.new_persona),
+            self._action(self.tr("&Import persona cards…"), self._ask_and_import),
         ]
 
     def _action(self, text: str, slot: Callable[[], object], shortcut: QKeySequence | None = None) -> QAction:

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QCoreApplication, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,11 +30,12 @@ from PySide6.QtWidgets import (
 from app.errors import PersonaTutorError
 from app.remote_backend import RemoteBackend
 from app.remote_servers import RemoteConfig, load_servers, save_server
+from app.ui.language import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
-NEW_SERVER = "New server…"
+NEW_SERVER = QT_TRANSLATE_NOOP("RemoteDialog", "New server…")
 
 
 class RemoteDialog(QDialog):
@@ -46,54 +47,56 @@ class RemoteDialog(QDialog):
 
     def __init__(self, config_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Connect to a server")
+        self.setWindowTitle(self.tr("Connect to a server"))
         self.setMinimumWidth(520)
         self._config_dir = config_dir
         self.backend: RemoteBackend | None = None
         self._saved: dict[str, RemoteConfig] = {}
 
         self.saved_box = QComboBox()
-        self.saved_box.setAccessibleName("Saved server")
+        self.saved_box.setAccessibleName(self.tr("Saved server"))
         self.url_edit = QLineEdit()
         self.url_edit.setPlaceholderText("http://127.0.0.1:8080")
-        self.url_edit.setAccessibleName("Server address")
+        self.url_edit.setAccessibleName(self.tr("Server address"))
         self.model_box = QComboBox()
         self.model_box.setEditable(True)
-        self.model_box.setAccessibleName("Model")
-        self.model_box.setPlaceholderText("the server's first model")
-        self.list_button = QPushButton("List models")
+        self.model_box.setAccessibleName(self.tr("Model"))
+        self.model_box.setPlaceholderText(self.tr("the server's first model"))
+        self.list_button = QPushButton(self.tr("List models"))
         self.list_button.clicked.connect(self.list_models)
         model_row = QHBoxLayout()
         model_row.addWidget(self.model_box, 1)
         model_row.addWidget(self.list_button)
         self.key_env_edit = QLineEdit()
-        self.key_env_edit.setPlaceholderText("e.g. OPENAI_API_KEY (nothing secret is stored)")
-        self.key_env_edit.setAccessibleName("API key environment variable")
+        self.key_env_edit.setPlaceholderText(self.tr("e.g. OPENAI_API_KEY (nothing secret is stored)"))
+        self.key_env_edit.setAccessibleName(self.tr("API key environment variable"))
         self.key_edit = QLineEdit()
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.key_edit.setPlaceholderText("or paste a key (stored readable only by you)")
-        self.key_edit.setAccessibleName("API key")
+        self.key_edit.setPlaceholderText(self.tr("or paste a key (stored readable only by you)"))
+        self.key_edit.setAccessibleName(self.tr("API key"))
         self.ctx_spin = QSpinBox()
         self.ctx_spin.setRange(0, 1_048_576)
         self.ctx_spin.setSingleStep(1024)
-        self.ctx_spin.setSpecialValueText("ask the server (else 4096)")
-        self.ctx_spin.setAccessibleName("Context size")
+        self.ctx_spin.setSpecialValueText(self.tr("ask the server (else 4096)"))
+        self.ctx_spin.setAccessibleName(self.tr("Context size"))
         self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("a name to save this server under (optional)")
-        self.name_edit.setAccessibleName("Save as")
+        self.name_edit.setPlaceholderText(self.tr("a name to save this server under (optional)"))
+        self.name_edit.setAccessibleName(self.tr("Save as"))
 
         form = QFormLayout()
-        form.addRow("Saved", self.saved_box)
-        form.addRow("Address", self.url_edit)
-        form.addRow("Model", model_row)
-        form.addRow("Key variable", self.key_env_edit)
-        form.addRow("API key", self.key_edit)
-        form.addRow("Context", self.ctx_spin)
-        form.addRow("Save as", self.name_edit)
-        self.status_label = QLabel("Any OpenAI-compatible server: llama.cpp, LM Studio, Ollama, vLLM, a hosted API.")
+        form.addRow(self.tr("Saved"), self.saved_box)
+        form.addRow(self.tr("Address"), self.url_edit)
+        form.addRow(self.tr("Model"), model_row)
+        form.addRow(self.tr("Key variable"), self.key_env_edit)
+        form.addRow(self.tr("API key"), self.key_edit)
+        form.addRow(self.tr("Context"), self.ctx_spin)
+        form.addRow(self.tr("Save as"), self.name_edit)
+        self.status_label = QLabel(
+            self.tr("Any OpenAI-compatible server: llama.cpp, LM Studio, Ollama, vLLM, a hosted API.")
+        )
         self.status_label.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.connect_button = self.buttons.addButton("Connect", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.connect_button = self.buttons.addButton(self.tr("Connect"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.connect_button.setDefault(True)
         self.buttons.accepted.connect(self.connect_server)
         self.buttons.rejected.connect(self.reject)
@@ -112,7 +115,7 @@ class RemoteDialog(QDialog):
             self._saved = load_servers(self._config_dir)
         except PersonaTutorError as exc:
             self.status_label.setText(str(exc))
-        self.saved_box.addItem(NEW_SERVER)
+        self.saved_box.addItem(self.tr(NEW_SERVER))
         self.saved_box.addItems(sorted(self._saved))
         self.saved_box.currentTextChanged.connect(self._on_saved_chosen)
         if self._saved:
@@ -162,10 +165,10 @@ class RemoteDialog(QDialog):
         threading.Thread(target=run, name="remote-dialog", daemon=True).start()
 
     def list_models(self) -> None:
-        self._in_background("Asking the server for its models…", RemoteBackend.models_of)
+        self._in_background(self.tr("Asking the server for its models…"), RemoteBackend.models_of)
 
     def connect_server(self) -> None:
-        self._in_background("Connecting…", RemoteBackend)
+        self._in_background(self.tr("Connecting…"), RemoteBackend)
 
     def _set_busy(self, busy: bool, message: str = "") -> None:
         self.connect_button.setEnabled(not busy)
@@ -176,7 +179,10 @@ class RemoteDialog(QDialog):
 
     @Slot(object)
     def _on_models_listed(self, models: list[str]) -> None:
-        self._set_busy(False, f"{len(models)} model(s) on the server." if models else "The server lists no models.")
+        if models:
+            self._set_busy(False, self.tr("{count} model(s) on the server.").format(count=len(models)))
+        else:
+            self._set_busy(False, self.tr("The server lists no models."))
         typed = self.model_box.currentText()
         self.model_box.clear()
         self.model_box.addItems(models)
@@ -184,13 +190,18 @@ class RemoteDialog(QDialog):
 
     @Slot(object)
     def _on_connected(self, backend: RemoteBackend) -> None:
-        self._set_busy(False, f"Connected: {backend.model_name}, {backend.context_size} tokens of context.")
+        self._set_busy(
+            False,
+            self.tr("Connected: {model}, {size} tokens of context.").format(
+                model=backend.model_name, size=backend.context_size
+            ),
+        )
         name = self.name_edit.text().strip()
         if name:
             try:
                 save_server(self._config_dir, name, backend.config)
             except PersonaTutorError as exc:
-                self._on_failed(f"Connected, but not saved: {exc}")
+                self._on_failed(self.tr("Connected, but not saved: {error}").format(error=exc))
                 return
         self.backend = backend
         self.accept()
@@ -203,7 +214,7 @@ class RemoteDialog(QDialog):
 
 def install_remote_menu(window: MainWindow) -> None:
     """Adds Models ▸ Connect to a server… to the window's menu bar."""
-    action = QAction("Connect to a &server…", window)
+    action = QAction(QCoreApplication.translate("RemoteDialog", "Connect to a &server…"), window)
     action.triggered.connect(lambda: open_remote_dialog(window))
     window.menus["Models"].addAction(action)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -45,7 +46,7 @@ class SamplingPanel(QDialog):
 
     def __init__(self, params: SamplingParams, defaults: SamplingParams, title: str, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Sampling settings")
+        self.setWindowTitle(self.tr("Sampling settings"))
         self.setMinimumWidth(380)
         self._defaults = defaults
         self.reset_requested = False
@@ -63,7 +64,7 @@ class SamplingPanel(QDialog):
                 low = -1 if name == "seed" else int(bounds.low)  # -1 shows as "random"
                 box.setRange(low, int(bounds.high))
             if name == "seed":
-                box.setSpecialValueText("random")
+                box.setSpecialValueText(self.tr("random"))
             box.setToolTip(bounds.hint)
             box.setAccessibleName(bounds.label)
             self.boxes[name] = box
@@ -75,7 +76,7 @@ class SamplingPanel(QDialog):
             | QDialogButtonBox.StandardButton.RestoreDefaults
         )
         self.defaults_button = buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults)
-        self.defaults_button.setText("Persona defaults")
+        self.defaults_button.setText(self.tr("Persona defaults"))
         buttons.clicked.connect(self._on_clicked)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -131,8 +132,14 @@ def open_sampling_panel(window: MainWindow) -> SamplingPanel:
     persona = _persona(window, conversation_id)
     current = turn_params(window, conversation_id) if conversation_id is not None else window.sampling
     defaults = persona_defaults(persona, replace(window.sampling))
-    where = "Kept with this conversation." if conversation_id is not None else "Used for new chats."
-    note = f"{where} Persona defaults: what {persona.name}'s card asks for, else the app's."
+    if conversation_id is not None:
+        where = QCoreApplication.translate("SamplingPanel", "Kept with this conversation.")
+    else:
+        where = QCoreApplication.translate("SamplingPanel", "Used for new chats.")
+    defaults_note = QCoreApplication.translate(
+        "SamplingPanel", "Persona defaults: what {name}'s card asks for, else the app's."
+    ).format(name=persona.name)
+    note = f"{where} {defaults_note}"
     panel = SamplingPanel(current, defaults, note, window)
 
     def apply() -> None:
@@ -151,6 +158,6 @@ def open_sampling_panel(window: MainWindow) -> SamplingPanel:
 
 def install_sampling_menu(window: MainWindow) -> None:
     """Adds Conversation ▸ Sampling settings… to the window's menu bar."""
-    action = QAction("&Sampling settings…", window)
+    action = QAction(QCoreApplication.translate("SamplingPanel", "&Sampling settings…"), window)
     action.triggered.connect(lambda: open_sampling_panel(window))
     window.menus["Conversation"].addAction(action)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QTextBrowser, QVBoxLayout, QWidget
 
@@ -27,8 +27,12 @@ def snippet_html(snippet: str) -> str:
 def results_html(hits: list[SearchHit]) -> str:
     rows = []
     for hit in hits:
-        who = "You" if hit.role == "user" else "Tutor"
-        title = html.escape(hit.conversation_title or "New conversation")
+        you, tutor = (
+            QCoreApplication.translate("SearchPanel", "You"),
+            QCoreApplication.translate("SearchPanel", "Tutor"),
+        )
+        who = you if hit.role == "user" else tutor
+        title = html.escape(hit.conversation_title or QCoreApplication.translate("SearchPanel", "New conversation"))
         rows.append(
             f'<p><a href="hit:{hit.conversation_id}/{hit.message_id}"><b>{title}</b></a>'
             f' <span style="color:#777777">· {who} · {hit.created_at:%Y-%m-%d %H:%M}</span><br/>'
@@ -44,16 +48,16 @@ class SearchPanel(QDialog):
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Find in conversations")
+        self.setWindowTitle(self.tr("Find in conversations"))
         self.resize(520, 480)
         self._store = store
         self.query = QLineEdit()
-        self.query.setPlaceholderText("Words to find (Chinese or English)")
+        self.query.setPlaceholderText(self.tr("Words to find (Chinese or English)"))
         self.query.setClearButtonEnabled(True)
-        self.query.setAccessibleName("Search query")
+        self.query.setAccessibleName(self.tr("Search query"))
         self.summary = QLabel()
         self.results = QTextBrowser()
-        self.results.setAccessibleName("Search results")
+        self.results.setAccessibleName(self.tr("Search results"))
         self.results.setOpenLinks(False)
         self.results.anchorClicked.connect(self._open)
         layout = QVBoxLayout(self)
@@ -75,11 +79,14 @@ class SearchPanel(QDialog):
         if not text:
             self.summary.setText("")
         elif not self.hits:
-            self.summary.setText("No messages contain all of these words.")
+            self.summary.setText(self.tr("No messages contain all of these words."))
         else:
             more = "+" if len(self.hits) == RESULTS else ""
-            noun = "message" if len(self.hits) == 1 else "messages"
-            self.summary.setText(f"{len(self.hits)}{more} {noun}; click one to open it.")
+            if len(self.hits) == 1:
+                self.summary.setText(self.tr("1 message; click it to open it."))
+            else:
+                count = f"{len(self.hits)}{more}"
+                self.summary.setText(self.tr("{count} messages; click one to open it.").format(count=count))
 
     def _open_first(self) -> None:
         self._timer.stop()

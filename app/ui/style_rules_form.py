@@ -27,7 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-LANGUAGES = (("", "Guess from the card"), ("zh", "中文 (zh)"), ("en", "English (en)"))
+from app.ui.language import QT_TRANSLATE_NOOP
+
+LANGUAGES = (
+    ("", QT_TRANSLATE_NOOP("StyleRulesForm", "Guess from the card")),
+    ("zh", "中文 (zh)"),
+    ("en", "English (en)"),
+)
 
 
 def as_int(value: Any) -> int:
@@ -55,11 +61,13 @@ class StyleRulesForm(QWidget):
         self.language = QComboBox()
         self.language.setEditable(True)
         for code, label in LANGUAGES:
-            self.language.addItem(label, code)
+            self.language.addItem(self.tr(label), code)
         self.tagline = QLineEdit()
-        self.tagline.setPlaceholderText("One line shown under the name in the gallery")
+        self.tagline.setPlaceholderText(self.tr("One line shown under the name in the gallery"))
         self.catchphrases = QTableWidget(0, 2)
-        self.catchphrases.setHorizontalHeaderLabels(["Catchphrase or verbal tic", "At least … per reply"])
+        self.catchphrases.setHorizontalHeaderLabels(
+            [self.tr("Catchphrase or verbal tic"), self.tr("At least … per reply")]
+        )
         header = self.catchphrases.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -67,9 +75,9 @@ class StyleRulesForm(QWidget):
         self.catchphrases.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.catchphrases.setMinimumHeight(90)
         self.catchphrases.setMaximumHeight(130)
-        add = QPushButton("Add")
+        add = QPushButton(self.tr("Add"))
         add.clicked.connect(lambda: self.add_catchphrase("", 1))
-        remove = QPushButton("Remove")
+        remove = QPushButton(self.tr("Remove"))
         remove.clicked.connect(self._remove_catchphrase)
         phrase_buttons = QHBoxLayout()
         phrase_buttons.addWidget(add)
@@ -80,26 +88,26 @@ class StyleRulesForm(QWidget):
         phrases.addWidget(self.catchphrases)
         phrases.addLayout(phrase_buttons)
         self.forbidden = QPlainTextEdit()
-        self.forbidden.setPlaceholderText("One per line, e.g. as an AI")
+        self.forbidden.setPlaceholderText(self.tr("One per line, e.g. as an AI"))
         self.register_words = QLineEdit()
-        self.register_words.setPlaceholderText("Comma-separated, e.g. playful, patient, first person")
+        self.register_words.setPlaceholderText(self.tr("Comma-separated, e.g. playful, patient, first person"))
         self.approach = QPlainTextEdit()
-        self.approach.setPlaceholderText("How this tutor teaches (sent to the model)")
+        self.approach.setPlaceholderText(self.tr("How this tutor teaches (sent to the model)"))
         self.topics = QPlainTextEdit()
-        self.topics.setPlaceholderText("One topic per line")
-        self.may_step_out = QCheckBox("May step out of role when the learner explicitly asks")
+        self.topics.setPlaceholderText(self.tr("One topic per line"))
+        self.may_step_out = QCheckBox(self.tr("May step out of role when the learner explicitly asks"))
         for box in (self.forbidden, self.approach, self.topics):
             box.setTabChangesFocus(True)
             box.setMaximumHeight(90)
 
         form = QFormLayout(self)
-        form.addRow("Language", self.language)
-        form.addRow("Tagline", self.tagline)
-        form.addRow("Catchphrases", phrases)
-        form.addRow("Never says", self.forbidden)
-        form.addRow("Register / tone", self.register_words)
-        form.addRow("Teaching approach", self.approach)
-        form.addRow("Suggested topics", self.topics)
+        form.addRow(self.tr("Language"), self.language)
+        form.addRow(self.tr("Tagline"), self.tagline)
+        form.addRow(self.tr("Catchphrases"), phrases)
+        form.addRow(self.tr("Never says"), self.forbidden)
+        form.addRow(self.tr("Register / tone"), self.register_words)
+        form.addRow(self.tr("Teaching approach"), self.approach)
+        form.addRow(self.tr("Suggested topics"), self.topics)
         form.addRow("", self.may_step_out)
 
         self.language.currentTextChanged.connect(self.changed)

@@ -10,7 +10,13 @@ from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
-MODES = {"system": "Follow the &system", "light": "&Light", "dark": "&Dark"}
+from app.ui.language import QT_TRANSLATE_NOOP
+
+MODES = {
+    "system": QT_TRANSLATE_NOOP("ThemeChooser", "Follow the &system"),
+    "light": QT_TRANSLATE_NOOP("ThemeChooser", "&Light"),
+    "dark": QT_TRANSLATE_NOOP("ThemeChooser", "&Dark"),
+}
 _SETTING = "theme"
 
 
@@ -62,11 +68,11 @@ class ThemeChooser(QObject):
         self._settings = settings
         mode = str(settings.value(_SETTING, "system"))
         self.mode = mode if mode in MODES else "system"
-        self.menu = QMenu("&Theme", parent)
+        self.menu = QMenu(self.tr("&Theme"), parent)
         group = QActionGroup(self)
         self.actions: dict[str, QAction] = {}
         for key, label in MODES.items():
-            action = QAction(label, self, checkable=True, checked=key == self.mode)
+            action = QAction(self.tr(label), self, checkable=True, checked=key == self.mode)
             action.triggered.connect(lambda _checked=False, key=key: self.choose(key))
             group.addAction(action)
             self.menu.addAction(action)

@@ -15,9 +15,9 @@ class UndoBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.label = QLabel()
-        self.button = QPushButton("Undo")
-        self.button.setAccessibleName("Undo delete")
-        self.button.setToolTip("Undo (Ctrl+Z)")
+        self.button = QPushButton(self.tr("Undo"))
+        self.button.setAccessibleName(self.tr("Undo delete"))
+        self.button.setToolTip(self.tr("Undo (Ctrl+Z)"))
         self.button.clicked.connect(self.undo_requested)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

