@@ -209,6 +209,18 @@
         <translation>编辑</translation>
     </message>
     <message>
+        <source>▲ Good</source>
+        <translation>▲ 好</translation>
+    </message>
+    <message>
+        <source>▼ Bad</source>
+        <translation>▼ 不好</translation>
+    </message>
+    <message>
+        <source>⚑ Flag</source>
+        <translation>⚑ 标记问题</translation>
+    </message>
+    <message>
         <source>on track</source>
         <translation>正常</translation>
     </message>
