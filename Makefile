@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run install test lint typecheck pytest bench dist icons clean translations
+.PHONY: run install test lint typecheck pytest bench dist icons screenshots translations clean
 
 run: install
 	$(BIN)/persona-tutor
@@ -48,6 +48,10 @@ TS := app/ui/translations/persona_tutor_zh_CN.ts
 translations: install
 	$(BIN)/pyside6-lupdate -locations none -no-obsolete $(filter-out app/ui/stall_bench.py,$(wildcard app/ui/*.py)) -ts $(TS)
 	$(BIN)/pyside6-lrelease $(TS) -qm $(TS:.ts=.qm)
+
+# Every window the GUI tests render, with the real starter model replying, into docs/screenshots/.
+screenshots: install
+	PERSONA_TUTOR_SCREENSHOTS=docs/screenshots QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests/ui
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache screenshots build dist
