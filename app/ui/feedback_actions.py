@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.errors import PersonaTutorError
-from app.feedback import REASONS, FeedbackService, export_feedback
+from app.feedback import FeedbackService, export_feedback
 from app.paths import AppPaths
 from app.personas import PersonaLibrary
 from app.prompt_builder import DEFAULT_USER_NAME
@@ -21,8 +21,9 @@ from app.store import Store
 from app.ui.feedback_browser import FeedbackBrowser
 from app.ui.feedback_dialog import FeedbackDialog
 from app.ui.feedback_export_dialog import FeedbackExportDialog
+from app.ui.feedback_labels import reason_label
 
-FEEDBACK_ACTIONS = ("up", "down", "flag")
+FEEDBACK_ACTIONS = ("up", "down", "flag")  # ids in the links under a reply, never translated
 
 
 class FeedbackActions(QObject):
@@ -50,9 +51,9 @@ class FeedbackActions(QObject):
         self.export_dialog: FeedbackExportDialog | None = None
 
     def menu_actions(self) -> list[QAction]:
-        browse = QAction("&Browse feedback…", self._window)
+        browse = QAction(self.tr("&Browse feedback…"), self._window)
         browse.triggered.connect(self.browse)
-        export = QAction("&Export feedback…", self._window)
+        export = QAction(self.tr("&Export feedback…"), self._window)
         export.triggered.connect(self.export)
         return [browse, export]
 
@@ -61,14 +62,15 @@ class FeedbackActions(QObject):
         feedback = self.service.current(message_id)
         if feedback is None:
             return None, ""
-        parts = [REASONS.get(r, r).lower() for r in feedback.reasons]
+        parts = [reason_label(r).lower() for r in feedback.reasons]
         if feedback.ratings:
-            parts.append("rated")
+            parts.append(self.tr("rated"))
         if feedback.better_reply:
-            parts.append("better reply given")
+            parts.append(self.tr("better reply given"))
         if feedback.verdict_review and "disputed" in feedback.verdict_review.values():
-            parts.append("badge disputed")
-        return feedback.thumbs, ("flagged: " + ", ".join(parts)) if parts else ""
+            parts.append(self.tr("badge disputed"))
+        note = self.tr("flagged: {notes}").format(notes=self.tr(", ").join(parts)) if parts else ""
+        return feedback.thumbs, note
 
     def handle(self, action: str, message_id: int) -> None:
         """A click on Good, Bad or Flag under a reply."""
@@ -96,7 +98,7 @@ class FeedbackActions(QObject):
         try:
             write()
         except PersonaTutorError as exc:
-            QMessageBox.warning(self._window, "Feedback not saved", str(exc))
+            QMessageBox.warning(self._window, self.tr("Feedback not saved"), str(exc))
             return
         self.changed.emit(message_id)
         if self.browser is not None and self.browser.isVisible():
@@ -130,7 +132,11 @@ class FeedbackActions(QObject):
         try:
             report = export_feedback(self._store, self._personas, dialog.out_path(), options)
         except PersonaTutorError as exc:
-            QMessageBox.warning(self._window, "Export failed", str(exc))
+            QMessageBox.warning(self._window, self.tr("Export failed"), str(exc))
             return
-        skipped = f" ({len(report.skipped)} skipped: {report.skipped[0]})" if report.skipped else ""
-        self.exported.emit(f"Exported {report.lines} {options.format} lines to {report.path}{skipped}")
+        skipped = ""
+        if report.skipped:
+            skipped = self.tr(" ({count} skipped: {first})").format(count=len(report.skipped), first=report.skipped[0])
+        # the format id (sft, dpo, ...) is a name, not translated
+        done = self.tr("Exported {lines} {format} lines to {path}{skipped}")
+        self.exported.emit(done.format(lines=report.lines, format=options.format, path=report.path, skipped=skipped))

@@ -22,10 +22,22 @@ from PySide6.QtWidgets import (
 )
 
 from app.feedback import RATINGS, REASONS, FeedbackFilter, FeedbackItem, FeedbackService
+from app.ui.feedback_labels import rating_short, reason_label
+from app.ui.language import QT_TRANSLATE_NOOP
 
-COLUMNS = ("When", "Persona", "Topic", "Model", "Thumb", "Reasons", "Ratings", "Better reply", "Reply")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("FeedbackBrowser", "When"),
+    QT_TRANSLATE_NOOP("FeedbackBrowser", "Persona"),
+    QT_TRANSLATE_NOOP("FeedbackBrowser", "Topic"),
+    QT_TRANSLATE_NOOP("FeedbackBrowser", "Model"),
+    QT_TRANSLATE_NOOP("FeedbackBrowser", "Thumb"),
+    QT_TRANSLATE_NOOP("FeedbackBrowser", "Reasons"),
+    QT_TRANSLATE_NOOP("FeedbackBrowser", "Ratings"),
+    QT_TRANSLATE_NOOP("FeedbackBrowser", "Better reply"),
+    QT_TRANSLATE_NOOP("FeedbackBrowser", "Reply"),
+)
 MAX_COLUMN_PX = 170
-_ANY = "All"
+_ANY = QT_TRANSLATE_NOOP("FeedbackBrowser", "All")
 
 
 def _qdate(day: date) -> QDate:
@@ -49,34 +61,34 @@ class FeedbackBrowser(QDialog):
 
     def __init__(self, service: FeedbackService, persona_names: dict[str, str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Feedback")
+        self.setWindowTitle(self.tr("Feedback"))
         self.resize(980, 520)
         self.service = service
         self.persona_names = persona_names
         self.items: list[FeedbackItem] = []
-        self.persona = self._combo("Persona")
-        self.topic = self._combo("Topic")
-        self.reason = self._combo("Reason")
-        self.model = self._combo("Model")
-        self.since = self._date_edit("From")
-        self.until = self._date_edit("To")
-        self.show_deleted = QCheckBox("Deleted chats too")
+        self.persona = self._combo(self.tr("Persona"))
+        self.topic = self._combo(self.tr("Topic"))
+        self.reason = self._combo(self.tr("Reason"))
+        self.model = self._combo(self.tr("Model"))
+        self.since = self._date_edit(self.tr("From"))
+        self.until = self._date_edit(self.tr("To"))
+        self.show_deleted = QCheckBox(self.tr("Deleted chats too"))
         self.show_deleted.toggled.connect(self.refresh)
         filters = QHBoxLayout()
         for label, widget in (
-            ("Persona", self.persona),
-            ("Topic", self.topic),
-            ("Reason", self.reason),
-            ("Model", self.model),
-            ("From", self.since),
-            ("To", self.until),
+            (self.tr("Persona"), self.persona),
+            (self.tr("Topic"), self.topic),
+            (self.tr("Reason"), self.reason),
+            (self.tr("Model"), self.model),
+            (self.tr("From"), self.since),
+            (self.tr("To"), self.until),
         ):
             filters.addWidget(QLabel(label))
             filters.addWidget(widget)
         filters.addWidget(self.show_deleted)
         filters.addStretch(1)
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -85,11 +97,11 @@ class FeedbackBrowser(QDialog):
         self.table.itemDoubleClicked.connect(lambda *_: self.open_selected())
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.count_label = QLabel()
-        self.open_button = QPushButton("Open in conversation")
+        self.open_button = QPushButton(self.tr("Open in conversation"))
         self.open_button.clicked.connect(self.open_selected)
-        self.export_button = QPushButton("Export…")
+        self.export_button = QPushButton(self.tr("Export…"))
         self.export_button.clicked.connect(self.export_requested)
-        close = QPushButton("Close")
+        close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.close)
         buttons = QHBoxLayout()
         buttons.addWidget(self.count_label, 1)
@@ -104,15 +116,15 @@ class FeedbackBrowser(QDialog):
 
     def _combo(self, name: str) -> QComboBox:
         combo = QComboBox()
-        combo.setAccessibleName(f"{name} filter")
+        combo.setAccessibleName(self.tr("{name} filter").format(name=name))
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        combo.addItem(_ANY, None)
+        combo.addItem(self.tr(_ANY), None)
         combo.currentIndexChanged.connect(self._show)
         return combo
 
     def _date_edit(self, name: str) -> QDateEdit:
         edit = QDateEdit()
-        edit.setAccessibleName(f"{name} date")
+        edit.setAccessibleName(self.tr("{name} date").format(name=name))
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd")
         edit.dateChanged.connect(self._show)
@@ -125,7 +137,8 @@ class FeedbackBrowser(QDialog):
         conversations = [i.conversation for i in self.items]
         self._fill(self.persona, sorted({c.persona_id for c in conversations}), self.persona_names)
         self._fill(self.topic, sorted({c.topic for c in conversations}))
-        self._fill(self.reason, [r for r in REASONS if any(r in i.feedback.reasons for i in self.items)], REASONS)
+        reasons = [r for r in REASONS if any(r in i.feedback.reasons for i in self.items)]
+        self._fill(self.reason, reasons, {r: reason_label(r) for r in reasons})
         self._fill(self.model, sorted({c.model for c in conversations}))
         days = [i.feedback.created_at.date() for i in self.items] or [date.today()]
         for edit, day in ((self.since, min(days)), (self.until, max(max(days), date.today()))):
@@ -138,7 +151,7 @@ class FeedbackBrowser(QDialog):
         chosen = combo.currentData()
         combo.blockSignals(True)
         combo.clear()
-        combo.addItem(_ANY, None)
+        combo.addItem(self.tr(_ANY), None)
         for value in values:
             combo.addItem((labels or {}).get(value, value), value)
         combo.setCurrentIndex(max(combo.findData(chosen), 0))
@@ -163,13 +176,13 @@ class FeedbackBrowser(QDialog):
         for row, item in enumerate(self.shown):
             f, c = item.feedback, item.conversation
             cells = (
-                f"{f.created_at:%Y-%m-%d %H:%M}" + (" (deleted)" if item.deleted else ""),
+                f"{f.created_at:%Y-%m-%d %H:%M}" + (self.tr(" (deleted)") if item.deleted else ""),
                 self.persona_names.get(c.persona_id, c.persona_id),
                 c.topic,
                 c.model,
-                {1: "▲ good", -1: "▼ bad"}.get(f.thumbs or 0, ""),
-                ", ".join(REASONS.get(r, r) for r in f.reasons),
-                " · ".join(f"{RATINGS[k].split()[0].lower()} {f.ratings[k]}" for k in RATINGS if k in f.ratings),
+                {1: self.tr("▲ good"), -1: self.tr("▼ bad")}.get(f.thumbs or 0, ""),
+                self.tr(", ").join(reason_label(r) for r in f.reasons),
+                " · ".join(f"{rating_short(k)} {f.ratings[k]}" for k in RATINGS if k in f.ratings),
                 _short(f.better_reply or "", 40),
                 _short(item.reply.content),
             )
@@ -182,7 +195,8 @@ class FeedbackBrowser(QDialog):
         self.table.resizeColumnsToContents()
         for column in range(len(COLUMNS) - 1):
             self.table.setColumnWidth(column, min(self.table.columnWidth(column), MAX_COLUMN_PX))
-        self.count_label.setText(f"{len(self.shown)} of {len(self.items)} shown")
+        count = self.tr("{shown} of {total} shown")
+        self.count_label.setText(count.format(shown=len(self.shown), total=len(self.items)))
         if self.shown:
             self.table.selectRow(0)
         self._update_buttons()

@@ -26,10 +26,29 @@ from PySide6.QtWidgets import (
 
 from app.feedback import BADGES, RATINGS, REASONS, FeedbackDraft
 from app.store import Message, Verdict
+from app.ui.feedback_labels import badge_label, rating_label, reason_label
+from app.ui.language import QT_TRANSLATE_NOOP
 
-_RATING_CHOICES = ["not rated", "1 – poor", "2", "3", "4", "5 – excellent"]
-_REVIEW_CHOICES = [("no opinion", ""), ("right", "confirmed"), ("wrong", "disputed")]
-_LOOK = {"ok": "✔ on track", "doubtful": "? doubtful", "off": "✘ off"}
+_RATING_CHOICES = [
+    QT_TRANSLATE_NOOP("FeedbackDialog", "not rated"),
+    QT_TRANSLATE_NOOP("FeedbackDialog", "1 – poor"),
+    "2",
+    "3",
+    "4",
+    QT_TRANSLATE_NOOP("FeedbackDialog", "5 – excellent"),
+]
+# The texts are translated; the values (review ids) are stored as they are.
+_REVIEW_CHOICES = [
+    (QT_TRANSLATE_NOOP("FeedbackDialog", "no opinion"), ""),
+    (QT_TRANSLATE_NOOP("FeedbackDialog", "right"), "confirmed"),
+    (QT_TRANSLATE_NOOP("FeedbackDialog", "wrong"), "disputed"),
+]
+_LOOK = {
+    "ok": QT_TRANSLATE_NOOP("FeedbackDialog", "✔ on track"),
+    "doubtful": QT_TRANSLATE_NOOP("FeedbackDialog", "? doubtful"),
+    "off": QT_TRANSLATE_NOOP("FeedbackDialog", "✘ off"),
+}
+_UNKNOWN_LOOK = QT_TRANSLATE_NOOP("FeedbackDialog", "· unknown")
 _EXCERPT_CHARS = 280
 
 
@@ -50,7 +69,7 @@ class FeedbackDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Flag this reply")
+        self.setWindowTitle(self.tr("Flag this reply"))
         self.setMinimumWidth(560)
         self.reply = reply
         self._thumbs = draft.thumbs
@@ -66,10 +85,10 @@ class FeedbackDialog(QDialog):
             layout.addWidget(self._verdict_box(verdict, draft))
         layout.addWidget(self._better_box(draft))
         self.comment = QLineEdit(draft.comment)
-        self.comment.setPlaceholderText("Anything else? (optional)")
-        self.comment.setAccessibleName("Comment")
+        self.comment.setPlaceholderText(self.tr("Anything else? (optional)"))
+        self.comment.setAccessibleName(self.tr("Comment"))
         comment_row = QHBoxLayout()
-        comment_row.addWidget(QLabel("Comment"))
+        comment_row.addWidget(QLabel(self.tr("Comment")))
         comment_row.addWidget(self.comment, 1)
         layout.addLayout(comment_row)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -78,23 +97,24 @@ class FeedbackDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def _reasons_box(self, draft: FeedbackDraft) -> QGroupBox:
-        box = QGroupBox("What is wrong with it?")
+        box = QGroupBox(self.tr("What is wrong with it?"))
         grid = QGridLayout(box)
         self.reason_boxes: dict[str, QCheckBox] = {}
-        for i, (reason, label) in enumerate(REASONS.items()):
-            check = QCheckBox(label)
+        for i, reason in enumerate(REASONS):
+            check = QCheckBox(reason_label(reason))
             check.setChecked(reason in draft.reasons)
             self.reason_boxes[reason] = check
             grid.addWidget(check, i // 3, i % 3)
         return box
 
     def _ratings_box(self, draft: FeedbackDraft) -> QGroupBox:
-        box = QGroupBox("Ratings (optional)")
+        box = QGroupBox(self.tr("Ratings (optional)"))
         row = QHBoxLayout(box)
         self.rating_boxes: dict[str, QComboBox] = {}
-        for key, label in RATINGS.items():
+        for key in RATINGS:
+            label = rating_label(key)
             combo = QComboBox()
-            combo.addItems(_RATING_CHOICES)
+            combo.addItems([self.tr(choice) for choice in _RATING_CHOICES])
             combo.setCurrentIndex(int(draft.ratings.get(key, 0)))
             combo.setAccessibleName(label)
             self.rating_boxes[key] = combo
@@ -103,38 +123,41 @@ class FeedbackDialog(QDialog):
         return box
 
     def _verdict_box(self, verdict: Verdict, draft: FeedbackDraft) -> QGroupBox:
-        box = QGroupBox("The checker said — was it right?")
+        box = QGroupBox(self.tr("The checker said — was it right?"))
         form = QFormLayout(box)
         self.review_boxes: dict[str, QComboBox] = {}
-        for key, title in BADGES.items():
+        for key in BADGES:
+            title = badge_label(key)
             badge = verdict.verdict.get(key) or {}
             reasons = "; ".join(list(badge.get("reasons", []))[:2])
             combo = QComboBox()
             for text, value in _REVIEW_CHOICES:
-                combo.addItem(text, value)
+                combo.addItem(self.tr(text), value)
             combo.setCurrentIndex(max(combo.findData(draft.verdict_review.get(key, "")), 0))
-            combo.setAccessibleName(f"{title} badge review")
+            combo.setAccessibleName(self.tr("{title} badge review").format(title=title))
             self.review_boxes[key] = combo
-            said = QLabel(f"{_LOOK.get(str(badge.get('label')), '· unknown')}" + (f" — {reasons}" if reasons else ""))
+            look = self.tr(_LOOK.get(str(badge.get("label")), _UNKNOWN_LOOK))
+            said = QLabel(look + (f" — {reasons}" if reasons else ""))
             said.setWordWrap(True)
             line = QHBoxLayout()
             line.addWidget(said, 1)
             line.addWidget(combo)
-            form.addRow(f"{title}:", line)
+            form.addRow(self.tr("{title}:").format(title=title), line)
         return box
 
     def _better_box(self, draft: FeedbackDraft) -> QGroupBox:
-        box = QGroupBox("A better reply (optional)")
+        box = QGroupBox(self.tr("A better reply (optional)"))
         column = QVBoxLayout(box)
         self.better_source = QComboBox()
-        self.better_source.setAccessibleName("Better reply source")
-        self.better_source.addItem("Write it yourself", None)
+        self.better_source.setAccessibleName(self.tr("Better reply source"))
+        self.better_source.addItem(self.tr("Write it yourself"), None)
         for n, alternative in enumerate(self._alternatives, start=1):
-            self.better_source.addItem(f"Alternative {n}: {_excerpt(alternative.content, 60)}", alternative.id)
+            text = self.tr("Alternative {n}: {excerpt}").format(n=n, excerpt=_excerpt(alternative.content, 60))
+            self.better_source.addItem(text, alternative.id)
         self.better_source.setEnabled(bool(self._alternatives))
         self.better = QPlainTextEdit()
-        self.better.setAccessibleName("Better reply")
-        self.better.setPlaceholderText("What should the tutor have said?")
+        self.better.setAccessibleName(self.tr("Better reply"))
+        self.better.setPlaceholderText(self.tr("What should the tutor have said?"))
         self.better.setFixedHeight(90)
         self.better.setPlainText(draft.better_reply)
         if draft.better_message_id is not None:

@@ -341,6 +341,369 @@
     </message>
 </context>
 <context>
+    <name>FeedbackActions</name>
+    <message>
+        <source>&amp;Browse feedback…</source>
+        <translation>浏览反馈(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>&amp;Export feedback…</source>
+        <translation>导出反馈(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>rated</source>
+        <translation>已评分</translation>
+    </message>
+    <message>
+        <source>better reply given</source>
+        <translation>已给出更好的回复</translation>
+    </message>
+    <message>
+        <source>badge disputed</source>
+        <translation>对检查结果有异议</translation>
+    </message>
+    <message>
+        <source>flagged: {notes}</source>
+        <translation>已标记：{notes}</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>Feedback not saved</source>
+        <translation>反馈未保存</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <source> ({count} skipped: {first})</source>
+        <translation>（跳过 {count} 条：{first}）</translation>
+    </message>
+    <message>
+        <source>Exported {lines} {format} lines to {path}{skipped}</source>
+        <translation>已将 {lines} 行 {format} 数据导出到 {path}{skipped}</translation>
+    </message>
+</context>
+<context>
+    <name>FeedbackBrowser</name>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Persona</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>话题</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Thumb</source>
+        <translation>评价</translation>
+    </message>
+    <message>
+        <source>Reasons</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Ratings</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <source>Better reply</source>
+        <translation>更好的回复</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>回复</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Feedback</source>
+        <translation>反馈</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Deleted chats too</source>
+        <translation>包括已删除的对话</translation>
+    </message>
+    <message>
+        <source>Open in conversation</source>
+        <translation>在对话中打开</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>{name} filter</source>
+        <translation>按{name}筛选</translation>
+    </message>
+    <message>
+        <source>{name} date</source>
+        <translation>{name}日期</translation>
+    </message>
+    <message>
+        <source> (deleted)</source>
+        <translation>（已删除）</translation>
+    </message>
+    <message>
+        <source>▲ good</source>
+        <translation>▲ 好</translation>
+    </message>
+    <message>
+        <source>▼ bad</source>
+        <translation>▼ 不好</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>{shown} of {total} shown</source>
+        <translation>显示 {shown} / {total} 条</translation>
+    </message>
+</context>
+<context>
+    <name>FeedbackDialog</name>
+    <message>
+        <source>not rated</source>
+        <translation>未评分</translation>
+    </message>
+    <message>
+        <source>1 – poor</source>
+        <translation>1 – 差</translation>
+    </message>
+    <message>
+        <source>5 – excellent</source>
+        <translation>5 – 优秀</translation>
+    </message>
+    <message>
+        <source>no opinion</source>
+        <translation>不确定</translation>
+    </message>
+    <message>
+        <source>right</source>
+        <translation>正确</translation>
+    </message>
+    <message>
+        <source>wrong</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>✔ on track</source>
+        <translation>✔ 正常</translation>
+    </message>
+    <message>
+        <source>? doubtful</source>
+        <translation>? 存疑</translation>
+    </message>
+    <message>
+        <source>✘ off</source>
+        <translation>✘ 偏离</translation>
+    </message>
+    <message>
+        <source>· unknown</source>
+        <translation>· 未知</translation>
+    </message>
+    <message>
+        <source>Flag this reply</source>
+        <translation>标记这条回复的问题</translation>
+    </message>
+    <message>
+        <source>Anything else? (optional)</source>
+        <translation>还有别的想说吗？（可选）</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>What is wrong with it?</source>
+        <translation>哪里有问题？</translation>
+    </message>
+    <message>
+        <source>Ratings (optional)</source>
+        <translation>评分（可选）</translation>
+    </message>
+    <message>
+        <source>The checker said — was it right?</source>
+        <translation>检查器的判断——对吗？</translation>
+    </message>
+    <message>
+        <source>{title} badge review</source>
+        <translation>{title}检查结果是否正确</translation>
+    </message>
+    <message>
+        <source>{title}:</source>
+        <translation>{title}：</translation>
+    </message>
+    <message>
+        <source>A better reply (optional)</source>
+        <translation>更好的回复（可选）</translation>
+    </message>
+    <message>
+        <source>Better reply source</source>
+        <translation>更好回复的来源</translation>
+    </message>
+    <message>
+        <source>Write it yourself</source>
+        <translation>自己写</translation>
+    </message>
+    <message>
+        <source>Alternative {n}: {excerpt}</source>
+        <translation>备选回复 {n}：{excerpt}</translation>
+    </message>
+    <message>
+        <source>Better reply</source>
+        <translation>更好的回复</translation>
+    </message>
+    <message>
+        <source>What should the tutor have said?</source>
+        <translation>导师本该怎么说？</translation>
+    </message>
+</context>
+<context>
+    <name>FeedbackExportDialog</name>
+    <message>
+        <source>SFT — the better reply as the last message (TRL, OpenAI fine-tuning)</source>
+        <translation>SFT — 以更好的回复作为最后一条消息（TRL、OpenAI 微调）</translation>
+    </message>
+    <message>
+        <source>DPO — better reply chosen, flagged reply rejected</source>
+        <translation>DPO — 更好的回复为选中项，被标记的回复为拒绝项</translation>
+    </message>
+    <message>
+        <source>KTO — each reply labelled good or bad</source>
+        <translation>KTO — 每条回复标注为好或不好</translation>
+    </message>
+    <message>
+        <source>Raw — everything: ratings, reasons, badges, system prompt</source>
+        <translation>Raw — 全部内容：评分、问题、检查结果、系统提示词</translation>
+    </message>
+    <message>
+        <source>Export feedback</source>
+        <translation>导出反馈</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Export file</source>
+        <translation>导出文件</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Replace my name with {{user}}</source>
+        <translation>把我的名字替换为 {{user}}</translation>
+    </message>
+    <message>
+        <source>Include feedback from deleted conversations</source>
+        <translation>包括已删除对话中的反馈</translation>
+    </message>
+    <message>
+        <source>The file stays on this computer; nothing is sent anywhere.</source>
+        <translation>文件只保存在这台电脑上，不会发送到任何地方。</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>JSON Lines (*.jsonl)</source>
+        <translation>JSON Lines 文件 (*.jsonl)</translation>
+    </message>
+</context>
+<context>
+    <name>FeedbackLabels</name>
+    <message>
+        <source>Out of character</source>
+        <translation>不符合角色</translation>
+    </message>
+    <message>
+        <source>Wrong or distorted fact</source>
+        <translation>事实错误或歪曲</translation>
+    </message>
+    <message>
+        <source>Confusing</source>
+        <translation>令人困惑</translation>
+    </message>
+    <message>
+        <source>Boring</source>
+        <translation>无聊</translation>
+    </message>
+    <message>
+        <source>Unsafe</source>
+        <translation>不安全</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Role consistency</source>
+        <translation>角色一致性</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>准确性</translation>
+    </message>
+    <message>
+        <source>Engagement</source>
+        <translation>吸引力</translation>
+    </message>
+    <message>
+        <source>role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>准确</translation>
+    </message>
+    <message>
+        <source>engagement</source>
+        <translation>吸引力</translation>
+    </message>
+    <message>
+        <source>Persona</source>
+        <translation>角色</translation>
+    </message>
+</context>
+<context>
     <name>InstalledModelsTab</name>
     <message>
         <source>Name</source>
