@@ -14,14 +14,21 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
+from app.feedback import BADGES, RATINGS, REASONS, FeedbackService
 from app.paths import AppPaths
 from app.personas import PersonaLibrary
 from app.store import Store
 from app.ui.about_dialog import AboutDialog
+from app.ui.feedback_actions import FeedbackActions
+from app.ui.feedback_browser import FeedbackBrowser
+from app.ui.feedback_dialog import FeedbackDialog
+from app.ui.feedback_export_dialog import FeedbackExportDialog
+from app.ui.feedback_labels import BADGE_LABELS, RATING_LABELS, REASON_LABELS
 from app.ui.language import ENV_VAR, TRANSLATIONS_DIR, chosen_language, effective_language, install_translators
 from app.ui.main_window import MainWindow
 from app.ui.model_manager import ModelManager
 from app.ui.persona_gallery import PersonaGallery
+from tests.core.feedback_fixtures import build_branchy, give_feedback
 from tests.ui.test_main_window import open_window, screenshot_dir
 from tests.ui.test_model_manager import HUGE, MACHINE, TINY
 
@@ -103,6 +110,54 @@ def test_gallery_and_model_manager_in_chinese(qtbot: QtBot, chinese: None, paths
     about = AboutDialog(None)
     qtbot.addWidget(about)
     assert about.windowTitle() == "关于 Persona Tutor" and "尚未加载" in about.model_label.text()
+
+
+def test_feedback_dialogs_in_chinese(qtbot: QtBot, chinese: None, paths: AppPaths, store: Store) -> None:
+    personas = PersonaLibrary(paths.user_personas_dir)
+    tree = build_branchy(store, personas)
+    give_feedback(store, tree)
+    service = FeedbackService(store)
+    r2a = tree.r2a.id
+    dialog = FeedbackDialog(
+        store.message(r2a), service.draft(r2a), service.alternatives(r2a), service.latest_verdict(r2a)
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.windowTitle() == "标记这条回复的问题"
+    wrong_fact = dialog.reason_boxes["wrong_fact"]
+    assert wrong_fact.text() == "事实错误或歪曲" and wrong_fact.isChecked()
+    assert dialog.rating_boxes["role"].itemText(0) == "未评分"
+    review = dialog.review_boxes["accuracy"]
+    assert review.currentText() == "错误" and review.currentData() == "disputed"  # the stored id stays English
+    assert dialog.better_source.itemText(0) == "自己写" and dialog.better_source.itemText(1).startswith("备选回复 1：")
+    assert dialog.draft().reasons == ("wrong_fact",)
+    dialog.resize(dialog.sizeHint())
+    dialog.grab().save(str(screenshot_dir() / "feedback-dialog-zh.png"))
+
+    browser = FeedbackBrowser(service, {p.id: p.name for p in personas.all()})
+    qtbot.addWidget(browser)
+    browser.show()
+    assert browser.windowTitle() == "反馈"
+    headers = [browser.table.horizontalHeaderItem(i).text() for i in range(browser.table.columnCount())]
+    assert headers[:3] == ["时间", "角色", "话题"]
+    assert browser.reason.itemText(0) == "全部" and browser.reason.findText("无聊") > 0
+    assert browser.reason.itemData(browser.reason.findText("无聊")) == "boring"
+    assert browser.count_label.text() == "显示 3 / 3 条" and browser.open_button.text() == "在对话中打开"
+    cells = [browser.table.item(row, 5).text() for row in range(browser.table.rowCount())]
+    assert "事实错误或歪曲" in cells
+    browser.resize(1100, 360)
+    browser.grab().save(str(screenshot_dir() / "feedback-browser-zh.png"))
+
+    export = FeedbackExportDialog(paths.data_dir)
+    qtbot.addWidget(export)
+    assert export.windowTitle() == "导出反馈" and export.format.currentData() == "sft"  # the format id stays
+    actions = FeedbackActions(browser, paths, store, personas)
+    assert [a.text() for a in actions.menu_actions()] == ["浏览反馈(&B)…", "导出反馈(&E)…"]
+    assert actions.state(tree.r3.id)[1] == "已标记：无聊、已给出更好的回复"
+
+
+def test_feedback_labels_cover_the_core_ids_in_the_same_english() -> None:
+    assert REASON_LABELS == REASONS and RATING_LABELS == RATINGS and BADGE_LABELS == BADGES
 
 
 def test_every_message_is_translated() -> None:
