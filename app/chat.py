@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,9 @@ CHECKER_NAME = "persona-tutor"
 SAVE_EVERY_S = 1.0
 SAVE_EVERY_PIECES = 64
 _TITLE_CHARS = 60
+# The most of one message the model reads (also at most half the context): a pasted book is cut for the
+# model with a note, and stored whole.
+MAX_MESSAGE_CHARS = 8_000
 
 
 @dataclass(frozen=True)
@@ -41,14 +44,35 @@ class TurnResult:
     status: str
     timings: Timings | None
     verdict: dict[str, Any] | None = None  # the reply checker's badges (app.checker), as stored with the message
+    notice: str | None = None  # something the learner should know about the turn (their message was cut)
 
     def to_json(self) -> dict[str, object]:
-        return {
+        result: dict[str, object] = {
             "conversation_id": self.conversation_id,
             "message_id": self.message_id,
             "reply": self.reply,
             "timings": self.timings.to_json() if self.timings else None,
         }
+        if self.notice:
+            result["notice"] = self.notice
+        return result
+
+
+def clean_text(text: str) -> str:
+    """``text`` as UTF-8 can hold it: surrogate pairs joined, lone surrogates (from a bad paste) become U+FFFD.
+
+    Everything else — control characters, right-to-left marks, emoji — is kept as typed.
+    """
+    if not any("\ud800" <= c <= "\udfff" for c in text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def shown_to_model(text: str, limit: int) -> str:
+    """A user message as the model reads it: the first ``limit`` characters and a note saying how much is left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}\n\n[… {len(text) - limit:,} more characters of this message are not shown]"
 
 
 def history_messages(messages: list[Message]) -> list[ChatMessage]:
@@ -105,7 +129,11 @@ class ChatService:
         path = self.store.messages(conversation.id)
         if until is not None:
             path = [m for m in path if m.id <= until]
-        history = history_messages(path)
+        limit = self.message_limit()
+        history = [
+            ChatMessage(m.role, shown_to_model(m.content, limit)) if m.role == "user" else m
+            for m in history_messages(path)
+        ]
         reserve = min(params.max_tokens, backend.context_size // 4)
         return self.window.fit(
             conversation.id,
@@ -113,6 +141,20 @@ class ChatService:
             lambda kept: build_messages(persona, conversation.topic, kept, self.user_name),
             backend.count_tokens,
             backend.context_size - reserve,
+        )
+
+    def message_limit(self) -> int:
+        """How many characters of one message the model reads."""
+        backend = self._require_backend()
+        return max(1, min(MAX_MESSAGE_CHARS, backend.context_size // 2))
+
+    def _notice(self, text: str) -> str | None:
+        limit = self.message_limit()
+        if len(text) <= limit:
+            return None
+        return (
+            f"Your message has {len(text):,} characters; the tutor read only the first {limit:,}. "
+            "The whole message is saved in the conversation."
         )
 
     def _switch_context(self, conversation_id: int) -> None:
@@ -140,13 +182,19 @@ class ChatService:
         cancel: threading.Event,
         on_token: Callable[[str], None] | None = None,
     ) -> TurnResult:
-        """Commit the learner's ``text``, stream the reply into the store, and return it."""
+        """Commit the learner's ``text``, stream the reply into the store, and return it.
+
+        A message longer than :meth:`message_limit` is stored whole and cut for the model; the result's
+        ``notice`` says so.
+        """
+        text = clean_text(text)
         self._require_question(text)
         conversation = self.store.conversation(conversation_id)
         user_message = self.store.add_message(conversation_id, "user", text)
         if not conversation.title:
             self.store.rename_conversation(conversation_id, " ".join(text.split())[:_TITLE_CHARS])
-        return self._reply(conversation, user_message.id, params, cancel, on_token)
+        result = self._reply(conversation, user_message.id, params, cancel, on_token)
+        return replace(result, notice=self._notice(text))
 
     def regenerate(
         self,
@@ -170,12 +218,14 @@ class ChatService:
         on_token: Callable[[str], None] | None = None,
     ) -> TurnResult:
         """Replace an earlier question with ``text`` on a new branch and answer it; the old branch is kept."""
+        text = clean_text(text)
         self._require_question(text)
         original = self.store.message(message_id)
         if original.role != "user":
             raise PersonaTutorError("Only your own messages can be edited.")
         edited = self.store.add_branch(message_id, text)
-        return self._reply(self.store.conversation(original.conversation_id), edited.id, params, cancel, on_token)
+        result = self._reply(self.store.conversation(original.conversation_id), edited.id, params, cancel, on_token)
+        return replace(result, notice=self._notice(text))
 
     def continue_reply(
         self,

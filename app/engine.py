@@ -1,8 +1,8 @@
 """The one owner of the llama.cpp context.
 
 :class:`LlamaEngine` loads a GGUF through llama-cpp-python, renders chat messages with the model's own
-template (in llama-cpp-python's sandboxed Jinja environment), streams the reply through a callback and
-stops between any two tokens when the ``cancel`` event is set. A ``Llama`` is not thread-safe, so the engine
+template (through :mod:`app.chat_template`: sandboxed, bounded in time and size), streams the reply through a
+callback and stops between any two tokens when the ``cancel`` event is set. A ``Llama`` is not thread-safe, so the engine
 refuses calls from any thread but the one that created it.
 """
 
@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from app.chat_template import ChatTemplate
 from app.errors import ModelError
 from app.kv_state_cache import KvSnapshot
 from app.model_library import check_gguf
@@ -129,7 +130,6 @@ class LlamaEngine:
     def __init__(self, config: EngineConfig) -> None:
         check_gguf(config.model_path)
         import llama_cpp
-        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
         gpu_layers = config.gpu_layers
         if gpu_layers is None:
@@ -157,11 +157,15 @@ class LlamaEngine:
         )
         self._no_abort = llama_cpp.ggml_abort_callback()  # a NULL function pointer
         template = self._llm.metadata.get("tokenizer.chat_template") or _FALLBACK_TEMPLATE
-        self._formatter = Jinja2ChatFormatter(
-            template=template,
-            eos_token=self._token_text(self._llm.token_eos()),
-            bos_token=self._token_text(self._llm.token_bos()),
-        )
+        try:
+            self._template = ChatTemplate(
+                template,
+                eos_token=self._token_text(self._llm.token_eos()),
+                bos_token=self._token_text(self._llm.token_bos()),
+            )
+        except ModelError:
+            self._llm.close()
+            raise
 
     def _abort_prefill_on(self, cancel: threading.Event | None) -> None:
         """While ``cancel`` is given, llama.cpp aborts prompt evaluation as soon as it is set.
@@ -218,13 +222,10 @@ class LlamaEngine:
 
     def render(self, messages: Sequence[ChatMessage]) -> tuple[list[int], list[str]]:
         """The prompt tokens for ``messages`` (chat template applied) and the template's stop strings."""
-        try:
-            result = self._formatter(messages=[m.to_dict() for m in messages])  # type: ignore[misc]
-        except Exception as exc:  # the template is data from the model file: any failure is the file's
-            raise ModelError(f"The model's chat template failed: {exc}") from exc
-        tokens = self._llm.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True)
-        stop = result.stop if isinstance(result.stop, list) else [result.stop] if result.stop else []
-        return tokens, [s for s in stop if s]
+        result = self._template.render([m.to_dict() for m in messages])
+        # like llama-cpp-python's formatter: the template writes the BOS token itself when the model wants one
+        tokens = self._llm.tokenize(result.prompt.encode("utf-8", errors="replace"), add_bos=False, special=True)
+        return tokens, [s for s in result.stop if s]
 
     @property
     def model_key(self) -> str:

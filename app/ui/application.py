@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import __version__
 from app.errors import PersonaTutorError
+from app.instance_lock import InstanceLock
 from app.paths import AppPaths, bundled_dir
 from app.personas import PersonaLibrary
 from app.store import Store
@@ -33,10 +34,13 @@ def run_gui(paths: AppPaths, model: str | None = None) -> int:
     app = create_application()
     from app.ui.main_window import MainWindow
 
+    lock = InstanceLock(paths.data_dir)
     try:
+        lock.acquire()
         store = Store(paths.database_path)
         store.recover_interrupted()
     except PersonaTutorError as exc:
+        lock.release()
         QMessageBox.critical(None, "Persona Tutor", str(exc))
         return 1
     window = MainWindow(paths, store, PersonaLibrary(paths.user_personas_dir), model)
@@ -52,3 +56,4 @@ def run_gui(paths: AppPaths, model: str | None = None) -> int:
     finally:
         window.shutdown()
         store.close()
+        lock.release()

@@ -458,6 +458,8 @@ class MainWindow(QMainWindow):
                 f"{t.tokens_per_s:.1f} tok/s · first token {t.ttft_s:.2f} s · "
                 f"{t.cached_prompt_tokens}/{t.prompt_tokens} prompt tokens cached"
             )
+        if result.notice:
+            self.statusBar().showMessage(result.notice, 15_000)
         self.refresh_sidebar()
         if self._conversation_id == result.conversation_id:
             self.open_conversation(result.conversation_id)
