@@ -82,7 +82,7 @@ class _LimitedEnvironment(ImmutableSandboxedEnvironment):
             raise TemplateLimitError("it builds text past the size limit")
         return super().call_binop(context, operator, left, right)
 
-    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's names)
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         _check_args(args, kwargs)
         return super().call(__context, __obj, *args, **kwargs)
 
@@ -125,7 +125,7 @@ class _Watchdog:
         if time.perf_counter() > self.deadline:
             raise TemplateLimitError(f"it ran for more than {MAX_RENDER_S:g} seconds")
         for value in frame.f_locals.values():
-            values = value._Namespace__attrs.values() if isinstance(value, Namespace) else (value,)  # type: ignore[attr-defined]
+            values = value._Namespace__attrs.values() if isinstance(value, Namespace) else (value,)
             if any(_sized(v) > self.max_chars for v in values):
                 raise TemplateLimitError("it built text past the size limit")
         return self.on_line

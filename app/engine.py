@@ -2,8 +2,8 @@
 
 :class:`LlamaEngine` loads a GGUF through llama-cpp-python, renders chat messages with the model's own
 template (through :mod:`app.chat_template`: sandboxed, bounded in time and size), streams the reply through a
-callback and stops between any two tokens when the ``cancel`` event is set. A ``Llama`` is not thread-safe, so the engine
-refuses calls from any thread but the one that created it.
+callback and stops between any two tokens when the ``cancel`` event is set. A ``Llama`` is not thread-safe, so
+the engine refuses calls from any thread but the one that created it.
 """
 
 from __future__ import annotations

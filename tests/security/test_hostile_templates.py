@@ -27,7 +27,7 @@ def ssti_payloads(sentinel: Path) -> list[str]:
     touch = f"touch {sentinel}"
     return [
         # the published proof of concept for llama-cpp-python < 0.2.72
-        "{% for x in ().__class__.__base__.__subclasses__() %}{% if \"warning\" in x.__name__ %}"
+        '{% for x in ().__class__.__base__.__subclasses__() %}{% if "warning" in x.__name__ %}'
         f"{{{{x()._module.__builtins__['__import__']('os').popen(\"{touch}\").read()}}}}{{% endif %}}{{% endfor %}}",
         f"{{{{ self.__init__.__globals__.__builtins__.__import__('os').system('{touch}') }}}}",
         f"{{{{ cycler.__init__.__globals__.os.popen('{touch}').read() }}}}",
@@ -75,7 +75,7 @@ def test_a_gguf_carrying_the_payload_is_only_data(tmp_path: Path, no_subprocess:
     payload = ssti_payloads(sentinel)[0]
     info = read_gguf(write_tiny_gguf(tmp_path / "evil.gguf", chat_template=payload))
     assert info.has_chat_template  # reading and listing a model never runs its template
-    with pytest.raises(ModelError, match="chat template failed: .*unsafe"):
+    with pytest.raises(ModelError, match=r"chat template failed: .*unsafe"):
         ChatTemplate(str(info.metadata["tokenizer.chat_template"])).render(MESSAGES)
     assert not sentinel.exists()
 

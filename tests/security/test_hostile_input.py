@@ -1,0 +1,77 @@
+"""Whatever a learner pastes — 200,000 characters, control characters, lone surrogates, RTL marks, emoji — is
+stored, answered on the real model, and cut for the model only with a notice."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.chat import MAX_MESSAGE_CHARS, ChatService, clean_text, shown_to_model
+from app.engine import LlamaEngine, SamplingParams
+from app.personas import PersonaLibrary
+from app.store import Store
+
+PARAMS = SamplingParams(max_tokens=8, seed=3)
+NASTY = "控制\x00字符\x01\x07\x1b[31m红\x7f 🐱👩‍👩‍👧 ‮右到左‬ ‏עברית‎ 𝔘𝔫𝔦 e\u0301 \ufeff\u200b 零宽 \r\n\t 末尾"
+
+
+@pytest.fixture
+def service(tmp_path: Path, engine: LlamaEngine) -> Iterator[ChatService]:
+    store = Store(tmp_path / "chat.db")
+    yield ChatService(store, PersonaLibrary(), engine)
+    store.close()
+
+
+def test_lone_surrogates_become_replacement_characters_and_pairs_are_joined() -> None:
+    assert clean_text("a\ud800b") == "a\ufffdb"
+    assert clean_text("\udfff") == "\ufffd"
+    assert clean_text("\ud83d\ude00") == "😀"  # a pair split by a bad paste is put back together
+    assert clean_text(NASTY) == NASTY  # everything else is kept exactly
+
+
+def test_a_long_message_is_cut_for_the_model_with_a_note() -> None:
+    assert shown_to_model("abc", 3) == "abc"
+    cut = shown_to_model("x" * 10, 4)
+    assert cut.startswith("xxxx\n\n[… 6 more characters")
+
+
+@pytest.mark.timeout(300)
+def test_a_200k_character_message_is_stored_whole_and_answered_with_a_notice(service: ChatService) -> None:
+    conversation = service.start("xiaomiao", "CNN", "starter")
+    text = ("请解释卷积。" + "Convolution slides a kernel over the image. " * 10) * 400
+    text = text[:200_000]
+    assert len(text) == 200_000
+    result = service.send(conversation.id, text, PARAMS, threading.Event())
+    assert result.status == "complete"
+    limit = service.message_limit()
+    assert limit <= MAX_MESSAGE_CHARS
+    assert result.notice is not None and "200,000 characters" in result.notice and f"{limit:,}" in result.notice
+    assert result.to_json()["notice"] == result.notice
+    stored = service.store.message(result.user_message_id)
+    assert stored.content == text  # nothing lost
+    assert result.timings is not None and result.timings.prompt_tokens < service.backend.context_size  # type: ignore[union-attr]
+    # the next turn still fits: the long message stays cut in the history
+    follow = service.send(conversation.id, "池化呢？", PARAMS, threading.Event())
+    assert follow.status == "complete" and follow.notice is None
+
+
+@pytest.mark.timeout(300)
+def test_control_characters_surrogates_rtl_and_emoji_are_answered_and_kept(service: ChatService) -> None:
+    conversation = service.start("xiaomiao", "CNN", "starter")
+    result = service.send(conversation.id, NASTY + "\ud800", PARAMS, threading.Event())
+    assert result.status == "complete" and result.notice is None
+    stored = service.store.message(result.user_message_id)
+    assert stored.content == NASTY + "\ufffd"
+    hits = service.store.search("右到左")
+    assert [h.message_id for h in hits] == [result.user_message_id]
+    assert service.store.conversation(conversation.id).title.startswith("控制")
+
+
+def test_card_text_with_a_lone_surrogate_does_not_break_the_prompt(engine: LlamaEngine) -> None:
+    from app.prompt_builder import ChatMessage
+
+    tokens, _ = engine.render([ChatMessage("system", "喵\ud800"), ChatMessage("user", "hi\udfff")])
+    assert tokens
