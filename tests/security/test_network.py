@@ -53,7 +53,6 @@ def test_a_whole_chat_opens_no_socket(tmp_path: Path, isolated_home: Path, start
 
     commands = [
         ["personas", "list", "--json"],
-        ["models", "list", "--json"],
         ["chat", "--persona", "xiaomiao", "--topic", "CNN", "--json", "--max-tokens", "8", "--seed", "1",
          "--model", str(starter_path)],
         ["conversations", "list", "--json"],
