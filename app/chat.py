@@ -59,13 +59,14 @@ class TurnResult:
 
 
 def clean_text(text: str) -> str:
-    """``text`` as UTF-8 can hold it: surrogate pairs joined, lone surrogates (from a bad paste) become U+FFFD.
+    """``text`` as the store can keep and search it: surrogate pairs joined, lone surrogates (a bad paste) and NUL
+    (where SQLite's full-text index stops reading) become U+FFFD.
 
-    Everything else — control characters, right-to-left marks, emoji — is kept as typed.
+    Everything else — other control characters, right-to-left marks, emoji — is kept as typed.
     """
-    if not any("\ud800" <= c <= "\udfff" for c in text):
-        return text
-    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    if any("\ud800" <= c <= "\udfff" for c in text):
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return text.replace("\x00", "\ufffd")
 
 
 def shown_to_model(text: str, limit: int) -> str:

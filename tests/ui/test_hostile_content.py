@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from app.engine import SamplingParams
 from app.paths import AppPaths
 from app.store import Store
-from app.ui.chat_view import Bubble, ChatView
+from app.ui.chat_view import Bubble, ChatView, bubble_html
 from tests.ui.test_main_window import REPLY_TIMEOUT_MS, open_window
 
 HOSTILE = (
@@ -63,10 +63,11 @@ def test_hostile_card_and_reply_text_is_shown_as_text(qtbot: QtBot, monkeypatch:
     shown = view.toPlainText()
     assert "<script>alert('x')</script>" in shown  # visible as the text it is
     assert evil_name in shown
-    html = view.toHtml()
+    given = [bubble_html(Bubble(role, evil_name, HOSTILE, persona_id="evil")) for role in ("assistant", "user")]
     raw_img = 'src="http://evil.example/x.png"'
-    for forbidden in ("<script", "<iframe", "<style", raw_img, 'href="javascript:', 'href="file:', "onerror="):
-        assert forbidden not in html, forbidden
+    for html in [*given, view.toHtml()]:
+        for forbidden in ("<script", "<iframe", "<style>body", raw_img, 'href="javascript:', 'href="file:', 'onerror="'):
+            assert forbidden not in html, forbidden
     # a Markdown image stays an image, but the view hands Qt nothing for it: no remote fetch, no tracking pixel
     remote = [url for url in requested if not url.startswith("avatar:")]
     image = QTextDocument.ResourceType.ImageResource.value
