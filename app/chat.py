@@ -105,6 +105,7 @@ class ChatService:
         self.kv_states = kv_states
         self.topics_dir = topics_dir  # the learner's own topic packs, for the accuracy badge
         self._live_conversation: int | None = None  # whose tokens the backend's context holds
+        self._chars_read: dict[tuple[int, int], int] = {}  # long messages: how much of each the model reads
 
     def start(self, persona_id: str, topic: str, model: str) -> Conversation:
         """A new conversation whose first message is the persona's greeting."""
@@ -130,9 +131,8 @@ class ChatService:
         path = self.store.messages(conversation.id)
         if until is not None:
             path = [m for m in path if m.id <= until]
-        limit = self.message_limit()
         history = [
-            ChatMessage(m.role, shown_to_model(m.content, limit)) if m.role == "user" else m
+            ChatMessage(m.role, shown_to_model(m.content, self.chars_read(m.content))) if m.role == "user" else m
             for m in history_messages(path)
         ]
         reserve = min(params.max_tokens, backend.context_size // 4)
@@ -145,16 +145,39 @@ class ChatService:
         )
 
     def message_limit(self) -> int:
-        """How many characters of one message the model reads."""
+        """How many characters of one message the model reads at most."""
         backend = self._require_backend()
         return max(1, min(MAX_MESSAGE_CHARS, backend.context_size // 2))
 
+    def chars_read(self, text: str) -> int:
+        """How many characters of ``text`` the model reads: up to :meth:`message_limit`, and no more than half
+        the context in tokens (emoji and rare scripts take several tokens per character)."""
+        backend = self._require_backend()
+        budget = backend.context_size // 2
+        limit = min(len(text), self.message_limit())
+        if len(text[:limit].encode("utf-8", "replace")) <= budget:  # a token holds at least one byte
+            return limit
+        key = (len(text), hash(text))
+        if key not in self._chars_read:
+
+            def fits(n: int) -> bool:
+                return backend.count_tokens([ChatMessage("user", shown_to_model(text, n))]) <= budget
+
+            low, high = 1, limit
+            if fits(high):
+                low = high
+            while low < high:
+                middle = (low + high + 1) // 2
+                low, high = (middle, high) if fits(middle) else (low, middle - 1)
+            self._chars_read[key] = low
+        return self._chars_read[key]
+
     def _notice(self, text: str) -> str | None:
-        limit = self.message_limit()
-        if len(text) <= limit:
+        read = self.chars_read(text)
+        if read >= len(text):
             return None
         return (
-            f"Your message has {len(text):,} characters; the tutor read only the first {limit:,}. "
+            f"Your message has {len(text):,} characters; the tutor read only the first {read:,}. "
             "The whole message is saved in the conversation."
         )
 

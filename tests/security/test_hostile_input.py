@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from app import chat
 from app.chat import MAX_MESSAGE_CHARS, ChatService, clean_text, shown_to_model
 from app.engine import LlamaEngine, SamplingParams
 from app.personas import PersonaLibrary
+from app.prompt_builder import ChatMessage
 from app.store import Store
 
 PARAMS = SamplingParams(max_tokens=8, seed=3)
@@ -40,16 +42,19 @@ def test_a_long_message_is_cut_for_the_model_with_a_note() -> None:
 
 
 @pytest.mark.timeout(300)
-def test_a_200k_character_message_is_stored_whole_and_answered_with_a_notice(service: ChatService) -> None:
+def test_a_200k_character_message_is_stored_whole_and_answered_with_a_notice(
+    service: ChatService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(chat, "MAX_MESSAGE_CHARS", 400)  # a short prefill on 2 busy cores; the cut is the same
     conversation = service.start("xiaomiao", "CNN", "starter")
     text = ("请解释卷积。" + "Convolution slides a kernel over the image. " * 10) * 500
     text = text[:200_000]
     assert len(text) == 200_000
     result = service.send(conversation.id, text, PARAMS, threading.Event())
     assert result.status == "complete"
-    limit = service.message_limit()
-    assert limit <= MAX_MESSAGE_CHARS
-    assert result.notice is not None and "200,000 characters" in result.notice and f"{limit:,}" in result.notice
+    read = service.chars_read(text)
+    assert 0 < read <= service.message_limit() <= chat.MAX_MESSAGE_CHARS < MAX_MESSAGE_CHARS
+    assert result.notice is not None and "200,000 characters" in result.notice and f"{read:,}" in result.notice
     assert result.to_json()["notice"] == result.notice
     stored = service.store.message(result.user_message_id)
     assert stored.content == text  # nothing lost
@@ -71,8 +76,18 @@ def test_control_characters_surrogates_rtl_and_emoji_are_answered_and_kept(servi
     assert service.store.conversation(conversation.id).title.startswith("控制")
 
 
-def test_card_text_with_a_lone_surrogate_does_not_break_the_prompt(engine: LlamaEngine) -> None:
-    from app.prompt_builder import ChatMessage
+def test_emoji_and_marks_are_cut_by_tokens_not_only_characters(service: ChatService) -> None:
+    text = "🐱\u202e👩‍👩‍👧\u202c" * 5_000  # several tokens per character
+    read = service.chars_read(text)
+    assert read < service.message_limit()
+    budget = service.backend.context_size // 2  # type: ignore[union-attr]
+    shown = [ChatMessage("user", shown_to_model(text, read))]
+    assert service.backend.count_tokens(shown) <= budget  # type: ignore[union-attr]
+    longer = [ChatMessage("user", shown_to_model(text, read + 1))]
+    assert service.backend.count_tokens(longer) > budget  # type: ignore[union-attr]
+    assert service.chars_read("短消息") == 3
 
+
+def test_card_text_with_a_lone_surrogate_does_not_break_the_prompt(engine: LlamaEngine) -> None:
     tokens, _ = engine.render([ChatMessage("system", "喵\ud800"), ChatMessage("user", "hi\udfff")])
     assert tokens

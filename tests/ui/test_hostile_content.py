@@ -11,6 +11,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QTextDocument
 from pytestqt.qtbot import QtBot
 
+from app import chat
 from app.engine import SamplingParams
 from app.paths import AppPaths
 from app.store import Store
@@ -64,9 +65,9 @@ def test_hostile_card_and_reply_text_is_shown_as_text(qtbot: QtBot, monkeypatch:
     assert "<script>alert('x')</script>" in shown  # visible as the text it is
     assert evil_name in shown
     given = [bubble_html(Bubble(role, evil_name, HOSTILE, persona_id="evil")) for role in ("assistant", "user")]
-    raw_img = 'src="http://evil.example/x.png"'
+    forbidden_markup = ("<script", "<iframe", "<style>body", 'src="http://evil.example/x.png"', 'onerror="')
     for html in [*given, view.toHtml()]:
-        for forbidden in ("<script", "<iframe", "<style>body", raw_img, 'href="javascript:', 'href="file:', 'onerror="'):
+        for forbidden in (*forbidden_markup, 'href="javascript:', 'href="file:'):
             assert forbidden not in html, forbidden
     # a Markdown image stays an image, but the view hands Qt nothing for it: no remote fetch, no tracking pixel
     remote = [url for url in requested if not url.startswith("avatar:")]
@@ -78,8 +79,9 @@ def test_hostile_card_and_reply_text_is_shown_as_text(qtbot: QtBot, monkeypatch:
 
 @pytest.mark.timeout(300)
 def test_a_200k_character_message_with_odd_characters_goes_through_the_window(
-    qtbot: QtBot, paths: AppPaths, store: Store, starter_path: Path
+    qtbot: QtBot, paths: AppPaths, store: Store, starter_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(chat, "MAX_MESSAGE_CHARS", 300)  # the real cap is tested in the core; keep prefill short
     window = open_window(qtbot, paths, store, starter_path)
     window.sampling = SamplingParams(max_tokens=4, seed=5)
     text = ("卷积\u202e右到左\u202c 🐱 \x07 " * 20_000)[:200_000]
