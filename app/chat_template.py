@@ -11,6 +11,7 @@ Every failure is a :class:`ModelError` that starts "The model's chat template".
 from __future__ import annotations
 
 import functools
+import json
 import re
 import sys
 import time
@@ -21,6 +22,9 @@ from types import FrameType
 from typing import Any
 
 from jinja2 import BaseLoader, TemplateError
+from jinja2.ext import Extension
+from jinja2.nodes import Node
+from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Namespace
 
@@ -53,6 +57,27 @@ def _check_args(args: Sequence[object], kwargs: Mapping[str, object]) -> None:
         _check_number(value)
 
 
+class _IgnoreGenerationTags(Extension):
+    """Hugging Face's ``{% generation %}`` tag (marks the assistant's part for training): its body is kept."""
+
+    tags = {"generation"}  # noqa: RUF012 (Jinja declares it an instance variable)
+
+    def parse(self, parser: Parser) -> list[Node]:
+        parser.stream.skip(1)
+        return parser.parse_statements(("name:endgeneration",), drop_needle=True)
+
+
+def _tojson(
+    value: Any,
+    ensure_ascii: bool = False,
+    indent: int | None = None,
+    separators: tuple[str, str] | None = None,
+    sort_keys: bool = False,
+) -> str:
+    """Transformers' ``tojson``: plain JSON (not HTML-escaped), non-ASCII kept."""
+    return json.dumps(value, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys)
+
+
 class _LimitedEnvironment(ImmutableSandboxedEnvironment):
     """The immutable sandbox, with repetition, powers, formatting widths and call arguments kept small.
 
@@ -62,9 +87,16 @@ class _LimitedEnvironment(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "%", "+"})
 
     def __init__(self, max_chars: int) -> None:
-        super().__init__(loader=BaseLoader(), trim_blocks=True, lstrip_blocks=True)
+        # the same dialect as llama-cpp-python's and Transformers' chat templates: loop controls, {% generation %}
+        super().__init__(
+            loader=BaseLoader(),
+            trim_blocks=True,
+            lstrip_blocks=True,
+            extensions=[_IgnoreGenerationTags, "jinja2.ext.loopcontrols"],
+        )
         self.max_chars = max_chars
         self.globals.pop("lipsum", None)  # generates arbitrarily much text from one call
+        self.filters["tojson"] = _tojson
         self.filters = {name: _limited(f) for name, f in self.filters.items()}
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
@@ -167,7 +199,9 @@ class ChatTemplate:
             "raise_exception": _raise_exception,
             "strftime_now": lambda fmt: datetime.now().strftime(str(fmt)),
             "tools": None,
+            "tool_choice": None,
             "functions": None,
+            "function_call": None,
         }
         pieces: list[str] = []
         size = 0

@@ -8,12 +8,13 @@ the engine refuses calls from any thread but the one that created it.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -115,6 +116,32 @@ def gpu_offload_supported() -> bool:
     return bool(llama_cpp.llama_supports_gpu_offload())
 
 
+@contextlib.contextmanager
+def _templates_not_compiled_by_llama_cpp() -> Iterator[None]:
+    """While a ``Llama`` loads, its chat formatters only keep their template instead of compiling it.
+
+    llama-cpp-python compiles every chat template of a GGUF while loading, in a sandbox that folds constant
+    expressions at compile time: ``{{ 'x' * 10**10 }}`` alone would exhaust memory before any limit applies.
+    The engine renders with :mod:`app.chat_template` and never uses those formatters.
+    """
+    from llama_cpp import llama_chat_format
+
+    original = llama_chat_format.Jinja2ChatFormatter
+
+    class KeptNotCompiled(original):  # type: ignore[misc,valid-type]
+        def __init__(self, template: str, eos_token: str, bos_token: str, *args: Any, **kwargs: Any) -> None:
+            self.template, self.eos_token, self.bos_token = template, eos_token, bos_token
+
+        def __call__(self, **kwargs: Any) -> Any:
+            raise ModelError("Chat templates are rendered by app.chat_template, not by llama-cpp-python.")
+
+    llama_chat_format.Jinja2ChatFormatter = KeptNotCompiled  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        llama_chat_format.Jinja2ChatFormatter = original  # type: ignore[misc]
+
+
 def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
     n = 0
     for x, y in zip(a, b, strict=False):
@@ -136,14 +163,15 @@ class LlamaEngine:
             gpu_layers = -1 if llama_cpp.llama_supports_gpu_offload() else 0
         self._threads = config.n_threads or max(1, os.cpu_count() or 1)
         try:
-            self._llm = llama_cpp.Llama(
-                model_path=str(config.model_path),
-                n_ctx=config.n_ctx,
-                n_threads=self._threads,
-                n_gpu_layers=gpu_layers,
-                verbose=False,
-                **config.extra,
-            )
+            with _templates_not_compiled_by_llama_cpp():
+                self._llm = llama_cpp.Llama(
+                    model_path=str(config.model_path),
+                    n_ctx=config.n_ctx,
+                    n_threads=self._threads,
+                    n_gpu_layers=gpu_layers,
+                    verbose=False,
+                    **config.extra,
+                )
         except (ValueError, RuntimeError) as exc:
             raise ModelError(f"llama.cpp could not load {config.model_path.name}: {exc}") from exc
         self._owner = threading.get_ident()

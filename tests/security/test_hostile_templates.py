@@ -133,3 +133,52 @@ def test_real_templates_still_render_and_big_conversations_fit() -> None:
 def test_raise_exception_in_a_template_is_a_model_error() -> None:
     with pytest.raises(ModelError, match="only user and assistant"):
         ChatTemplate("{{ raise_exception('only user and assistant roles') }}").render(MESSAGES)
+
+
+@pytest.fixture(scope="module")
+def evil_models(starter_path: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The real starter model, re-headed with hostile chat templates (its weights untouched)."""
+    from tests.security.gguf_rewrite import with_chat_template
+
+    folder = tmp_path_factory.mktemp("evil-models")
+    sentinel = folder / "pwned"
+    templates = {
+        "ssti": ssti_payloads(sentinel)[0],
+        "compile-bomb": "{{ 'x' * 10000000000 }}" + CHATML,  # folded at compile time by a plain sandbox
+        "loop": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}" + CHATML,
+        "broken": "{% for message in messages %}",
+        "benign": CHATML,
+    }
+    return {name: with_chat_template(starter_path, folder / f"{name}.gguf", t) for name, t in templates.items()}
+
+
+@pytest.mark.timeout(300)
+def test_the_real_engine_with_hostile_templates(
+    evil_models: dict[str, Path], no_subprocess: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from app.engine import EngineConfig, LlamaEngine, SamplingParams
+    from app.prompt_builder import ChatMessage
+
+    monkeypatch.setattr(chat_template, "MAX_RENDER_S", 1.0)
+    messages = [ChatMessage("user", "什么是卷积？")]
+    params = SamplingParams(max_tokens=2, seed=1)
+    expected = {"ssti": "unsafe", "compile-bomb": "repeats text", "loop": "ran for more than"}
+    for name, reason in expected.items():
+        engine = LlamaEngine(EngineConfig(model_path=evil_models[name], n_ctx=256, n_threads=2))
+        try:
+            with pytest.raises(ModelError, match="The model's chat template") as caught:
+                engine.generate(messages, params, threading.Event())
+            assert reason in str(caught.value), name
+        finally:
+            engine.close()
+    with pytest.raises(ModelError, match="chat template is broken"):
+        LlamaEngine(EngineConfig(model_path=evil_models["broken"], n_ctx=256, n_threads=2))
+    engine = LlamaEngine(EngineConfig(model_path=evil_models["benign"], n_ctx=256, n_threads=2))
+    try:
+        assert engine.generate(messages, params, threading.Event()).timings.generated_tokens > 0
+    finally:
+        engine.close()
+    assert not (evil_models["ssti"].parent / "pwned").exists()
+    assert no_subprocess == []
