@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,9 @@ SAVE_EVERY_PIECES = 64
 _TITLE_CHARS = 60
 SUMMARIZE_AT = 0.8  # summarize ahead once the prompt fills this share of its budget
 SUMMARY_SAMPLING = SamplingParams(temperature=0.2, top_p=0.9, max_tokens=96, seed=0)
+# The most of one message the model reads (also at most half the context): a pasted book is cut for the
+# model with a note, and stored whole.
+MAX_MESSAGE_CHARS = 8_000
 
 
 @dataclass(frozen=True)
@@ -51,14 +54,36 @@ class TurnResult:
     status: str
     timings: Timings | None
     verdict: dict[str, Any] | None = None  # the reply checker's badges (app.checker), as stored with the message
+    notice: str | None = None  # something the learner should know about the turn (their message was cut)
 
     def to_json(self) -> dict[str, object]:
-        return {
+        result: dict[str, object] = {
             "conversation_id": self.conversation_id,
             "message_id": self.message_id,
             "reply": self.reply,
             "timings": self.timings.to_json() if self.timings else None,
         }
+        if self.notice:
+            result["notice"] = self.notice
+        return result
+
+
+def clean_text(text: str) -> str:
+    """``text`` as the store can keep and search it: surrogate pairs joined, lone surrogates (a bad paste) and NUL
+    (where SQLite's full-text index stops reading) become U+FFFD.
+
+    Everything else — other control characters, right-to-left marks, emoji — is kept as typed.
+    """
+    if any("\ud800" <= c <= "\udfff" for c in text):
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return text.replace("\x00", "\ufffd")
+
+
+def shown_to_model(text: str, limit: int) -> str:
+    """A user message as the model reads it: the first ``limit`` characters and a note saying how much is left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}\n\n[… {len(text) - limit:,} more characters of this message are not shown]"
 
 
 def history_messages(messages: list[Message]) -> list[ChatMessage]:
@@ -90,6 +115,7 @@ class ChatService:
         self.kv_states = kv_states
         self.topics_dir = topics_dir  # the learner's own topic packs, for the accuracy badge
         self._live_conversation: int | None = None  # whose tokens the backend's context holds
+        self._chars_read: dict[tuple[int, int], int] = {}  # long messages: how much of each the model reads
 
     def start(self, persona_id: str, topic: str, model: str, greeting_index: int = 0) -> Conversation:
         """A new conversation whose first message is the persona's greeting (``greeting_index`` picks one of
@@ -123,7 +149,14 @@ class ChatService:
         visible = self._visible(conversation.id, until)
         render = self._renderer(conversation, visible, backend.context_size)
         budget = self._budget(backend, params)
-        return self.window.fit(conversation.id, history_messages(visible), render, backend.count_tokens, budget)
+        return self.window.fit(conversation.id, self._model_history(visible), render, backend.count_tokens, budget)
+
+    def _model_history(self, visible: list[Message]) -> list[ChatMessage]:
+        """The turns as the model reads them: a very long question cut to what fits (see :meth:`chars_read`)."""
+        return [
+            ChatMessage(m.role, shown_to_model(m.content, self.chars_read(m.content))) if m.role == "user" else m
+            for m in history_messages(visible)
+        ]
 
     def _visible(self, conversation_id: int, until: int | None = None) -> list[Message]:
         """The active path's messages the model sees (failed replies left out), up to message ``until``."""
@@ -168,7 +201,7 @@ class ChatService:
         backend = self._require_backend()
         conversation = self.store.conversation(conversation_id)
         visible = self._visible(conversation_id)
-        history = history_messages(visible)
+        history = self._model_history(visible)
         render = self._renderer(conversation, visible, backend.context_size)
         budget = self._budget(backend, params)
         prompt = self.window.preview(conversation_id, history, render, backend.count_tokens, budget)
@@ -203,6 +236,43 @@ class ChatService:
         self.store.add_summary(conversation_id, first.id, last.id, text)
         return text
 
+    def message_limit(self) -> int:
+        """How many characters of one message the model reads at most."""
+        backend = self._require_backend()
+        return max(1, min(MAX_MESSAGE_CHARS, backend.context_size // 2))
+
+    def chars_read(self, text: str) -> int:
+        """How many characters of ``text`` the model reads: up to :meth:`message_limit`, and no more than half
+        the context in tokens (emoji and rare scripts take several tokens per character)."""
+        backend = self._require_backend()
+        budget = backend.context_size // 2
+        limit = min(len(text), self.message_limit())
+        if len(text[:limit].encode("utf-8", "replace")) <= budget:  # a token holds at least one byte
+            return limit
+        key = (len(text), hash(text))
+        if key not in self._chars_read:
+
+            def fits(n: int) -> bool:
+                return backend.count_tokens([ChatMessage("user", shown_to_model(text, n))]) <= budget
+
+            low, high = 1, limit
+            if fits(high):
+                low = high
+            while low < high:
+                middle = (low + high + 1) // 2
+                low, high = (middle, high) if fits(middle) else (low, middle - 1)
+            self._chars_read[key] = low
+        return self._chars_read[key]
+
+    def _notice(self, text: str) -> str | None:
+        read = self.chars_read(text)
+        if read >= len(text):
+            return None
+        return (
+            f"Your message has {len(text):,} characters; the tutor read only the first {read:,}. "
+            "The whole message is saved in the conversation."
+        )
+
     def _switch_context(self, conversation_id: int) -> None:
         """Park the live conversation's KV state and bring back this one's, when the backend can."""
         backend = self.backend
@@ -228,13 +298,19 @@ class ChatService:
         cancel: threading.Event,
         on_token: Callable[[str], None] | None = None,
     ) -> TurnResult:
-        """Commit the learner's ``text``, stream the reply into the store, and return it."""
+        """Commit the learner's ``text``, stream the reply into the store, and return it.
+
+        A message longer than :meth:`message_limit` is stored whole and cut for the model; the result's
+        ``notice`` says so.
+        """
+        text = clean_text(text)
         self._require_question(text)
         conversation = self.store.conversation(conversation_id)
         user_message = self.store.add_message(conversation_id, "user", text)
         if not conversation.title:
             self.store.rename_conversation(conversation_id, " ".join(text.split())[:_TITLE_CHARS])
-        return self._reply(conversation, user_message.id, params, cancel, on_token)
+        result = self._reply(conversation, user_message.id, params, cancel, on_token)
+        return replace(result, notice=self._notice(text))
 
     def regenerate(
         self,
@@ -258,12 +334,14 @@ class ChatService:
         on_token: Callable[[str], None] | None = None,
     ) -> TurnResult:
         """Replace an earlier question with ``text`` on a new branch and answer it; the old branch is kept."""
+        text = clean_text(text)
         self._require_question(text)
         original = self.store.message(message_id)
         if original.role != "user":
             raise PersonaTutorError("Only your own messages can be edited.")
         edited = self.store.add_branch(message_id, text)
-        return self._reply(self.store.conversation(original.conversation_id), edited.id, params, cancel, on_token)
+        result = self._reply(self.store.conversation(original.conversation_id), edited.id, params, cancel, on_token)
+        return replace(result, notice=self._notice(text))
 
     def continue_reply(
         self,

@@ -1,23 +1,25 @@
 """The one owner of the llama.cpp context.
 
 :class:`LlamaEngine` loads a GGUF through llama-cpp-python, renders chat messages with the model's own
-template (in llama-cpp-python's sandboxed Jinja environment), streams the reply through a callback and
-stops between any two tokens when the ``cancel`` event is set. A ``Llama`` is not thread-safe, so the engine
-refuses calls from any thread but the one that created it.
+template (through :mod:`app.chat_template`: sandboxed, bounded in time and size), streams the reply through a
+callback and stops between any two tokens when the ``cancel`` event is set. A ``Llama`` is not thread-safe, so
+the engine refuses calls from any thread but the one that created it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from app.chat_template import ChatTemplate
 from app.errors import ModelError
 from app.kv_state_cache import KvSnapshot
 from app.model_library import check_gguf
@@ -114,6 +116,32 @@ def gpu_offload_supported() -> bool:
     return bool(llama_cpp.llama_supports_gpu_offload())
 
 
+@contextlib.contextmanager
+def _templates_not_compiled_by_llama_cpp() -> Iterator[None]:
+    """While a ``Llama`` loads, its chat formatters only keep their template instead of compiling it.
+
+    llama-cpp-python compiles every chat template of a GGUF while loading, in a sandbox that folds constant
+    expressions at compile time: ``{{ 'x' * 10**10 }}`` alone would exhaust memory before any limit applies.
+    The engine renders with :mod:`app.chat_template` and never uses those formatters.
+    """
+    from llama_cpp import llama_chat_format
+
+    original = llama_chat_format.Jinja2ChatFormatter
+
+    class KeptNotCompiled(original):  # type: ignore[misc,valid-type]
+        def __init__(self, template: str, eos_token: str, bos_token: str, *args: Any, **kwargs: Any) -> None:
+            self.template, self.eos_token, self.bos_token = template, eos_token, bos_token
+
+        def __call__(self, **kwargs: Any) -> Any:
+            raise ModelError("Chat templates are rendered by app.chat_template, not by llama-cpp-python.")
+
+    llama_chat_format.Jinja2ChatFormatter = KeptNotCompiled  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        llama_chat_format.Jinja2ChatFormatter = original  # type: ignore[misc]
+
+
 def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
     n = 0
     for x, y in zip(a, b, strict=False):
@@ -129,21 +157,21 @@ class LlamaEngine:
     def __init__(self, config: EngineConfig) -> None:
         check_gguf(config.model_path)
         import llama_cpp
-        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
         gpu_layers = config.gpu_layers
         if gpu_layers is None:
             gpu_layers = -1 if llama_cpp.llama_supports_gpu_offload() else 0
         self._threads = config.n_threads or max(1, os.cpu_count() or 1)
         try:
-            self._llm = llama_cpp.Llama(
-                model_path=str(config.model_path),
-                n_ctx=config.n_ctx,
-                n_threads=self._threads,
-                n_gpu_layers=gpu_layers,
-                verbose=False,
-                **config.extra,
-            )
+            with _templates_not_compiled_by_llama_cpp():
+                self._llm = llama_cpp.Llama(
+                    model_path=str(config.model_path),
+                    n_ctx=config.n_ctx,
+                    n_threads=self._threads,
+                    n_gpu_layers=gpu_layers,
+                    verbose=False,
+                    **config.extra,
+                )
         except (ValueError, RuntimeError) as exc:
             raise ModelError(f"llama.cpp could not load {config.model_path.name}: {exc}") from exc
         self._owner = threading.get_ident()
@@ -157,11 +185,15 @@ class LlamaEngine:
         )
         self._no_abort = llama_cpp.ggml_abort_callback()  # a NULL function pointer
         template = self._llm.metadata.get("tokenizer.chat_template") or _FALLBACK_TEMPLATE
-        self._formatter = Jinja2ChatFormatter(
-            template=template,
-            eos_token=self._token_text(self._llm.token_eos()),
-            bos_token=self._token_text(self._llm.token_bos()),
-        )
+        try:
+            self._template = ChatTemplate(
+                template,
+                eos_token=self._token_text(self._llm.token_eos()),
+                bos_token=self._token_text(self._llm.token_bos()),
+            )
+        except ModelError:
+            self._llm.close()
+            raise
 
     def _abort_prefill_on(self, cancel: threading.Event | None) -> None:
         """While ``cancel`` is given, llama.cpp aborts prompt evaluation as soon as it is set.
@@ -218,13 +250,10 @@ class LlamaEngine:
 
     def render(self, messages: Sequence[ChatMessage]) -> tuple[list[int], list[str]]:
         """The prompt tokens for ``messages`` (chat template applied) and the template's stop strings."""
-        try:
-            result = self._formatter(messages=[m.to_dict() for m in messages])  # type: ignore[misc]
-        except Exception as exc:  # the template is data from the model file: any failure is the file's
-            raise ModelError(f"The model's chat template failed: {exc}") from exc
-        tokens = self._llm.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True)
-        stop = result.stop if isinstance(result.stop, list) else [result.stop] if result.stop else []
-        return tokens, [s for s in stop if s]
+        result = self._template.render([m.to_dict() for m in messages])
+        # like llama-cpp-python's formatter: the template writes the BOS token itself when the model wants one
+        tokens = self._llm.tokenize(result.prompt.encode("utf-8", errors="replace"), add_bos=False, special=True)
+        return tokens, [s for s in result.stop if s]
 
     @property
     def model_key(self) -> str:

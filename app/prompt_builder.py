@@ -25,6 +25,9 @@ Role = Literal["system", "user", "assistant"]
 DEFAULT_USER_NAME = "同学"
 _QUESTION_CHARS = 100
 _TURN_CHARS = 300
+# The most lorebook text one prompt carries, whatever the card's own token_budget says (or when it has none):
+# a book of thousands of entries or megabyte-long entries must not push the conversation out of the context.
+MAX_LORE_TOKENS = 1024
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,12 @@ def greetings(persona: Persona, user: str = DEFAULT_USER_NAME) -> list[str]:
 
 def lore(persona: Persona, history: Sequence[ChatMessage], user: str = DEFAULT_USER_NAME) -> str:
     """The lorebook entries the recent history activates, as one block of text ("" when none)."""
-    entries = activate(persona.character_book, [m.content for m in history])
+    book = persona.character_book
+    if book:
+        own = book.get("token_budget")
+        fits = isinstance(own, int | float) and not isinstance(own, bool) and 0 < own <= MAX_LORE_TOKENS
+        book = book if fits else {**book, "token_budget": MAX_LORE_TOKENS}
+    entries = activate(book, [m.content for m in history])
     return "\n\n".join(persona.fill(e.content, user) for e in entries)
 
 

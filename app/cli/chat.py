@@ -122,6 +122,8 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
             if not text.strip():
                 continue
             result = service.send(conversation.id, text, params, cancel, None if args.json else _echo)
+            if result.notice:
+                print(f"persona-tutor: note: {result.notice}", file=sys.stderr)
             if args.json:
                 print_json(result.to_json())
             else:

@@ -7,6 +7,7 @@ the file in and upgrades it to the newest schema.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -57,6 +58,23 @@ def validate_backup(path: Path) -> None:
         raise StoreError(f"{path} was written by a newer Persona Tutor (schema {newer[-1]}); update the app first.")
 
 
+def _keep_current(database: Path) -> Path:
+    """Keep the database about to be replaced in the backups folder; a damaged one byte for byte, then removed."""
+    try:
+        current = sqlite3.connect(database)
+        try:
+            return backup_to(current, timestamped(database, "before-restore"))
+        finally:
+            current.close()
+    except sqlite3.DatabaseError:
+        kept = timestamped(database, "damaged")
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(database, kept)
+        for leftover in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+            leftover.unlink(missing_ok=True)
+        return kept
+
+
 def restore_database(database: Path, backup: Path) -> Path | None:
     """Replace ``database`` with ``backup``; returns where the previous database was kept (None if there was none)."""
     validate_backup(backup)
@@ -66,11 +84,7 @@ def restore_database(database: Path, backup: Path) -> Path | None:
     database.parent.mkdir(parents=True, exist_ok=True)
     try:
         if database.is_file():
-            current = sqlite3.connect(database)
-            try:
-                kept = backup_to(current, timestamped(database, "before-restore"))
-            finally:
-                current.close()
+            kept = _keep_current(database)
         source = _open_read_only(backup)
         target = sqlite3.connect(database)
         try:

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.errors import StoreError
 from app.store import migrations
 from app.store.annotations import Annotations
+from app.store.file_check import check_database_file, restore_hint
 from app.store.records import (
     Conversation,
     ImportedMessage,
@@ -56,7 +57,7 @@ def friendly(path: Path, exc: BaseException) -> StoreError:
     """A database failure in words the user can act on."""
     detail = str(getattr(exc, "orig", exc))
     if "not a database" in detail or "malformed" in detail:
-        return StoreError(f"{path} is not a Persona Tutor database or is damaged ({detail}).")
+        return StoreError(f"{path} is not a Persona Tutor database or is damaged ({detail}). {restore_hint(path)}")
     if "disk is full" in detail or "database or disk is full" in detail:
         return StoreError(f"The disk holding {path} is full; free some space and try again.")
     if "locked" in detail:
@@ -71,6 +72,7 @@ class Store(Annotations):
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            check_database_file(path)
             self.migration_backup = migrations.migrate(path)
             self._engine: Engine = create_engine(f"sqlite:///{path}")
             event.listen(self._engine, "connect", _on_connect)

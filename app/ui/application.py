@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import __version__
 from app.errors import PersonaTutorError
+from app.instance_lock import InstanceLock
 from app.paths import AppPaths, bundled_dir
 from app.personas import PersonaLibrary
 from app.platform import cjk_font_families, desktop_file_name
@@ -41,10 +42,13 @@ def run_gui(paths: AppPaths, model: str | None = None, remote: RemoteConfig | No
     install_translators(effective_language(chosen_language(settings)))
     from app.ui.main_window import MainWindow
 
+    lock = InstanceLock(paths.data_dir)
     try:
+        lock.acquire()
         store = Store(paths.database_path)
         store.recover_interrupted()
     except PersonaTutorError as exc:
+        lock.release()
         QMessageBox.critical(None, "Persona Tutor", str(exc))
         return 1
     window = MainWindow(paths, store, PersonaLibrary(paths.user_personas_dir), model, remote)
@@ -60,3 +64,4 @@ def run_gui(paths: AppPaths, model: str | None = None, remote: RemoteConfig | No
     finally:
         window.shutdown()
         store.close()
+        lock.release()

@@ -713,6 +713,8 @@ class MainWindow(QMainWindow):
                     prompt=t.prompt_tokens,
                 )
             )
+        if result.notice:
+            self.statusBar().showMessage(result.notice, 15_000)
         self.refresh_sidebar()
         if self._conversation_id == result.conversation_id:
             self.open_conversation(result.conversation_id)

@@ -6,6 +6,7 @@ import io
 import json
 import zipfile
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,10 @@ from app.cards.lorebook import activate
 from app.errors import PersonaError
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# The parsers that take a stranger's bytes first get thousands of examples (measured: about 40 s together on a
+# busy 2-core machine); the slower whole-card properties keep 300.
+FUZZ = settings(SETTINGS, max_examples=3000)
+FUZZ_ARCHIVES = settings(SETTINGS, max_examples=1000)
 SUFFIXES = st.sampled_from([".png", ".json", ".charx", ".byaf", ".txt", ""])
 BASE_PNG = png_chunks.solid_png(2, 2, (10, 20, 30))
 VALID = normalize({"spec": "chara_card_v2", "spec_version": "2.0", "data": {"name": "Amy", "first_mes": "hi"}})
@@ -49,13 +54,15 @@ def parses_or_persona_error(blob: bytes, suffix: str) -> None:
         assert str(exc)
 
 
-@SETTINGS
+@pytest.mark.timeout(300)
+@FUZZ
 @given(st.binary(max_size=512), SUFFIXES)
 def test_arbitrary_bytes(blob: bytes, suffix: str) -> None:
     parses_or_persona_error(blob, suffix)
 
 
-@SETTINGS
+@pytest.mark.timeout(300)
+@FUZZ
 @given(st.data())
 def test_mutated_card_png(data: st.DataObject) -> None:
     blob = bytearray(VALID_PNG)
@@ -65,7 +72,8 @@ def test_mutated_card_png(data: st.DataObject) -> None:
     parses_or_persona_error(bytes(blob[:cut]) if data.draw(st.booleans()) else bytes(blob), ".png")
 
 
-@SETTINGS
+@pytest.mark.timeout(300)
+@FUZZ_ARCHIVES
 @given(
     st.sampled_from(["chara", "ccv3", "CHARA", "other"]),
     st.binary(max_size=200) | st.text(max_size=200).map(str.encode),
@@ -90,7 +98,8 @@ def test_arbitrary_json_cards(value: object) -> None:
     activate(book, ["some text", "dragon"])
 
 
-@SETTINGS
+@pytest.mark.timeout(300)
+@FUZZ_ARCHIVES
 @given(st.dictionaries(st.sampled_from(["card.json", "assets/icon/images/main.png", "x"]), st.binary(max_size=200)))
 def test_arbitrary_charx(members: dict[str, bytes]) -> None:
     buffer = io.BytesIO()
