@@ -80,7 +80,12 @@ class EngineConfig:
     n_threads: int | None = None
     gpu_layers: int | None = None
     reuse_prefix: bool = True  # False re-evaluates the whole prompt every turn (the benchmark's baseline)
+    flash_attn: bool = False  # llama.cpp's flash attention (needed for a quantized V cache)
+    kv_type: str = "f16"  # the KV cache's type: "f16", or "q8_0" for about half the memory
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+KV_TYPES = {"f16": 1, "q8_0": 8}  # ggml type ids (llama_cpp.GGML_TYPE_F16, GGML_TYPE_Q8_0)
 
 
 class _UnrequestedAbort(RuntimeError):
@@ -161,6 +166,12 @@ class LlamaEngine:
         gpu_layers = config.gpu_layers
         if gpu_layers is None:
             gpu_layers = -1 if llama_cpp.llama_supports_gpu_offload() else 0
+        if config.kv_type not in KV_TYPES:
+            raise ModelError(f"Unknown KV cache type {config.kv_type!r}; use one of {', '.join(KV_TYPES)}.")
+        cache: dict[str, Any] = {}
+        if config.kv_type != "f16" or config.flash_attn:
+            # a quantized V cache needs flash attention in llama.cpp
+            cache = {"flash_attn": True, "type_k": KV_TYPES[config.kv_type], "type_v": KV_TYPES[config.kv_type]}
         self._threads = config.n_threads or max(1, os.cpu_count() or 1)
         try:
             with _templates_not_compiled_by_llama_cpp():
@@ -170,6 +181,7 @@ class LlamaEngine:
                     n_threads=self._threads,
                     n_gpu_layers=gpu_layers,
                     verbose=False,
+                    **cache,
                     **config.extra,
                 )
         except (ValueError, RuntimeError) as exc:

@@ -28,6 +28,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
         "--ctx", type=int, metavar="N", help="context size in tokens (default 4096; a server's own when it says)"
     )
     chat.add_argument("--gpu-layers", type=int, metavar="N", help="layers to offload (-1: all; default: auto)")
+    chat.add_argument("--flash-attn", action="store_true", help="use llama.cpp's flash attention")
+    chat.add_argument(
+        "--kv-type", choices=("f16", "q8_0"), default="f16", help="KV cache type (q8_0: about half the memory)"
+    )
     add_remote_options(chat)
     chat.add_argument("--conversation", type=int, metavar="ID", help="continue this conversation")
     chat.add_argument("--json", action="store_true", help="one JSON object per turn")
@@ -105,7 +109,15 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
         model_id = engine.model_id
     else:
         model = resolve_model(paths.models_dir, args.model, progress=starter_progress(), config_dir=paths.config_dir)
-        engine = LlamaEngine(EngineConfig(model_path=model.path, n_ctx=args.ctx or 4096, gpu_layers=args.gpu_layers))
+        engine = LlamaEngine(
+            EngineConfig(
+                model_path=model.path,
+                n_ctx=args.ctx or 4096,
+                gpu_layers=args.gpu_layers,
+                flash_attn=args.flash_attn,
+                kv_type=args.kv_type,
+            )
+        )
         model_id = model.id
     try:
         service = ChatService(

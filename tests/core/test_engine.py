@@ -137,3 +137,16 @@ def test_an_abort_nobody_asked_for_is_retried(engine: LlamaEngine, monkeypatch: 
     completion = engine.generate(messages, SamplingParams(max_tokens=6, temperature=0.0), threading.Event())
     assert completion.finish_reason != "cancelled"
     assert completion.text
+
+
+def test_flash_attention_and_a_q8_kv_cache_work_on_a_cpu_build(starter_path: Path) -> None:
+    engine = LlamaEngine(EngineConfig(model_path=starter_path, n_ctx=512, n_threads=2, kv_type="q8_0"))
+    try:
+        completion = engine.generate(
+            [ChatMessage("user", "Say hi.")], SamplingParams(max_tokens=4, seed=1), threading.Event()
+        )
+        assert completion.text.strip()
+    finally:
+        engine.close()
+    with pytest.raises(ModelError, match="KV cache type"):
+        LlamaEngine(EngineConfig(model_path=starter_path, kv_type="q4_weird"))
