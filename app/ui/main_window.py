@@ -46,6 +46,7 @@ from app.store import Message, Store
 from app.topics import BUILTIN_TOPICS
 from app.ui.about_dialog import AboutDialog
 from app.ui.avatars import avatar_image, register_sources
+from app.ui.backup_actions import install_backup_menu
 from app.ui.chat_view import Bubble, ChatView
 from app.ui.chat_worker import ChatWorker, TurnRequest
 from app.ui.conversation_list import ConversationList
@@ -253,6 +254,8 @@ class MainWindow(QMainWindow):
         new_chat = QAction(self.tr("&New chat"), self, shortcut=QKeySequence.StandardKey.New, triggered=self.new_chat)
         quit_app = QAction(self.tr("&Quit"), self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
         self.menus["File"].addActions([new_chat])
+        self.menus["File"].addSeparator()
+        self.menus["File"].addActions(install_backup_menu(self))
         self.menus["File"].addSeparator()
         self.menus["File"].addAction(quit_app)
         regenerate = QAction(
@@ -631,6 +634,20 @@ class MainWindow(QMainWindow):
             self.edit_message(message_id)
         elif action == "badge":
             self.show_badge_details(message_id)
+
+    def is_busy(self) -> bool:
+        """Whether a reply is being written now."""
+        return self._busy
+
+    def after_restore(self) -> None:
+        """The database was replaced under the window: show what it holds now."""
+        self._conversation_id = None
+        self.refresh_sidebar()
+        if self.sidebar.count():
+            self.open_conversation(self.sidebar.item_id(0))
+            self.refresh_sidebar()
+        else:
+            self.new_chat()
 
     @Slot(bool)
     def _on_theme_changed(self, dark: bool) -> None:

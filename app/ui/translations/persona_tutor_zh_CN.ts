@@ -49,6 +49,49 @@
     </message>
 </context>
 <context>
+    <name>BackupActions</name>
+    <message>
+        <source>&amp;Back up conversations…</source>
+        <translation>备份对话(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>&amp;Restore from a backup…</source>
+        <translation>从备份恢复(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Back up conversations</source>
+        <translation>备份对话</translation>
+    </message>
+    <message>
+        <source>SQLite database (*.db);;All files (*)</source>
+        <translation>SQLite 数据库 (*.db);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Backed up to {path}</source>
+        <translation>已备份到 {path}</translation>
+    </message>
+    <message>
+        <source>Restore from a backup</source>
+        <translation>从备份恢复</translation>
+    </message>
+    <message>
+        <source>Wait for the reply to finish first.</source>
+        <translation>请先等回复写完。</translation>
+    </message>
+    <message>
+        <source>Replace all conversations with those in {name}? The current ones are kept in a backup file.</source>
+        <translation>用 {name} 里的对话替换全部对话吗？当前的对话会另存为一个备份文件。</translation>
+    </message>
+    <message>
+        <source>Restored {name}.</source>
+        <translation>已恢复 {name}。</translation>
+    </message>
+    <message>
+        <source>The previous conversations are kept in {path}.</source>
+        <translation>之前的对话保存在 {path}。</translation>
+    </message>
+</context>
+<context>
     <name>CardImport</name>
     <message>
         <source>Persona cards (*.png *.json *.charx *.byaf);;All files (*)</source>
