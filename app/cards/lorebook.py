@@ -19,6 +19,10 @@ from app.cards.formats import strip_decorators
 
 DEFAULT_SCAN_DEPTH = 2  # SillyTavern's default: the last two messages
 _REGEX_KEY = re.compile(r"^/(.+)/([imsx]*)$", re.DOTALL)
+# A quantified group that itself repeats or alternates ("(a+)+", "(a|a)*", "(\\w+\\s?)*") can take
+# exponential time on a crafted message (ReDoS); such a key from a stranger's card never matches.
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*(?:[*+|]|\{\d*,)(?:[^()\\]|\\.)*\)(?:[*+]|\{\d*,)")
+REGEX_SCAN_CHARS = 20_000  # regex keys look at the newest part of the scanned text only
 _CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
 
 
@@ -56,8 +60,10 @@ def _key_matches(key: str, text: str, case_sensitive: bool) -> bool:
         flags = re.IGNORECASE if ("i" in regex.group(2) or not case_sensitive) else 0
         flags |= re.MULTILINE if "m" in regex.group(2) else 0
         flags |= re.DOTALL if "s" in regex.group(2) else 0
+        if _NESTED_QUANTIFIER.search(regex.group(1)):
+            return False
         try:
-            return re.search(regex.group(1), text, flags) is not None
+            return re.search(regex.group(1), text[-REGEX_SCAN_CHARS:], flags) is not None
         except re.error:
             return False
     if case_sensitive:

@@ -83,6 +83,14 @@ def test_lorebook_activation(entry: dict, recent: list[str], active: bool) -> No
     assert bool(activate(_book(**entry), recent)) is active
 
 
+@pytest.mark.timeout(10)
+@pytest.mark.parametrize("key", ["/(a+)+$/", "/(a|a)*b/", "/(\\w+\\s?)*$/", "/(x{1,})+y/"])
+def test_a_catastrophic_regex_key_never_runs(key: str) -> None:
+    # each would take minutes on this message with Python's backtracking engine (ReDoS)
+    assert activate(_book(keys=[key]), ["a" * 40 + "!" + "x" * 40]) == []
+    assert activate(_book(keys=["/(cat|dog)s?/"]), ["two dogs"])  # plain alternation still works
+
+
 def test_lorebook_order_position_budget_and_decorators() -> None:
     book = {
         "scan_depth": 5,
