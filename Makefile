@@ -33,6 +33,7 @@ bench: install
 	$(BIN)/persona-tutor bench engine
 	$(BIN)/persona-tutor bench store
 	$(BIN)/persona-tutor bench checker
+	QT_QPA_PLATFORM=offscreen $(BIN)/persona-tutor bench ui
 
 # The one-folder app (dist/persona-tutor/) and dist/persona-tutor-<version>-linux-x86_64.tar.gz; see packaging/README.md.
 dist: install

@@ -147,16 +147,30 @@ class PersonaLibrary:
     def __init__(self, user_dir: Path | None = None, builtin_dir: Path | None = None) -> None:
         self._builtin_dir = builtin_dir or bundled_dir("personas")
         self._user_dir = user_dir
+        self._loaded: dict[Path, tuple[tuple[int, ...], Persona]] = {}
+
+    def _load(self, path: Path, builtin: bool) -> Persona:
+        """A card file, parsed once and again only when it (or its PNG avatar) changes on disk: the sidebar
+        asks for a persona's name ten thousand times, the gallery for a thousand personas."""
+        stat = path.stat()
+        picture = path.with_suffix(".png")
+        stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size, picture.stat().st_mtime_ns if picture.is_file() else 0)
+        cached = self._loaded.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        persona = load_card_file(path, builtin=builtin)
+        self._loaded[path] = (stamp, persona)
+        return persona
 
     def all(self) -> list[Persona]:
         """The built-ins (the default persona first, then by id), then the user's own by id."""
         personas: dict[str, Persona] = {}
         for path in sorted(self._builtin_dir.glob("*.json"), key=lambda p: (p.stem != DEFAULT_PERSONA_ID, p.stem)):
-            personas[path.stem] = load_card_file(path, builtin=True)
+            personas[path.stem] = self._load(path, builtin=True)
         if self._user_dir and self._user_dir.is_dir():
             for path in sorted(self._user_dir.glob("*.json")):
                 if path.stem not in personas:
-                    personas[path.stem] = load_card_file(path)
+                    personas[path.stem] = self._load(path, builtin=False)
         return list(personas.values())
 
     def get(self, persona_id: str) -> Persona:
@@ -165,7 +179,7 @@ class PersonaLibrary:
                 continue  # an id is a plain file name, never a path
             path = folder / f"{persona_id}.json"
             if path.is_file():
-                return load_card_file(path, builtin=builtin)
+                return self._load(path, builtin)
         raise PersonaError(f"No persona with the id {persona_id!r}; see `persona-tutor personas list`.")
 
     def _taken(self, persona_id: str) -> bool:

@@ -28,6 +28,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
     )
     store.add_argument("--json", action="store_true")
     store.set_defaults(handler=run_store)
+    ui = sub.add_parser(
+        "ui", parents=[common], help="GUI stalls with 1,000 personas, 10,000 conversations, a 10,000-message chat"
+    )
+    ui.add_argument("--json", action="store_true")
+    ui.set_defaults(handler=run_ui)
     checker = sub.add_parser(
         "checker", parents=[common], help="reply checker: precision, recall, AUROC and latency (dev set, UHGEval)"
     )
@@ -90,4 +95,16 @@ def run_checker(args: argparse.Namespace, paths: AppPaths) -> int:
         print_json(result)
     else:
         print(evaluation.format_report(result))
+    return 0
+
+
+def run_ui(args: argparse.Namespace, paths: AppPaths) -> int:
+    from app.bench import format_table
+    from app.ui.load_bench import run_ui_load_bench
+
+    result = run_ui_load_bench()
+    if args.json:
+        print_json(result)
+    else:
+        print(format_table(result))
     return 0

@@ -87,6 +87,19 @@ class Annotations:
             rows = session.scalars(query)
             return [_verdict(r) for r in rows]
 
+    def latest_verdicts(self, message_ids: list[int]) -> dict[int, dict[str, Any]]:
+        """The newest stored verdict of each message that has one, in a few queries however many messages."""
+        latest: dict[int, dict[str, Any]] = {}
+        with self._session() as session:
+            for start in range(0, len(message_ids), 500):
+                chunk = message_ids[start : start + 500]
+                rows = session.scalars(
+                    select(VerdictRow).where(VerdictRow.message_id.in_(chunk)).order_by(VerdictRow.id)
+                )
+                for row in rows:
+                    latest[row.message_id] = json.loads(row.verdict_json)
+        return latest
+
     # Feedback
 
     def add_feedback(

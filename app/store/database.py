@@ -118,14 +118,15 @@ class Store(Annotations):
 
     def conversations(self, include_archived: bool = True) -> list[Conversation]:
         """Conversations not deleted, pinned first, then most recently active first."""
-        query = select(ConversationRow).where(ConversationRow.deleted_at.is_(None))
+        # plain rows, not ORM objects: the sidebar lists ten thousand of them
+        query = select(*ConversationRow.__table__.columns).where(ConversationRow.deleted_at.is_(None))
         if not include_archived:
             query = query.where(ConversationRow.archived.is_(False))
         query = query.order_by(
             ConversationRow.pinned.desc(), ConversationRow.updated_at.desc(), ConversationRow.id.desc()
         )
         with self._session() as session:
-            return [conversation_record(r) for r in session.scalars(query)]
+            return [conversation_record(r) for r in session.connection().execute(query)]  # type: ignore[arg-type]
 
     def _set(self, conversation_id: int, **values: Any) -> None:
         with self._session() as session:
@@ -252,17 +253,35 @@ class Store(Annotations):
             rows = list(session.scalars(query.order_by(MessageRow.id.desc()).limit(limit)))
             return [message_record(r) for r in reversed(rows)]
 
-    def count_messages(self, conversation_id: int) -> int:
-        """How many messages the active path holds."""
+    def count_messages(self, conversation_id: int, before_id: int | None = None, after_id: int | None = None) -> int:
+        """How many messages the active path holds (only those before ``before_id`` / after ``after_id``)."""
+        query = (
+            select(func.count())
+            .select_from(MessageRow)
+            .where(MessageRow.conversation_id == conversation_id, MessageRow.active.is_(True))
+        )
+        if before_id is not None:
+            query = query.where(MessageRow.id < before_id)
+        if after_id is not None:
+            query = query.where(MessageRow.id > after_id)
         with self._session() as session:
-            return int(
-                session.scalar(
-                    select(func.count())
-                    .select_from(MessageRow)
-                    .where(MessageRow.conversation_id == conversation_id, MessageRow.active.is_(True))
-                )
-                or 0
+            return int(session.scalar(query) or 0)
+
+    def messages_from(self, conversation_id: int, first_id: int, limit: int) -> list[Message]:
+        """``limit`` messages of the active path from message ``first_id`` on, in reading order (a page in the
+        middle of a long conversation, where a search result sits)."""
+        query = (
+            select(MessageRow)
+            .where(
+                MessageRow.conversation_id == conversation_id,
+                MessageRow.active.is_(True),
+                MessageRow.id >= first_id,
             )
+            .order_by(MessageRow.id)
+            .limit(limit)
+        )
+        with self._session() as session:
+            return [message_record(r) for r in session.scalars(query)]
 
     def message(self, message_id: int) -> Message:
         with self._session() as session:
@@ -323,6 +342,21 @@ class Store(Annotations):
             path.append(by_id[cursor])
             cursor = by_id[cursor].parent_id
         return path[::-1]
+
+    def versions(self, conversation_id: int, message_ids: list[int]) -> dict[int, tuple[int, int]]:
+        """For each of ``message_ids``: which version it is and of how many (see :meth:`siblings`), in one query."""
+        with self._session() as session:
+            links = session.execute(
+                select(MessageRow.id, MessageRow.parent_id, MessageRow.role)
+                .where(MessageRow.conversation_id == conversation_id)
+                .order_by(MessageRow.id)
+            ).all()
+        groups: dict[tuple[int | None, str], list[int]] = {}
+        for row in links:
+            groups.setdefault((row.parent_id, row.role), []).append(row.id)
+        group_of = {row.id: groups[(row.parent_id, row.role)] for row in links}
+        wanted = [m for m in message_ids if m in group_of]
+        return {m: (group_of[m].index(m) + 1, len(group_of[m])) for m in wanted}
 
     def select_branch(self, message_id: int) -> None:
         """Make the path through ``message_id`` active, continuing down its newest descendants."""

@@ -246,8 +246,9 @@ class ChatView(QTextBrowser):
     def set_persona_names(self, names: dict[str, str]) -> None:
         self._names = dict(names)
 
-    def show_bubbles(self, bubbles: list[Bubble], earlier: int = 0) -> None:
-        """Show ``bubbles``; ``earlier`` messages before them are left out behind a "Show earlier" link."""
+    def show_bubbles(self, bubbles: list[Bubble], earlier: int = 0, later: int = 0) -> None:
+        """Show ``bubbles``; ``earlier`` messages before them and ``later`` ones after them are left out behind
+        "Show earlier" and "Show later" links."""
         self._timer.stop()
         self._streaming = None
         self._stream_start = None
@@ -255,7 +256,11 @@ class ChatView(QTextBrowser):
         if earlier:
             label = self.tr("↑ Show earlier messages ({count} more)").format(count=earlier)
             more = f'<p class="actions"><a href="action:earlier/0">{label}</a></p><hr/>'
-        self.setHtml(more + "".join(bubble_html(b, self.dark) for b in bubbles))
+        after = ""
+        if later:
+            label = self.tr("↓ Show later messages ({count} more)").format(count=later)
+            after = f'<p class="actions"><a href="action:later/0">{label}</a></p>'
+        self.setHtml(more + "".join(bubble_html(b, self.dark) for b in bubbles) + after)
         self._scroll_to_end()
 
     def scroll_to_message(self, message_id: int) -> None:

@@ -63,6 +63,7 @@ from app.ui.welcome_page import install_welcome_page, needs_welcome, show_welcom
 
 YOU = "You"
 PAGE = 200  # messages shown when a conversation opens; older ones load a page at a time
+CONTEXT_BEFORE = 20  # messages shown above a search hit far back in a conversation
 log = logging.getLogger(__name__)
 
 
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self._packs = load_packs(paths.topics_dir)
         self._search: SearchPanel | None = None
         self._page = PAGE
+        self._window_start: int | None = None  # the first message shown, when a page in the middle is shown
         self.sampling = SamplingParams()
         self.feedback = FeedbackActions(self, paths, store, personas, self._conversations.user_name)
         self._build()
@@ -301,8 +303,9 @@ class MainWindow(QMainWindow):
 
     def refresh_sidebar(self) -> None:
         archived = self.sidebar.show_archived.isChecked()
-        rows = [(c, self._persona_name(c.persona_id)) for c in self._store.conversations(include_archived=archived)]
-        self.sidebar.show_conversations(rows, self._conversation_id)
+        conversations = self._store.conversations(include_archived=archived)
+        names = {pid: self._persona_name(pid) for pid in {c.persona_id for c in conversations}}
+        self.sidebar.show_conversations([(c, names[c.persona_id]) for c in conversations], self._conversation_id)
 
     @Slot(int)
     def _on_conversation_selected(self, conversation_id: int) -> None:
@@ -349,9 +352,12 @@ class MainWindow(QMainWindow):
         self.undo_bar.hide()
         self.refresh_sidebar()
 
-    def open_conversation(self, conversation_id: int, page: int | None = None, show: int | None = None) -> None:
-        """Show the newest ``page`` messages of a conversation (enough more to reach message ``show``); by default
-        as many as were shown before when it is the open one, else the first page."""
+    def open_conversation(
+        self, conversation_id: int, page: int | None = None, show: int | None = None, start: int | None = None
+    ) -> None:
+        """Show the newest ``page`` messages of a conversation (by default as many as were shown before when it
+        is the open one, else the first page). A message ``show`` further back opens a page in the middle, from
+        a few messages before it (``start``: the first message of that page), with links both ways."""
         if page is None:
             page = self._page if conversation_id == self._conversation_id else PAGE
         conversation = self._store.conversation(conversation_id)
@@ -363,13 +369,41 @@ class MainWindow(QMainWindow):
         self.persona_box.blockSignals(False)
         self.topic_box.setEditText(conversation.topic)
         messages = self._store.messages(conversation_id, limit=page)
-        if show is not None and messages and messages[0].id > show:
-            messages = self._store.messages(conversation_id)
-        earlier = self._store.count_messages(conversation_id) - len(messages)
-        self.chat_view.show_bubbles(self._bubbles(messages, conversation.persona_id), earlier)
+        if start is None and show is not None and messages and messages[0].id > show:
+            before = self._store.messages(conversation_id, limit=CONTEXT_BEFORE, before_id=show)
+            start = before[0].id if before else show
+        later = 0
+        self._window_start = start
+        if start is not None:
+            messages = self._store.messages_from(conversation_id, start, PAGE)
+            later = self._store.count_messages(conversation_id, after_id=messages[-1].id) if messages else 0
+        earlier = self._store.count_messages(conversation_id, before_id=messages[0].id) if messages else 0
+        bubbles = self._bubbles(messages, conversation.persona_id, at_end=not later)
+        self.chat_view.show_bubbles(bubbles, earlier, later)
         if show is not None:
             self.chat_view.scroll_to_message(show)
         self._update_controls()
+
+    def _page_through(self, direction: str) -> None:
+        """The "Show earlier" / "Show later" links of a long conversation."""
+        assert self._conversation_id is not None
+        shown = self._store.messages(self._conversation_id, limit=self._page)
+        if self._window_start is not None:
+            shown = self._store.messages_from(self._conversation_id, self._window_start, PAGE)
+        if not shown:
+            return
+        if direction == "later":
+            rest = self._store.messages_from(self._conversation_id, shown[-1].id + 1, PAGE + 1)
+            if len(rest) <= PAGE:  # the newest page: back to the ordinary view
+                self.open_conversation(self._conversation_id, PAGE, show=rest[0].id if rest else None)
+            else:
+                self.open_conversation(self._conversation_id, start=rest[0].id, show=rest[0].id)
+        elif self._window_start is not None:
+            previous = self._store.messages(self._conversation_id, limit=PAGE, before_id=shown[0].id)
+            if previous:
+                self.open_conversation(self._conversation_id, start=previous[0].id, show=shown[0].id)
+        else:
+            self.open_conversation(self._conversation_id, self._page + PAGE, show=shown[0].id)
 
     def find(self) -> None:
         """Ctrl+F: the search window over every conversation."""
@@ -385,7 +419,7 @@ class MainWindow(QMainWindow):
         """Open a conversation at one of its messages (switching to its branch when it is on another one)."""
         if self._busy:
             return
-        if all(m.id != message_id for m in self._store.messages(conversation_id)):
+        if not self._store.message(message_id).active:
             self._store.select_branch(message_id)
         self.open_conversation(conversation_id, show=message_id)
         self.refresh_sidebar()
@@ -405,28 +439,27 @@ class MainWindow(QMainWindow):
         self._update_controls()
         self.input.setFocus()
 
-    def _bubbles(self, messages: list[Message], persona_id: str) -> list[Bubble]:
-        """Messages as bubbles, with alternatives and the actions that make sense where they stand."""
-        last_user = max((i for i, m in enumerate(messages) if m.role == "user"), default=-1)
+    def _bubbles(self, messages: list[Message], persona_id: str, at_end: bool = True) -> list[Bubble]:
+        """Messages as bubbles, with alternatives and the actions that make sense where they stand (edit and
+        regenerate only at the end of the conversation: ``at_end`` False for a page in its middle)."""
+        last_user = max((i for i, m in enumerate(messages) if m.role == "user"), default=-1) if at_end else -1
+        ids = [m.id for m in messages]
+        versions = self._store.versions(messages[0].conversation_id, ids) if messages else {}
+        verdicts = self._store.latest_verdicts(ids)
+        speaker_name = self._persona_name(persona_id)
         bubbles = []
         for i, message in enumerate(messages):
             actions: tuple[str, ...] = ()
             is_reply = message.role == "assistant" and i > 0 and messages[i - 1].role == "user"
-            if i == len(messages) - 1 and is_reply:
+            if i == len(messages) - 1 and is_reply and at_end:
                 actions = ("regenerate", "continue") if message.status == "interrupted" else ("regenerate",)
             elif i == last_user:
                 actions = ("edit",)
             thumbs, feedback_note = self.feedback.state(message.id) if is_reply else (None, "")
             actions = (*FEEDBACK_ACTIONS, *actions) if is_reply else actions
-            version = (1, 1)
-            if is_reply or message.role == "user":
-                versions = [v.id for v in self._store.siblings(message.id)]
-                version = (versions.index(message.id) + 1, len(versions))
-            speaker = self.tr("You") if message.role == "user" else self._persona_name(persona_id)
-            verdict = None
-            if is_reply:
-                stored = self._store.verdicts(message.id)
-                verdict = stored[-1].verdict if stored else None
+            version = versions.get(message.id, (1, 1)) if is_reply or message.role == "user" else (1, 1)
+            speaker = self.tr("You") if message.role == "user" else speaker_name
+            verdict = verdicts.get(message.id) if is_reply else None
             bubbles.append(
                 Bubble(
                     message.role,
@@ -616,9 +649,8 @@ class MainWindow(QMainWindow):
         if action == "delete":
             self.delete_message(message_id)
             return
-        if action == "earlier":
-            first = self._store.messages(self._conversation_id, limit=self._page)[0].id
-            self.open_conversation(self._conversation_id, self._page + PAGE, show=first)
+        if action in ("earlier", "later"):
+            self._page_through(action)
             return
         if action in ("prev", "next"):
             versions = [v.id for v in self._store.siblings(message_id)]

@@ -104,8 +104,18 @@ def test_a_long_conversation_opens_with_its_newest_page(
     window.chat_view.action_requested.emit("earlier", 0)
     text = window.chat_view.toPlainText()
     assert "message 100\n" in text and "(50 more)" in text
-    window.open_message(long.id, ids[3])  # a search hit far back loads everything up to it
-    assert "message 3\n" in window.chat_view.toPlainText()
+    window.open_message(long.id, ids[30])  # a search hit far back opens a page around it, not everything
+    text = window.chat_view.toPlainText()
+    assert "message 30\n" in text and "message 10\n" in text and "message 9\n" not in text
+    assert "Show earlier messages (10 more)" in text
+    assert f"message {10 + PAGE - 1}\n" in text and f"message {10 + PAGE}\n" not in text
+    assert f"Show later messages ({250 - 10} more)" in text
+    assert "Edit" not in text  # no edit or regenerate in the middle of a conversation
+    window.chat_view.action_requested.emit("later", 0)
+    assert "Show later messages (40 more)" in window.chat_view.toPlainText()
+    window.chat_view.action_requested.emit("later", 0)  # the rest fits one page: the ordinary newest view
+    text = window.chat_view.toPlainText()
+    assert f"message {PAGE + 249}" in text and "Show later" not in text
     window.close()
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -133,26 +132,21 @@ def test_export_writes_png_and_v2_json(gallery: PersonaGallery, library: Persona
     assert library.import_file(tmp_path / "laofuzi.png").card == library.get("laofuzi").card
 
 
-def test_a_thousand_personas_stay_fast(qtbot: QtBot, library: PersonaLibrary, paths: AppPaths) -> None:
+def test_a_thousand_personas_are_listed_and_searched(qtbot: QtBot, library: PersonaLibrary, paths: AppPaths) -> None:
     folder = paths.user_personas_dir
     folder.mkdir(parents=True, exist_ok=True)
     for n in range(1000):
         card = {"name": f"Tutor {n:04d}", "first_mes": "Hello!", "creator_notes": f"Teaches topic number {n}"}
         (folder / f"tutor-{n:04d}.json").write_text(json.dumps(card), encoding="utf-8")
-    start = time.perf_counter()
     many = PersonaGallery(library)
     qtbot.addWidget(many)
     many.show()
     many.view.grab()
-    opened = time.perf_counter() - start
-    start = time.perf_counter()
     many.search.setText("0999")
-    filtered = time.perf_counter() - start
     assert many.visible_names() == ["Tutor 0999"]
     assert many.model.rowCount() >= 1008
     assert len(many.view.findChildren(QWidget)) < 20  # painted cards, not a widget per persona
-    assert filtered < 0.5, f"search took {filtered:.2f} s"
-    assert opened < 15, f"opening took {opened:.1f} s"
+    # how long opening and searching take is measured side by side in `persona-tutor bench ui`, not here
 
 
 def test_gallery_screenshot(qtbot: QtBot, gallery: PersonaGallery) -> None:

@@ -15,3 +15,12 @@ def test_the_long_reply_measurement_runs(qtbot: QtBot) -> None:
 
 def test_the_window_measurement_streams_a_real_reply(qtbot: QtBot, starter_path: Path) -> None:
     assert window_stall_ms(starter_path, max_tokens=16) > 0
+
+
+def test_the_load_measurement_reports_every_step(qtbot: QtBot) -> None:
+    from app.ui.load_bench import run_ui_load_bench
+
+    result = run_ui_load_bench()
+    steps = [k for k in result if k.endswith("_ms") and k not in ("max_stall_ms", "target_ms")]
+    assert len(steps) == 8 and all(result[k] > 0 for k in steps)
+    assert result["max_stall_ms"] == max(result[k] for k in steps)

@@ -1,0 +1,119 @@
+"""`persona-tutor bench ui`: the GUI with a lot in it stays responsive (the longest event-loop stall of each step).
+
+Three loads, measured with the same 5 ms ticker as the streaming benchmark (app/ui/stall_bench.py):
+1,000 personas in the gallery (open it, search it), 10,000 conversations in the sidebar (open the window,
+filter, refresh), and a 10,000-message conversation (open its newest page, load earlier pages, jump to its
+first message). No model is loaded: the window opens on its first-run page, which is what these steps need.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from app.store import Store
+from app.store.schema import now
+from app.ui.stall_bench import _application, _Ticker
+
+PERSONAS = 1_000
+CONVERSATIONS = 10_000
+LONG_CONVERSATION = 10_000
+TARGET_MS = 100.0  # a step the learner starts may block the window this long at most
+
+
+def _stall(action: Callable[[], object], settle_ms: int = 300) -> float:
+    """Run ``action`` from the event loop and return the longest stall until the loop is idle again."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    ticker = _Ticker()
+    loop = QEventLoop()
+    ticker.start()
+    QTimer.singleShot(0, action)
+    QTimer.singleShot(settle_ms, loop.quit)
+    loop.exec()
+    return ticker.stop()
+
+
+def _write_personas(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(PERSONAS):
+        card = {"name": f"Tutor {n:04d}", "first_mes": "Hello!", "creator_notes": f"Teaches topic number {n}"}
+        (folder / f"tutor-{n:04d}.json").write_text(json.dumps(card), encoding="utf-8")
+
+
+def _write_conversations(database: Path) -> int:
+    """10,000 short conversations and one of 10,000 messages, straight through sqlite3; returns the long one."""
+    Store(database).close()
+    stamp = now().isoformat(" ")
+    connection = sqlite3.connect(database)
+    try:
+        connection.executemany(
+            "INSERT INTO conversations (id, persona_id, topic, model, title, created_at, updated_at) "
+            "VALUES (?, ?, 'CNN', 'bench', ?, ?, ?)",
+            [(n, "xiaomiao" if n % 2 else "redbeard", f"第 {n} 课", stamp, stamp) for n in range(1, CONVERSATIONS + 1)],
+        )
+        rows = [
+            (n, 1, n - 1 if n > 1 else None, "user" if n % 2 == 0 else "assistant", f"消息 {n}：卷积核滑动喵~", stamp)
+            for n in range(1, LONG_CONVERSATION + 1)
+        ]
+        connection.executemany(
+            "INSERT INTO messages (id, conversation_id, parent_id, role, content, status, created_at) "
+            "VALUES (?, ?, ?, ?, ?, 'complete', ?)",
+            rows,
+        )
+        connection.commit()
+    finally:
+        connection.close()
+    return 1
+
+
+def run_ui_load_bench() -> dict[str, Any]:
+    from app.paths import AppPaths
+    from app.personas import PersonaLibrary
+    from app.ui.main_window import MainWindow
+    from app.ui.persona_gallery import PersonaGallery
+
+    _application()
+    result: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="persona-tutor-load-") as tmp:
+        paths = AppPaths.resolve(Path(tmp)).ensure()
+        _write_personas(paths.user_personas_dir)
+        long_id = _write_conversations(paths.database_path)
+        library = PersonaLibrary(paths.user_personas_dir)
+        store = Store(paths.database_path)
+        holder: dict[str, Any] = {}
+        try:
+
+            def open_gallery() -> None:
+                holder["gallery"] = gallery = PersonaGallery(library)
+                gallery.show()
+
+            result["gallery_open_1k_ms"] = _stall(open_gallery)
+            result["gallery_search_1k_ms"] = _stall(lambda: holder["gallery"].search.setText("0999"))
+            holder.pop("gallery").close()
+
+            def open_window() -> None:
+                holder["window"] = window = MainWindow(paths, store, library)
+                window.show()
+
+            result["window_open_10k_conversations_ms"] = _stall(open_window, settle_ms=600)
+            window = holder["window"]
+            result["sidebar_filter_10k_ms"] = _stall(lambda: window.sidebar.filter.setText("第 9999 课"))
+            window.sidebar.filter.clear()
+            result["sidebar_refresh_10k_ms"] = _stall(window.refresh_sidebar)
+            result["conversation_open_10k_messages_ms"] = _stall(lambda: window.open_conversation(long_id))
+            result["conversation_earlier_page_ms"] = _stall(
+                lambda: window.chat_view.action_requested.emit("earlier", 0)
+            )
+            result["conversation_jump_to_first_ms"] = _stall(lambda: window.open_message(long_id, 1))
+            window.close()
+        finally:
+            store.close()
+    result["max_stall_ms"] = max(v for k, v in result.items() if k.endswith("_ms"))
+    result["target_ms"] = TARGET_MS
+    result["max_stall_vs_target"] = round(result["max_stall_ms"] / TARGET_MS, 2)
+    return result
