@@ -165,6 +165,16 @@ class Annotations:
         with self._session() as session:
             return [_feedback(r) for r in session.scalars(query)]
 
+    def latest_feedback(self, message_ids: list[int]) -> dict[int, Feedback]:
+        """The newest feedback record of each message that has one, in a few queries however many messages."""
+        latest: dict[int, Feedback] = {}
+        with self._session() as session:
+            for start in range(0, len(message_ids), 500):
+                query = select(FeedbackRow).where(FeedbackRow.message_id.in_(message_ids[start : start + 500]))
+                for row in session.scalars(query.order_by(FeedbackRow.id)):
+                    latest[row.message_id] = _feedback(row)
+        return latest
+
     # Summaries
 
     def add_summary(self, conversation_id: int, first_message_id: int, last_message_id: int, text: str) -> Summary:

@@ -17,7 +17,7 @@ from app.feedback import FeedbackService, export_feedback
 from app.paths import AppPaths
 from app.personas import PersonaLibrary
 from app.prompt_builder import DEFAULT_USER_NAME
-from app.store import Store
+from app.store import Feedback, Store
 from app.ui.feedback_browser import FeedbackBrowser
 from app.ui.feedback_dialog import FeedbackDialog
 from app.ui.feedback_export_dialog import FeedbackExportDialog
@@ -57,9 +57,10 @@ class FeedbackActions(QObject):
         export.triggered.connect(self.export)
         return [browse, export]
 
-    def state(self, message_id: int) -> tuple[int | None, str]:
-        """The thumb given to a reply and a short note of the rest, for its bubble."""
-        feedback = self.service.current(message_id)
+    def state(self, message_id: int, known: dict[int, Feedback] | None = None) -> tuple[int | None, str]:
+        """The thumb given to a reply and a short note of the rest, for its bubble (``known``: feedback
+        already read for a whole page, see ``Store.latest_feedback``)."""
+        feedback = known.get(message_id) if known is not None else self.service.current(message_id)
         if feedback is None:
             return None, ""
         parts = [reason_label(r).lower() for r in feedback.reasons]

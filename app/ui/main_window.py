@@ -446,6 +446,7 @@ class MainWindow(QMainWindow):
         ids = [m.id for m in messages]
         versions = self._store.versions(messages[0].conversation_id, ids) if messages else {}
         verdicts = self._store.latest_verdicts(ids)
+        feedback = self._store.latest_feedback(ids)
         speaker_name = self._persona_name(persona_id)
         bubbles = []
         for i, message in enumerate(messages):
@@ -455,7 +456,7 @@ class MainWindow(QMainWindow):
                 actions = ("regenerate", "continue") if message.status == "interrupted" else ("regenerate",)
             elif i == last_user:
                 actions = ("edit",)
-            thumbs, feedback_note = self.feedback.state(message.id) if is_reply else (None, "")
+            thumbs, feedback_note = self.feedback.state(message.id, feedback) if is_reply else (None, "")
             actions = (*FEEDBACK_ACTIONS, *actions) if is_reply else actions
             version = versions.get(message.id, (1, 1)) if is_reply or message.role == "user" else (1, 1)
             speaker = self.tr("You") if message.role == "user" else speaker_name
