@@ -7,7 +7,7 @@ import json
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.store.schema import FeedbackRow, MemoryRow, SummaryRow, VerdictRow
 
 DEFAULT_LEARNER = "default"
+_Row = TypeVar("_Row", VerdictRow, FeedbackRow)
 
 
 @dataclass(frozen=True)
@@ -89,16 +90,19 @@ class Annotations:
 
     def latest_verdicts(self, message_ids: list[int]) -> dict[int, dict[str, Any]]:
         """The newest stored verdict of each message that has one, in a few queries however many messages."""
-        latest: dict[int, dict[str, Any]] = {}
+        return {m: json.loads(row.verdict_json) for m, row in self._newest(VerdictRow, message_ids).items()}
+
+    def _newest(self, table: type[_Row], message_ids: list[int]) -> dict[int, _Row]:
+        """The newest row of ``table`` for each of ``message_ids`` that has one (500 ids per query)."""
+        newest: dict[int, _Row] = {}
         with self._session() as session:
             for start in range(0, len(message_ids), 500):
                 chunk = message_ids[start : start + 500]
-                rows = session.scalars(
-                    select(VerdictRow).where(VerdictRow.message_id.in_(chunk)).order_by(VerdictRow.id)
-                )
-                for row in rows:
-                    latest[row.message_id] = json.loads(row.verdict_json)
-        return latest
+                query = select(table).where(table.message_id.in_(chunk)).order_by(table.id)
+                for row in session.scalars(query):
+                    newest[row.message_id] = row
+            session.expunge_all()
+        return newest
 
     # Feedback
 
@@ -167,13 +171,7 @@ class Annotations:
 
     def latest_feedback(self, message_ids: list[int]) -> dict[int, Feedback]:
         """The newest feedback record of each message that has one, in a few queries however many messages."""
-        latest: dict[int, Feedback] = {}
-        with self._session() as session:
-            for start in range(0, len(message_ids), 500):
-                query = select(FeedbackRow).where(FeedbackRow.message_id.in_(message_ids[start : start + 500]))
-                for row in session.scalars(query.order_by(FeedbackRow.id)):
-                    latest[row.message_id] = _feedback(row)
-        return latest
+        return {m: _feedback(row) for m, row in self._newest(FeedbackRow, message_ids).items()}
 
     # Summaries
 
