@@ -7,6 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 .PHONY: run install test lint typecheck pytest bench dist icons screenshots translations clean
 
 run: install
+	$(BIN)/persona-tutor models starter
 	$(BIN)/persona-tutor
 
 install: $(STAMP)

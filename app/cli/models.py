@@ -52,6 +52,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
 
     token = sub.add_parser("token", parents=[common], help="store a Hugging Face token (read from stdin)")
     token.set_defaults(handler=run_token)
+    starter = sub.add_parser(
+        "starter", parents=[common], help="install the starter model from its packages (no download; kept if there)"
+    )
+    starter.set_defaults(handler=run_starter)
 
     remote.register(sub, common)
 
@@ -211,3 +215,12 @@ def download_bar(stream: TextIO, width: int = 30) -> Callable[[DownloadProgress]
         stream.flush()
 
     return report
+
+
+def run_starter(args: argparse.Namespace, paths: AppPaths) -> int:
+    from app import starter_model
+    from app.cli.common import starter_progress
+
+    path = starter_model.assemble(paths.models_dir, progress=starter_progress())
+    print(path)
+    return 0

@@ -142,3 +142,15 @@ def test_a_killed_pull_resumes_where_it_stopped(isolated_home: Path, hub: FakeHu
     ranges = [r.range for r in hub.requests if r.method == "GET"]
     assert ranges == [None, f"bytes={kept}-"]
     assert (isolated_home / "models" / "Big.gguf").read_bytes() == big
+
+
+def test_starter_installs_the_starter_model_once(isolated_home: Path) -> None:
+    first = run_cli(["models", "starter"], isolated_home)
+    assert first.returncode == 0, first.stderr
+    path = Path(first.stdout.strip())
+    assert path.is_file() and path.parent == isolated_home / "models"
+    assert [m["source"] for m in _models(isolated_home)] == ["starter"]
+    written = path.stat().st_mtime_ns
+    again = run_cli(["models", "starter"], isolated_home)  # what `make run` does on every start
+    assert again.returncode == 0 and Path(again.stdout.strip()) == path
+    assert path.stat().st_mtime_ns == written  # kept, not written again
