@@ -12,16 +12,13 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -35,6 +32,7 @@ from app.paths import AppPaths
 from app.ui.language import QT_TRANSLATE_NOOP
 from app.ui.model_import import message_box
 from app.ui.model_jobs import ModelJob
+from app.ui.tables import read_only_table
 
 COLUMNS = (
     QT_TRANSLATE_NOOP("CatalogTab", "Model"),
@@ -107,15 +105,7 @@ class CatalogTab(QWidget):
     def _build(self) -> None:
         self.machine_label = QLabel(self.tr("Checking this machine…"))
         self.machine_label.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table = read_only_table([self.tr(c) for c in COLUMNS])
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemDoubleClicked.connect(lambda _item: self.download())
         self.progress = QProgressBar()

@@ -12,15 +12,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QDesktopServices, QDragEnterEvent, QDropEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
@@ -35,6 +32,7 @@ from app.ui.catalog_tab import CatalogTab, human_size
 from app.ui.language import QT_TRANSLATE_NOOP
 from app.ui.model_import import ModelImporter, gguf_files, message_box
 from app.ui.model_jobs import ModelJob
+from app.ui.tables import read_only_table
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -97,15 +95,7 @@ class InstalledModelsTab(QWidget):
         self._build()
 
     def _build(self) -> None:
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table = read_only_table([self.tr(c) for c in COLUMNS])
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemDoubleClicked.connect(lambda _item: self.use_selected())
         self.empty_label = QLabel(self.tr("No models yet: download one from the Catalog tab, or add a .gguf file."))
