@@ -304,6 +304,10 @@
         <translation>↑ 显示更早的消息（还有 {count} 条）</translation>
     </message>
     <message>
+        <source>↓ Show later messages ({count} more)</source>
+        <translation>↓ 显示后面的消息（还有 {count} 条）</translation>
+    </message>
+    <message>
         <source>Delete message…</source>
         <translation>删除消息…</translation>
     </message>
@@ -1718,6 +1722,21 @@ Copy the file into the models folder (safe if you move or delete the original), 
     <message>
         <source>{count} messages; click one to open it.</source>
         <translation>{count} 条消息；点击其中一条即可打开。</translation>
+    </message>
+</context>
+<context>
+    <name>StayInCharacter</name>
+    <message>
+        <source>Stay in &amp;character</source>
+        <translation>保持角色(&amp;C)</translation>
+    </message>
+    <message>
+        <source>When a reply comes out of character, write it once more and show the more in-character one</source>
+        <translation>回复跳出角色时重新写一次，并显示更符合角色的那一版</translation>
+    </message>
+    <message>
+        <source>The reply came out of character: writing it once more…</source>
+        <translation>回复跳出了角色：正在重新写一次…</translation>
     </message>
 </context>
 <context>
