@@ -118,6 +118,7 @@ def test_a_quiz_in_the_chat_in_chinese_then_progress_and_review(
     assert "考考我吧！" in shown and "小测验" in shown
     assert all(q.question in shown for q in quiz.questions)
     assert window.input.placeholderText().startswith("在一条消息里回答小测验")
+    window.grab().save(str(screenshot_dir() / "quiz-asked-zh.png"))
 
     window.input.setPlainText("1. 池化取最大值，把特征图缩小\n2. 反向传播和梯度下降，最小化损失\n3. 不知道\n4. 不知道")
     with qtbot.waitSignal(window.reply_displayed, timeout=QUIZ_TIMEOUT_MS):
