@@ -42,9 +42,12 @@ class LearningActions(QObject):
         window.menus["View"].addAction(self.progress_action)
 
     def show_conversation(self, conversation: Conversation | None) -> None:
-        """The lesson bar shows the open conversation's goal and level (a new chat keeps what was chosen)."""
+        """The lesson bar shows the open conversation's goal and level; a new chat keeps the level, not the goal."""
+        bar = self.window.lesson_bar
         if conversation is not None:
-            self.window.lesson_bar.show_lesson(conversation.goal, conversation.level)
+            bar.show_lesson(conversation.goal, conversation.level)
+        else:
+            bar.show_lesson("", bar.level())
         self._hint()
 
     def update_controls(self, ready: bool, busy: bool) -> None:

@@ -161,3 +161,18 @@ def test_after_five_questions_on_a_topic_with_a_quiz_the_window_suggests_one(
         if n < 4:
             assert window.statusBar().currentMessage() == ""
     assert window.statusBar().currentMessage() == "5 questions so far: click “Quiz me” to check what you learned."
+
+
+def test_an_open_chat_shows_its_lesson_and_a_new_chat_keeps_only_the_level(
+    qtbot: QtBot, paths: AppPaths, store: Store
+) -> None:
+    conversation = store.create_conversation("xiaomiao", "CNN", "starter", goal="理解池化", level="advanced")
+    window = MainWindow(paths, store, PersonaLibrary(paths.user_personas_dir))  # opens the newest conversation
+    qtbot.addWidget(window)
+    assert (window.lesson_bar.goal(), window.lesson_bar.level()) == ("理解池化", "advanced")
+    window.lesson_bar.level_box.setCurrentIndex(2)  # edited for the open chat: saved at once
+    assert store.conversation(conversation.id).level == "intermediate"
+    window.new_chat()
+    assert (window.lesson_bar.goal(), window.lesson_bar.level()) == ("", "intermediate")
+    window.lesson_bar.level_box.setCurrentIndex(1)  # a new chat: nothing to save yet
+    assert store.conversation(conversation.id).level == "intermediate"
