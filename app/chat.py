@@ -24,6 +24,7 @@ from app.personas import PersonaLibrary
 from app.prompt_builder import (
     DEFAULT_USER_NAME,
     ChatMessage,
+    Lesson,
     Recall,
     build_messages,
     greeting,
@@ -107,6 +108,10 @@ def history_messages(messages: list[Message]) -> list[ChatMessage]:
     ]
 
 
+def _lesson(conversation: Conversation) -> Lesson:
+    return Lesson(conversation.goal, conversation.level)
+
+
 class ChatService:
     """Starts conversations and runs turns; use it on the thread that owns ``backend``."""
 
@@ -134,11 +139,14 @@ class ChatService:
         self._live_conversation: int | None = None  # whose tokens the backend's context holds
         self._chars_read: dict[tuple[int, int], int] = {}  # long messages: how much of each the model reads
 
-    def start(self, persona_id: str, topic: str, model: str, greeting_index: int = 0) -> Conversation:
+    def start(
+        self, persona_id: str, topic: str, model: str, greeting_index: int = 0, goal: str = "", level: str = ""
+    ) -> Conversation:
         """A new conversation whose first message is the persona's greeting (``greeting_index`` picks one of
-        ``first_mes`` and the alternate greetings; it is the one the model sees)."""
+        ``first_mes`` and the alternate greetings; it is the one the model sees), with the learner's ``goal``
+        and ``level`` (see :class:`app.prompt_builder.Lesson`)."""
         persona = self.personas.get(persona_id)
-        conversation = self.store.create_conversation(persona_id, topic, model)
+        conversation = self.store.create_conversation(persona_id, topic, model, goal=goal, level=level)
         opening = greeting(persona, self.user_name, greeting_index)
         if opening:
             self.store.add_message(conversation.id, "assistant", opening)
@@ -148,25 +156,32 @@ class ChatService:
         """Everything the conversation holds, as the model would see it with an unlimited context."""
         persona = self.personas.get(conversation.persona_id)
         history = history_messages(self.store.messages(conversation.id))
-        return build_messages(persona, conversation.topic, history, self.user_name, Recall(self._memory(conversation)))
+        recall = Recall(self._memory(conversation))
+        return build_messages(persona, conversation.topic, history, self.user_name, recall, _lesson(conversation))
 
     def _memory(self, conversation: Conversation) -> tuple[str, ...]:
         """What the learner memory holds for this conversation's topic (and about the learner in general)."""
         return tuple(m.fact for m in self.store.memories(conversation.topic))
 
     def _fitted_prompt(
-        self, conversation: Conversation, params: SamplingParams, until: int | None = None
+        self, conversation: Conversation, params: SamplingParams, until: int | None = None, instruction: str = ""
     ) -> list[ChatMessage]:
         """The prompt for the next reply within the context, from the active path (up to message ``until``).
 
         Turns the window drops are recalled by a summary in the system message: the model's own, when it made
         one ahead of time (:meth:`summarize_ahead`), completed by the learner's later dropped questions.
+        An ``instruction`` for this one reply (a quiz to phrase) is a system message at the very end, so the
+        prefix the cache holds is unchanged.
         """
         backend = self._require_backend()
         visible = self._visible(conversation.id, until)
         render = self._renderer(conversation, visible, backend.context_size)
         budget = self._budget(backend, params)
-        return self.window.fit(conversation.id, self._model_history(visible), render, backend.count_tokens, budget)
+        extra = [ChatMessage("system", instruction)] if instruction else []
+        if extra:
+            budget -= backend.count_tokens(extra)
+        history = self._model_history(visible)
+        return self.window.fit(conversation.id, history, render, backend.count_tokens, budget) + extra
 
     def _model_history(self, visible: list[Message]) -> list[ChatMessage]:
         """The turns as the model reads them: a very long question cut to what fits (see :meth:`chars_read`)."""
@@ -204,7 +219,8 @@ class ChatService:
                     rest = summarize_dropped(dropped[covered:], self.user_name, limit // 2)
                     summary = text.strip() + (f"\n{rest}" if rest else "")
                     break
-            return build_messages(persona, conversation.topic, kept, self.user_name, Recall(memory, summary))
+            recall = Recall(memory, summary)
+            return build_messages(persona, conversation.topic, kept, self.user_name, recall, _lesson(conversation))
 
         return render
 
@@ -314,11 +330,12 @@ class ChatService:
         params: SamplingParams,
         cancel: threading.Event,
         on_token: Callable[[str], None] | None = None,
+        instruction: str = "",
     ) -> TurnResult:
         """Commit the learner's ``text``, stream the reply into the store, and return it.
 
         A message longer than :meth:`message_limit` is stored whole and cut for the model; the result's
-        ``notice`` says so.
+        ``notice`` says so. ``instruction`` guides this one reply (see :meth:`_fitted_prompt`).
         """
         text = clean_text(text)
         self._require_question(text)
@@ -326,7 +343,7 @@ class ChatService:
         user_message = self.store.add_message(conversation_id, "user", text)
         if not conversation.title:
             self.store.rename_conversation(conversation_id, " ".join(text.split())[:_TITLE_CHARS])
-        result = self._reply(conversation, user_message.id, params, cancel, on_token)
+        result = self._reply(conversation, user_message.id, params, cancel, on_token, instruction)
         return replace(result, notice=_joined(self._notice(text), result.notice))
 
     def regenerate(
@@ -400,8 +417,9 @@ class ChatService:
         params: SamplingParams,
         cancel: threading.Event,
         on_token: Callable[[str], None] | None,
+        instruction: str = "",
     ) -> TurnResult:
-        messages = self._fitted_prompt(conversation, params)
+        messages = self._fitted_prompt(conversation, params, instruction=instruction)
         reply = self.store.add_message(conversation.id, "assistant", "", status="streaming")
         result = self._stream(conversation, messages, reply.id, question_id, params, cancel, on_token)
         return self._keep_in_character(conversation, messages, result, params, cancel, on_token)

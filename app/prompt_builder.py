@@ -9,6 +9,9 @@ post-history instructions come after the history.
 What the tutor remembers beyond the turns it sees (:class:`Recall`: facts about the learner from the store's
 learner memory, and a summary of the turns the context window dropped) is part of the system message: it
 changes rarely (a new fact, or the window's cut moving, which re-evaluates the prompt anyway).
+
+The learner's goal and level (:class:`Lesson`) are labelled parts of the system message too: they are set when
+the conversation starts and change only when the learner changes them, so they keep the prefix stable.
 """
 
 from __future__ import annotations
@@ -37,6 +40,48 @@ class ChatMessage:
 
     def to_dict(self) -> dict[str, str]:
         return {"role": self.role, "content": self.content}
+
+
+LEVELS = ("beginner", "intermediate", "advanced")
+# How the persona adapts its explanations to each level, in the persona's language (English, Chinese).
+_LEVEL_INSTRUCTIONS = {
+    "beginner": (
+        "a beginner. Use everyday words and one simple example or analogy, no formulas, "
+        "and explain every technical term the first time you use it.",
+        "初学者。用日常的话和一个简单的例子或比喻来讲，不用公式，第一次出现的术语都要解释。",
+    ),
+    "intermediate": (
+        "an intermediate learner. Use the proper terms, give a short concrete example, "
+        "and show how the parts fit together.",
+        "有一定基础的学习者。使用规范的术语，举一个简短具体的例子，讲清各部分怎样配合。",
+    ),
+    "advanced": (
+        "an advanced learner. Be precise and concise; formulas and technical terms are welcome; "
+        "mention trade-offs and edge cases.",
+        "水平较高的学习者。讲得准确简洁，可以用公式和专业术语，并讲到权衡和边界情况。",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """What the learner wants from this conversation (``goal``) and their ``level`` (one of :data:`LEVELS`)."""
+
+    goal: str = ""
+    level: str = ""
+
+
+def lesson_parts(lesson: Lesson | None, language: str, user: str = DEFAULT_USER_NAME) -> list[str]:
+    """The system message's labelled goal and level parts ("" level or goal: no part)."""
+    if lesson is None:
+        return []
+    parts = []
+    if lesson.goal.strip():
+        parts.append(f"Learning goal of {user}: {' '.join(lesson.goal.split())}")
+    if lesson.level in _LEVEL_INSTRUCTIONS:
+        english, chinese = _LEVEL_INSTRUCTIONS[lesson.level]
+        parts.append(f"Level: {user} is " + (chinese if language == "zh" else english))
+    return parts
 
 
 @dataclass(frozen=True)
@@ -114,7 +159,13 @@ def default_system_prompt(persona: Persona, user: str = DEFAULT_USER_NAME) -> st
     return f"You are {persona.nickname or persona.name}. Stay in character and teach {user} accurately."
 
 
-def system_prompt(persona: Persona, topic: str, user: str = DEFAULT_USER_NAME, recall: Recall | None = None) -> str:
+def system_prompt(
+    persona: Persona,
+    topic: str,
+    user: str = DEFAULT_USER_NAME,
+    recall: Recall | None = None,
+    lesson: Lesson | None = None,
+) -> str:
     """The fixed system message of a conversation."""
     original = default_system_prompt(persona, user)
     parts = [persona.fill(persona.system_prompt, user, original).strip() or original]
@@ -129,6 +180,7 @@ def system_prompt(persona: Persona, topic: str, user: str = DEFAULT_USER_NAME, r
         parts.append(f"Teaching approach: {persona.tutor['teaching_approach']}")
     if topic:
         parts.append(f"Topic of this lesson: {topic}")
+    parts.extend(lesson_parts(lesson, persona.language, user))
     examples = _examples(persona, user)
     if examples:
         parts.append(f"Example dialogue (style only):\n{examples}")
@@ -169,12 +221,13 @@ def build_messages(
     history: Sequence[ChatMessage],
     user: str = DEFAULT_USER_NAME,
     recall: Recall | None = None,
+    lesson: Lesson | None = None,
 ) -> list[ChatMessage]:
     """System message, then the conversation so far (greeting first, the new user turn last).
 
     Activated lorebook entries go in a system message just before the newest user turn.
     """
-    messages = [ChatMessage("system", system_prompt(persona, topic, user, recall))]
+    messages = [ChatMessage("system", system_prompt(persona, topic, user, recall, lesson))]
     turns = [m for m in history if m.content.strip() or m.role == "user"]
     background = lore(persona, turns, user)
     if background:

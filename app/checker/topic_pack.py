@@ -17,7 +17,9 @@ sentence, alternatives inside a group are separated by ``|`` (lower-case substri
 
 Optional JSON keys (see ``app/checker/answer_key.py``): a fact's ``match`` (``subject + predicate``, to find
 it negated or inverted); ``questions``, answer keys ``{"ask": pattern on the question, "needs": [concept
-group, …], "en", "zh"}``; ``counts``, numbers the topic fixes ``{"about", "unit", "value", "en", "zh"}``.
+group, …], "en", "zh"}`` (with ``quiz_en``/``quiz_zh``, the question as a quiz asks it: the key grades the
+learner's answer); ``counts``, numbers the topic fixes ``{"about", "unit", "value", "en", "zh"}``; ``goals``,
+learning goals ``{"en", "zh"}`` a learner can pick for a conversation.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ _PACKS_DIR = Path(__file__).with_name("packs")
 _MAX_PACK_BYTES = 1024 * 1024
 _KEYS = {"version", "id", "title", "title_zh", "keywords", "terms", "core", "facts", "misconceptions"}
 _KEYS |= {"questions", "counts"}  # answer keys and fixed numbers (checker 1.1)
-_QUESTION_KEYS = {"ask", "needs", "en", "zh"}
+_KEYS |= {"goals"}  # learning goals (app.learning)
+_QUESTION_KEYS = {"ask", "needs", "en", "zh", "quiz_en", "quiz_zh"}
 _COUNT_KEYS = {"about", "unit", "value", "en", "zh"}
 _MISCONCEPTION_KEYS = {"en", "zh", "correction_en", "correction_zh", "match"}
 
@@ -61,6 +64,8 @@ class QuestionKey:
     needs: tuple[tuple[str, ...], ...]
     answer: str
     answer_zh: str
+    quiz: str = ""  # the question as a quiz asks it ("" when the key is not a quiz item)
+    quiz_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,7 @@ class TopicPack:
     questions: tuple[QuestionKey, ...] = ()
     counts: tuple[CountFact, ...] = ()
     fact_patterns: tuple[FactPattern, ...] = ()
+    goals: tuple[tuple[str, str], ...] = ()  # (English, Chinese) learning goals
 
     def label(self, language: str) -> str:
         return self.title_zh if language == "zh" and self.title_zh else self.title
@@ -168,6 +174,7 @@ def parse_pack(raw: Any, *, builtin: bool = True) -> TopicPack:
         questions=questions,
         counts=counts,
         fact_patterns=tuple(fact_patterns),
+        goals=tuple((str(g.get("en", "")), str(g.get("zh", ""))) for g in raw.get("goals", []) if isinstance(g, dict)),
     )
 
 
@@ -179,6 +186,8 @@ def _question_key(item: Any) -> QuestionKey:
         needs=tuple(parse_pattern(n)[0] for n in _strings(item["needs"], "needs") if parse_pattern(n)),
         answer=str(item.get("en", "")),
         answer_zh=str(item.get("zh", "")),
+        quiz=str(item.get("quiz_en", "")),
+        quiz_zh=str(item.get("quiz_zh", "")),
     )
 
 

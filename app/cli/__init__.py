@@ -13,14 +13,14 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from app import __version__
-from app.cli import backup, bench, chat, check, conversations, feedback, models, personas, search
+from app.cli import backup, bench, chat, check, conversations, feedback, models, personas, progress, search
 from app.cli.common import data_dir_parent
 from app.errors import PersonaTutorError
 from app.paths import AppPaths
 
 EXIT_ERROR = 1
 EXIT_BUG = 70
-SUBCOMMANDS = (chat, models, personas, bench, conversations, search, backup, check, feedback)
+SUBCOMMANDS = (chat, models, personas, bench, conversations, search, backup, check, feedback, progress)
 
 
 def build_parser() -> argparse.ArgumentParser:

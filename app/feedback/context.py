@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from app.chat import history_messages
 from app.personas import Persona, PersonaLibrary
-from app.prompt_builder import DEFAULT_USER_NAME, ChatMessage, Recall, build_messages
+from app.prompt_builder import DEFAULT_USER_NAME, ChatMessage, Lesson, Recall, build_messages
 from app.store import Conversation, Message, Store
 
 USER_PLACEHOLDER = "{{user}}"
@@ -61,5 +61,6 @@ def reply_context(
     hide = Anonymizer(user_name, anonymize)
     history = [ChatMessage(m.role, hide(m.content)) for m in history_messages(path[:-1])]
     memory = tuple(hide(m.fact) for m in store.memories(conversation.topic))  # as ChatService.prompt recalls it
-    prompt = build_messages(persona, conversation.topic, history, hide.prompt_user, Recall(memory))
+    lesson = Lesson(hide(conversation.goal), conversation.level)
+    prompt = build_messages(persona, conversation.topic, history, hide.prompt_user, Recall(memory), lesson)
     return ReplyContext(conversation, persona, reply, prompt)

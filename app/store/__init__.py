@@ -5,6 +5,7 @@
 
 from app.store.annotations import Feedback, MemoryFact, Summary, Verdict
 from app.store.database import Store
+from app.store.quizzes import Grade, Quiz, QuizQuestion
 from app.store.records import Conversation, ImportedMessage, Message, MessageStatus, Role, SearchHit
 from app.store.schema import Base
 
@@ -12,10 +13,13 @@ __all__ = [
     "Base",
     "Conversation",
     "Feedback",
+    "Grade",
     "ImportedMessage",
     "MemoryFact",
     "Message",
     "MessageStatus",
+    "Quiz",
+    "QuizQuestion",
     "Role",
     "SearchHit",
     "Store",

@@ -27,6 +27,7 @@ from app.errors import StoreError
 from app.store import migrations
 from app.store.annotations import Annotations
 from app.store.file_check import check_database_file, restore_hint
+from app.store.quizzes import Quizzes
 from app.store.records import (
     Conversation,
     ImportedMessage,
@@ -65,7 +66,7 @@ def friendly(path: Path, exc: BaseException) -> StoreError:
     return StoreError(f"Cannot use the database {path}: {detail}")
 
 
-class Store(Annotations):
+class Store(Annotations, Quizzes):
     """The conversation database."""
 
     def __init__(self, path: Path) -> None:
@@ -95,7 +96,14 @@ class Store(Annotations):
     # Conversations
 
     def create_conversation(
-        self, persona_id: str, topic: str, model: str, title: str = "", sampler: dict[str, Any] | None = None
+        self,
+        persona_id: str,
+        topic: str,
+        model: str,
+        title: str = "",
+        sampler: dict[str, Any] | None = None,
+        goal: str = "",
+        level: str = "",
     ) -> Conversation:
         with self._session() as session:
             row = ConversationRow(
@@ -104,6 +112,8 @@ class Store(Annotations):
                 model=model,
                 title=title,
                 sampler_json=json.dumps(sampler, ensure_ascii=False) if sampler is not None else None,
+                goal=goal,
+                level=level,
             )
             session.add(row)
             session.flush()
@@ -148,6 +158,10 @@ class Store(Annotations):
     def set_sampler(self, conversation_id: int, sampler: dict[str, Any] | None) -> None:
         """Remember the sampler settings (temperature, top_p, ...) a conversation runs with."""
         self._set(conversation_id, sampler_json=None if sampler is None else json.dumps(sampler, ensure_ascii=False))
+
+    def set_lesson(self, conversation_id: int, goal: str, level: str) -> None:
+        """The learning goal and level (see ``app.learning``); the system prompt changes with them."""
+        self._set(conversation_id, goal=goal, level=level)
 
     def delete_conversation(self, conversation_id: int) -> None:
         """Move a conversation to the bin: hidden from lists and search until restored or purged."""

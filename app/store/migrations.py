@@ -120,6 +120,38 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
             "ALTER TABLE feedback ADD COLUMN verdict_review_json VARCHAR",
         ],
     ),
+    (
+        # Learning: a goal and a level per conversation, and the quizzes the persona gives, graded per question.
+        "0007_learning",
+        [
+            "ALTER TABLE conversations ADD COLUMN goal VARCHAR NOT NULL DEFAULT ''",
+            "ALTER TABLE conversations ADD COLUMN level VARCHAR NOT NULL DEFAULT ''",
+            """CREATE TABLE quizzes (
+                id INTEGER NOT NULL PRIMARY KEY,
+                conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+                topic VARCHAR NOT NULL,
+                language VARCHAR NOT NULL,
+                message_id INTEGER REFERENCES messages (id) ON DELETE SET NULL,
+                score FLOAT,
+                total INTEGER NOT NULL,
+                created_at DATETIME NOT NULL,
+                graded_at DATETIME
+            )""",
+            "CREATE INDEX ix_quizzes_conversation_id ON quizzes (conversation_id)",
+            """CREATE TABLE quiz_questions (
+                id INTEGER NOT NULL PRIMARY KEY,
+                quiz_id INTEGER NOT NULL REFERENCES quizzes (id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                key_index INTEGER NOT NULL,
+                question VARCHAR NOT NULL,
+                answer_key VARCHAR NOT NULL,
+                learner_answer VARCHAR,
+                verdict VARCHAR,
+                correct BOOLEAN
+            )""",
+            "CREATE INDEX ix_quiz_questions_quiz_id ON quiz_questions (quiz_id)",
+        ],
+    ),
 ]
 
 KNOWN = [name for name, _ in MIGRATIONS]

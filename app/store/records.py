@@ -26,6 +26,8 @@ class Conversation:
     pinned: bool = False
     archived: bool = False
     deleted_at: datetime | None = None
+    goal: str = ""  # the learning goal ("" when none)
+    level: str = ""  # "beginner" | "intermediate" | "advanced" ("" when not chosen)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -39,6 +41,8 @@ class Conversation:
             "pinned": self.pinned,
             "archived": self.archived,
             "sampler": self.sampler,
+            "goal": self.goal,
+            "level": self.level,
         }
 
 
@@ -101,7 +105,7 @@ def conversation_record(row: ConversationRow) -> Conversation:
     return Conversation(
         row.id, row.persona_id, row.topic, row.model, row.title, row.created_at, row.updated_at,
         json.loads(row.sampler_json) if row.sampler_json else None, bool(row.pinned), bool(row.archived),
-        row.deleted_at,
+        row.deleted_at, row.goal or "", row.level or "",
     )  # fmt: skip
 
 

@@ -34,6 +34,10 @@ class ConversationRow(Base):
     pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("0"))
     archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("0"))
     deleted_at: Mapped[datetime | None]
+    # What the learner wants from this conversation (a topic pack's goal or their own words) and their level
+    # ("beginner" | "intermediate" | "advanced", "" when not chosen): both shape the system prompt.
+    goal: Mapped[str] = mapped_column(String, default="", server_default=text("''"))
+    level: Mapped[str] = mapped_column(String, default="", server_default=text("''"))
 
 
 class MessageRow(Base):
@@ -111,3 +115,37 @@ class MemoryRow(Base):
     fact: Mapped[str] = mapped_column(String)
     source_message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class QuizRow(Base):
+    """A quiz the persona gave in a conversation, on one topic pack; ``score`` is set once it is graded."""
+
+    __tablename__ = "quizzes"
+    __table_args__ = (Index("ix_quizzes_conversation_id", "conversation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    topic: Mapped[str] = mapped_column(String)  # the topic pack's id
+    language: Mapped[str] = mapped_column(String)  # "en" | "zh": the language the questions were asked in
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    score: Mapped[float | None] = mapped_column(Float)
+    total: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    graded_at: Mapped[datetime | None]
+
+
+class QuizQuestionRow(Base):
+    """One question of a quiz: the pack's answer key it asks (``key_index``), the learner's answer and grade."""
+
+    __tablename__ = "quiz_questions"
+    __table_args__ = (Index("ix_quiz_questions_quiz_id", "quiz_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    key_index: Mapped[int]
+    question: Mapped[str] = mapped_column(String)
+    answer_key: Mapped[str] = mapped_column(String)
+    learner_answer: Mapped[str | None] = mapped_column(String)
+    verdict: Mapped[str | None] = mapped_column(String)  # "correct" | "partial" | "incorrect"
+    correct: Mapped[bool | None] = mapped_column(Boolean)

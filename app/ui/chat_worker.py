@@ -14,13 +14,14 @@ from typing import Literal
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from app.chat import ChatService
+from app.chat import ChatService, TurnResult
 from app.engine import ChatBackend, EngineConfig, LlamaEngine, SamplingParams
 from app.errors import PersonaTutorError
 from app.kv_state_cache import KvStateCache
 from app.model_library import resolve_model
 from app.paths import AppPaths
 from app.personas import PersonaLibrary
+from app.quiz_service import QuizService
 from app.remote_backend import RemoteBackend
 from app.remote_servers import RemoteConfig
 from app.store import Store
@@ -28,7 +29,7 @@ from app.store import Store
 log = logging.getLogger(__name__)
 
 
-TurnKind = Literal["send", "regenerate", "continue", "edit"]
+TurnKind = Literal["send", "regenerate", "continue", "edit", "quiz"]
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,9 @@ class ChatWorker(QObject):
         service.stay_in_character = self.stay_in_character.is_set()
         on_token = self.token_received.emit
         try:
-            if request.kind == "send":
+            if request.kind == "quiz" or (request.kind == "send" and self._store.open_quiz(request.conversation_id)):
+                result = self._quiz(service, request)
+            elif request.kind == "send":
                 result = service.send(request.conversation_id, request.text, request.params, self.cancel, on_token)
             elif request.kind == "regenerate":
                 result = service.regenerate(request.conversation_id, request.params, self.cancel, on_token)
@@ -144,6 +147,12 @@ class ChatWorker(QObject):
             service.summarize_ahead(request.conversation_id, request.params, self.idle_cancel)
         except Exception:  # the summary is an aid: the chat goes on without it
             log.exception("summarizing ahead failed")
+
+    def _quiz(self, service: ChatService, request: TurnRequest) -> TurnResult:
+        """A quiz in the chat: ask one (``quiz``), or grade the learner's message as its answers (``send``)."""
+        quizzes = QuizService(service)
+        run = quizzes.start if request.kind == "quiz" else quizzes.answer
+        return run(request.conversation_id, request.text, request.params, self.cancel, self.token_received.emit)
 
     @Slot()
     def close(self) -> None:

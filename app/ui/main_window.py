@@ -52,6 +52,8 @@ from app.ui.chat_worker import ChatWorker, TurnRequest
 from app.ui.conversation_list import ConversationList
 from app.ui.feedback_actions import FEEDBACK_ACTIONS, FeedbackActions
 from app.ui.language import LanguageChooser
+from app.ui.learning_actions import LearningActions
+from app.ui.lesson_bar import LessonBar
 from app.ui.model_manager import ModelMenu
 from app.ui.persona_menu import PersonaMenu
 from app.ui.remote_dialog import install_remote_menu
@@ -185,6 +187,7 @@ class MainWindow(QMainWindow):
         header.addWidget(self.persona_box, 2)
         header.addWidget(QLabel(self.tr("Topic")))
         header.addWidget(self.topic_box, 2)
+        self.lesson_bar = LessonBar(self._packs)
 
         self.chat_view = ChatView()
         self.chat_view.setAccessibleName(self.tr("Conversation"))
@@ -206,6 +209,7 @@ class MainWindow(QMainWindow):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 6, 6, 6)
         right_layout.addLayout(header)
+        right_layout.addWidget(self.lesson_bar)
         right_layout.addWidget(self.chat_view, 1)
         right_layout.addLayout(composer)
 
@@ -287,6 +291,7 @@ class MainWindow(QMainWindow):
         self.language = LanguageChooser(self._settings, self)
         self.menus["View"].addMenu(self.language.menu)
         install_remote_menu(self)
+        self.learning = LearningActions(self)
         install_sampling_menu(self)
         self.stay_in_character = install_stay_in_character(self)
         about = QAction(self.tr("&About Persona Tutor"), self)
@@ -371,6 +376,7 @@ class MainWindow(QMainWindow):
         self.persona_box.setCurrentIndex(max(index, 0))
         self.persona_box.blockSignals(False)
         self.topic_box.setEditText(conversation.topic)
+        self.learning.show_conversation(conversation)
         messages = self._store.messages(conversation_id, limit=page)
         if start is None and show is not None and messages and messages[0].id > show:
             before = self._store.messages(conversation_id, limit=CONTEXT_BEFORE, before_id=show)
@@ -438,6 +444,7 @@ class MainWindow(QMainWindow):
         self._conversation_id = None
         self._greeting_index = 0
         self.sidebar.clear_selection()
+        self.learning.show_conversation(None)
         self._show_greeting()
         self._update_controls()
         self.input.setFocus()
@@ -595,20 +602,26 @@ class MainWindow(QMainWindow):
         text = self.input.toPlainText().strip()
         if not text or self._busy or not self._model_id:
             return
-        if self._conversation_id is None:
-            topic = self.topic_box.currentText().strip() or BUILTIN_TOPICS[0].title
-            conversation = self._conversations.start(
-                str(self.persona_box.currentData()), topic, self._model_id, self._greeting_index
-            )
-            self._conversation_id = conversation.id
+        conversation_id = self.ensure_conversation()
         self.input.clear()
         if self._editing is not None:
-            request = TurnRequest("edit", self._conversation_id, self.sampling, text, self._editing)
+            request = TurnRequest("edit", conversation_id, self.sampling, text, self._editing)
             self._editing = None
             self.statusBar().clearMessage()
             self._start_turn(request, shown_question=text)
         else:
-            self._start_turn(TurnRequest("send", self._conversation_id, self.sampling, text), shown_question=text)
+            self._start_turn(TurnRequest("send", conversation_id, self.sampling, text), shown_question=text)
+
+    def ensure_conversation(self) -> int:
+        """The open conversation, started now (persona, topic, goal and level as chosen) when it is a new chat."""
+        if self._conversation_id is None:
+            topic = self.topic_box.currentText().strip() or BUILTIN_TOPICS[0].title
+            persona_id, lesson = str(self.persona_box.currentData()), self.lesson_bar
+            conversation = self._conversations.start(
+                persona_id, topic, self._model_id, self._greeting_index, lesson.goal(), lesson.level()
+            )
+            self._conversation_id = conversation.id
+        return self._conversation_id
 
     def _start_turn(self, request: TurnRequest, shown_question: str = "") -> None:
         """Show the turn in the view and hand it to the worker."""
@@ -813,6 +826,7 @@ class MainWindow(QMainWindow):
         fresh = self._conversation_id is None and not self._busy
         self.persona_box.setEnabled(fresh)
         self.topic_box.setEnabled(fresh)
+        self.learning.update_controls(ready, self._busy)
         self.new_chat_button.setEnabled(not self._busy)
         self.sidebar.setEnabled(not self._busy)
 

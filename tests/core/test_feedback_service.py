@@ -122,24 +122,29 @@ def test_a_database_from_before_feedback_details_upgrades_and_keeps_feedback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "old.db"
-    with monkeypatch.context() as patch:
+    with monkeypatch.context() as patch:  # the old schema, written with plain SQL (today's models have more columns)
         patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:3])
         patch.setattr(migrations, "KNOWN", migrations.KNOWN[:3])
-        old = Store(path)
-        c = old.create_conversation("xiaomiao", TOPIC, "m")
-        reply = old.add_message(c.id, "assistant", "喵")
-        con = sqlite3.connect(path)
-        con.execute(
-            "INSERT INTO feedback (message_id, thumbs, reasons_json, ratings_json, created_at) "
-            "VALUES (?, -1, '[\"boring\"]', '{}', '2026-01-01 00:00:00')",
-            (reply.id,),
-        )
-        con.commit()
-        con.close()
-        old.close()
+        migrations.migrate(path)
+    con = sqlite3.connect(path)
+    con.execute(
+        "INSERT INTO conversations (id, persona_id, topic, model, title, created_at, updated_at) "
+        "VALUES (1, 'xiaomiao', ?, 'm', '', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+        (TOPIC,),
+    )
+    con.execute(
+        "INSERT INTO messages (id, conversation_id, role, content, status, created_at) "
+        "VALUES (1, 1, 'assistant', '喵', 'complete', '2026-01-01 00:00:00')"
+    )
+    con.execute(
+        "INSERT INTO feedback (message_id, thumbs, reasons_json, ratings_json, created_at) "
+        "VALUES (1, -1, '[\"boring\"]', '{}', '2026-01-01 00:00:00')"
+    )
+    con.commit()
+    con.close()
     store = Store(path)
     try:
-        [record] = store.feedback(reply.id)
+        [record] = store.feedback(1)
         assert (record.thumbs, record.reasons, record.better_message_id, record.verdict_review) == (
             -1,
             ["boring"],

@@ -887,6 +887,89 @@ This cannot be undone.</source>
     </message>
 </context>
 <context>
+    <name>LearningActions</name>
+    <message>
+        <source>&amp;Quiz me</source>
+        <translation>小测验(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Learning &amp;progress…</source>
+        <translation>学习进度(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>The tutor follows the new goal and level from the next reply.</source>
+        <translation>导师会从下一条回复起按新的目标和水平讲解。</translation>
+    </message>
+    <message>
+        <source>Answer the quiz first: one message, numbered 1. 2. 3.</source>
+        <translation>请先回答小测验：在一条消息里按编号 1. 2. 3. 作答。</translation>
+    </message>
+    <message>
+        <source>Quiz me!</source>
+        <translation>考考我吧！</translation>
+    </message>
+    <message>
+        <source>{count} questions so far: click “Quiz me” to check what you learned.</source>
+        <translation>已经问了 {count} 个问题：点“考考我”检验一下学到了什么。</translation>
+    </message>
+    <message>
+        <source>Answer the quiz in one message: 1. … 2. … 3. …</source>
+        <translation>在一条消息里回答小测验：1. … 2. … 3. …</translation>
+    </message>
+    <message>
+        <source>Ask your tutor… (Enter sends, Shift+Enter for a new line)</source>
+        <translation>向导师提问…（Enter 发送，Shift+Enter 换行）</translation>
+    </message>
+</context>
+<context>
+    <name>LessonBar</name>
+    <message>
+        <source>Any level</source>
+        <translation>不限水平</translation>
+    </message>
+    <message>
+        <source>Beginner</source>
+        <translation>初学者</translation>
+    </message>
+    <message>
+        <source>Intermediate</source>
+        <translation>中级</translation>
+    </message>
+    <message>
+        <source>Advanced</source>
+        <translation>高级</translation>
+    </message>
+    <message>
+        <source>en</source>
+        <comment>language code of topic pack text shown (en or zh)</comment>
+        <translation>zh</translation>
+    </message>
+    <message>
+        <source>Learning goal</source>
+        <translation>学习目标</translation>
+    </message>
+    <message>
+        <source>Type a learning goal or pick one</source>
+        <translation>输入学习目标或从列表中选择</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>水平</translation>
+    </message>
+    <message>
+        <source>Quiz me</source>
+        <translation>考考我</translation>
+    </message>
+    <message>
+        <source>The tutor asks you 3–5 questions on the topic and grades your answers</source>
+        <translation>导师就本主题出 3–5 道题，并批改你的答案</translation>
+    </message>
+    <message>
+        <source>Goal</source>
+        <translation>目标</translation>
+    </message>
+</context>
+<context>
     <name>LorebookEditor</name>
     <message>
         <source>On</source>
@@ -1536,6 +1619,57 @@ Copy the file into the models folder (safe if you move or delete the original), 
     </message>
 </context>
 <context>
+    <name>ProgressView</name>
+    <message>
+        <source>Learning progress</source>
+        <translation>学习进度</translation>
+    </message>
+    <message>
+        <source>Topics studied</source>
+        <translation>学过的主题</translation>
+    </message>
+    <message>
+        <source>Facts to review</source>
+        <translation>需要复习的知识点</translation>
+    </message>
+    <message>
+        <source>Review these</source>
+        <translation>复习这些</translation>
+    </message>
+    <message>
+        <source>A new chat on this topic, with these facts as its goal</source>
+        <translation>就这个主题开始新对话，以这些知识点为学习目标</translation>
+    </message>
+    <message>
+        <source>No topics studied yet. Chat about a topic, then click “Quiz me”.</source>
+        <translation>还没有学过的主题。先就某个主题聊一聊，再点“考考我”。</translation>
+    </message>
+    <message>
+        <source>Quiz scores over time</source>
+        <translation>历次测验得分</translation>
+    </message>
+    <message>
+        <source>Latest quiz: {score}</source>
+        <translation>最近一次测验：{score}</translation>
+    </message>
+    <message>
+        <source>No quiz yet</source>
+        <translation>还没有测验</translation>
+    </message>
+    <message>
+        <source>Conversations: {conversations} · Quizzes: {quizzes}</source>
+        <translation>对话：{conversations} 次 · 测验：{quizzes} 次</translation>
+    </message>
+    <message>
+        <source>Nothing to review: every question was answered right.</source>
+        <translation>没有需要复习的：每道题都答对了。</translation>
+    </message>
+    <message>
+        <source>Take a quiz to see what to review.</source>
+        <translation>做一次测验，看看哪些需要复习。</translation>
+    </message>
+</context>
+<context>
     <name>RemoteDialog</name>
     <message>
         <source>New server…</source>
@@ -1679,6 +1813,13 @@ Copy the file into the models folder (safe if you move or delete the original), 
     <message>
         <source>&amp;Sampling settings…</source>
         <translation>采样设置(&amp;S)…</translation>
+    </message>
+</context>
+<context>
+    <name>ScoreChart</name>
+    <message>
+        <source>No quizzes on this topic yet</source>
+        <translation>这个主题还没有测验</translation>
     </message>
 </context>
 <context>

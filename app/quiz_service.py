@@ -1,0 +1,162 @@
+"""A quiz in the chat, in character: the persona phrases it, the learner answers, the topic pack grades.
+
+The question content comes from the pack (``app.quiz``) and is appended to the persona's message word for word,
+so grading never depends on what the model wrote. The model is asked twice through :class:`ChatService` with
+an instruction for that one reply: to introduce the quiz in its own voice, then to explain the learner's
+mistakes given the correct facts. A graded quiz leaves a line in the learner memory for its topic.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from app.chat import ChatService, TurnResult
+from app.checker import TopicPack, load_packs, resolve_topic
+from app.checker.accuracy import detect_packs
+from app.engine import SamplingParams
+from app.errors import PersonaTutorError
+from app.quiz import (
+    MIN_QUESTIONS,
+    QuizItem,
+    grade,
+    memory_fact,
+    pick_questions,
+    quiz_items,
+    quiz_language,
+    score_text,
+    split_answers,
+)
+from app.store import Grade, Quiz
+
+INTRO_TOKENS = 160  # the persona's introduction is a sentence or two: the questions follow it verbatim
+_LANGUAGE_NAMES = {"zh": "Simplified Chinese", "en": "English"}
+_MARKS = {"correct": "✓", "partial": "◐", "incorrect": "✗"}
+
+
+class QuizService:
+    """Quizzes in a conversation; use it on the thread that owns the chat service's backend."""
+
+    def __init__(self, chat: ChatService, packs: Sequence[TopicPack] | None = None) -> None:
+        self.chat = chat
+        self.store = chat.store
+        self.packs = tuple(packs) if packs is not None else load_packs(chat.topics_dir)
+
+    def topic_pack(self, conversation_id: int) -> TopicPack | None:
+        """The pack a quiz is on: the conversation's topic, or the latest question's when the learner switched."""
+        conversation = self.store.conversation(conversation_id)
+        quizzable = [p for p in self.packs if len(quiz_items(p, "en")) >= MIN_QUESTIONS]
+        own = resolve_topic(conversation.topic, quizzable)
+        questions = [m.content for m in self.store.messages(conversation_id) if m.role == "user"]
+        asked = detect_packs(questions[-1], quizzable) if questions else []
+        if asked and own not in asked:
+            return asked[0]
+        return own
+
+    def start(
+        self,
+        conversation_id: int,
+        request: str,
+        params: SamplingParams,
+        cancel: threading.Event,
+        on_token: Callable[[str], None] | None = None,
+    ) -> TurnResult:
+        """The learner's ``request`` ("Quiz me!"), answered by the persona's introduction and the questions."""
+        if self.store.open_quiz(conversation_id) is not None:
+            raise PersonaTutorError("A quiz is already waiting for your answers.")
+        pack = self.topic_pack(conversation_id)
+        if pack is None:
+            raise PersonaTutorError("There is no quiz for this topic: quizzes come from the topic packs' questions.")
+        conversation = self.store.conversation(conversation_id)
+        persona = self.chat.personas.get(conversation.persona_id)
+        questions = [m.content for m in self.store.messages(conversation_id) if m.role == "user"]
+        language = quiz_language(questions[-1] if questions else "", persona.language)
+        items = pick_questions(pack, language, self.store.quizzes(pack.id))
+        name = persona.nickname or persona.name
+        instruction = quiz_instruction(name, self.chat.user_name, pack.label(language), items, language)
+        short = replace(params, max_tokens=min(params.max_tokens, INTRO_TOKENS))
+        result = self.chat.send(conversation_id, request, short, cancel, on_token, instruction)
+        quiz = self.store.add_quiz(conversation_id, pack.id, language, [(i.index, i.question, i.answer) for i in items])
+        self.store.set_quiz_message(quiz.id, result.message_id)
+        text = f"{result.reply.rstrip()}\n\n{questions_block(items, language)}".lstrip()
+        self.store.update_message(result.message_id, content=text)
+        return replace(result, reply=text)
+
+    def answer(
+        self,
+        conversation_id: int,
+        text: str,
+        params: SamplingParams,
+        cancel: threading.Event,
+        on_token: Callable[[str], None] | None = None,
+    ) -> TurnResult:
+        """Grade the learner's answers (``text``, one message) to the open quiz; the persona explains mistakes."""
+        quiz = self.store.open_quiz(conversation_id)
+        if quiz is None:
+            raise PersonaTutorError("There is no quiz waiting for answers.")
+        pack = next((p for p in self.packs if p.id == quiz.topic), None)
+        if pack is None:
+            raise PersonaTutorError(f"The topic pack {quiz.topic!r} of this quiz is gone.")
+        items = [QuizItem(q.key_index, pack.questions[q.key_index], q.question, q.answer_key) for q in quiz.questions]
+        grades, score = grade(items, split_answers(text, len(items)), pack)
+        conversation = self.store.conversation(conversation_id)
+        persona = self.chat.personas.get(conversation.persona_id)
+        name = persona.nickname or persona.name
+        instruction = feedback_instruction(name, self.chat.user_name, items, grades, score, quiz.language)
+        result = self.chat.send(conversation_id, text, params, cancel, on_token, instruction)
+        graded = self.store.grade_quiz(quiz.id, grades, score)
+        reply = f"{result.reply.rstrip()}\n\n{results_block(graded)}".lstrip()
+        self.store.update_message(result.message_id, content=reply)
+        topic = conversation.topic if resolve_topic(conversation.topic, [pack]) is pack else pack.title
+        self.store.add_memory(topic, memory_fact(pack, graded), source_message_id=result.message_id)
+        return replace(result, reply=reply)
+
+
+def quiz_instruction(name: str, user: str, title: str, items: Sequence[QuizItem], language: str) -> str:
+    """What the model is told for the quiz's introduction: the questions are listed by the app, not by it."""
+    listed = "\n".join(f"{n}. {item.question}" for n, item in enumerate(items, 1))
+    return (
+        f"{name} now gives {user} a short quiz on {title}, in character, in {_LANGUAGE_NAMES[language]}. "
+        f"Write only a short introduction of one or two sentences in {name}'s own voice that invites {user} to "
+        "answer. Do not write the questions and do not answer them: the app lists them right after your "
+        f"introduction:\n{listed}"
+    )
+
+
+def feedback_instruction(
+    name: str, user: str, items: Sequence[QuizItem], grades: Sequence[Grade], score: float, language: str
+) -> str:
+    """What the model is told to explain: each answer with its final grade and the pack's correct answer."""
+    lines = []
+    for n, (item, graded) in enumerate(zip(items, grades, strict=True), 1):
+        said = {"correct": "correct", "partial": "partly right", "incorrect": "wrong"}[graded.verdict]
+        answer = graded.answer or "(no answer)"
+        lines.append(
+            f"{n}. {item.question}\n   {user}'s answer: {answer}\n   Grade: {said}. Correct answer: {item.answer}"
+        )
+    return (
+        f"{user} has answered the quiz. The app graded the answers against the lesson's facts; the grades are final. "
+        f"Score: {score_text(score, len(items))}.\n" + "\n".join(lines) + "\n"
+        f"In character and in {_LANGUAGE_NAMES[language]}, {name} reacts to the score in one sentence, then, for each "
+        "answer that is wrong or partly right, explains the correct answer briefly in their own words. Use only "
+        "the correct answers given here. The app shows the grades after your message."
+    )
+
+
+def questions_block(items: Sequence[QuizItem], language: str) -> str:
+    """The quiz's questions as the persona's message shows them, with how to answer."""
+    listed = "\n".join(f"{n}. {item.question}" for n, item in enumerate(items, 1))
+    if language == "zh":
+        return f"**小测验**\n\n{listed}\n\n（请在一条消息里按编号作答：1. … 2. …）"
+    return f"**Quiz**\n\n{listed}\n\n(Answer in one message, numbered: 1. … 2. …)"
+
+
+def results_block(quiz: Quiz) -> str:
+    """The grades under the persona's explanation: the score, and each question with the correct answer."""
+    heading = "得分" if quiz.language == "zh" else "Score"
+    lines = [f"**{heading}: {score_text(quiz.score or 0.0, quiz.total)}**", ""]
+    for q in quiz.questions:
+        mark = _MARKS.get(q.verdict or "incorrect", "✗")
+        lines.append(f"{q.position}. {mark} {q.question}" + ("" if q.verdict == "correct" else f" — {q.answer_key}"))
+    return "\n".join(lines)

@@ -1,0 +1,96 @@
+"""A quiz in a real conversation on the real starter model: the persona phrases it, the pack grades it,
+the learner memory and the progress remember it. Asserts structure, never the model's wording."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.chat import ChatService
+from app.checker import load_packs
+from app.engine import LlamaEngine, SamplingParams
+from app.errors import PersonaTutorError
+from app.personas import PersonaLibrary
+from app.progress import progress, review_goal
+from app.quiz_service import QuizService
+from app.store import Store
+
+SHORT = SamplingParams(max_tokens=24, seed=3)
+
+
+@pytest.fixture
+def service(tmp_path: Path, engine: LlamaEngine) -> Iterator[ChatService]:
+    store = Store(tmp_path / "quiz.db")
+    yield ChatService(store, PersonaLibrary(), engine)
+    store.close()
+
+
+def test_a_quiz_in_character_graded_against_the_pack(service: ChatService) -> None:
+    store = service.store
+    conversation = service.start("xiaomiao", "Convolutional neural networks", "starter", level="beginner")
+    quizzes = QuizService(service)
+    streamed: list[str] = []
+    asked = quizzes.start(conversation.id, "考考我吧！", SHORT, threading.Event(), streamed.append)
+    quiz = store.open_quiz(conversation.id)
+    assert quiz is not None and (quiz.topic, quiz.language, quiz.total) == ("cnn", "zh", 4)
+    assert quiz.message_id == asked.message_id
+    message = store.message(asked.message_id)
+    assert message.content == asked.reply
+    # the model's own introduction first (streamed), then the pack's questions word for word
+    intro, _, listed = asked.reply.partition("**小测验**")
+    assert intro.strip() and "".join(streamed).strip() == intro.strip()
+    assert [line for line in listed.splitlines() if line[:2] in ("1.", "2.", "3.", "4.")] == [
+        f"{q.position}. {q.question}" for q in quiz.questions
+    ]
+    assert [m.role for m in store.messages(conversation.id)][-2:] == ["user", "assistant"]
+    with pytest.raises(PersonaTutorError, match="already waiting"):
+        quizzes.start(conversation.id, "再考一次", SHORT, threading.Event())
+
+    answers = (
+        "1. 池化取每个窗口的最大值，把特征图缩小\n2. 用反向传播\n3. 池化会放大特征图\n4. 卷积核在输入上滑动，相乘再求和"
+    )
+    graded = quizzes.answer(conversation.id, answers, SHORT, threading.Event())
+    quiz = store.quizzes("cnn")[0]
+    assert [q.verdict for q in quiz.questions] == ["correct", "partial", "incorrect", "correct"]
+    assert quiz.score == 2.5 and store.open_quiz(conversation.id) is None
+    assert "**得分: 2.5/4**" in graded.reply
+    assert store.message(graded.message_id).content == graded.reply
+    memory = [m.fact for m in store.memories("Convolutional neural networks")]
+    assert memory == [
+        "quiz cnn 2.5/4; missed: 用反向传播和梯度下降最小化损失来训练; 同一个卷积核在所有位置共享，所以参数少"
+    ]
+    # the next reply's system message recalls the quiz and keeps the learner's level
+    system = service.prompt(store.conversation(conversation.id))[0].content
+    assert memory[0] in system and "Level: 同学 is 初学者" in system
+    with pytest.raises(PersonaTutorError, match="no quiz waiting"):
+        quizzes.answer(conversation.id, "1. a", SHORT, threading.Event())
+
+    (topic,) = progress(store, load_packs())
+    assert (topic.topic, topic.conversations, [q.score for q in topic.quizzes]) == ("cnn", 1, [2.5])
+    missed = ["用反向传播和梯度下降最小化损失来训练", "同一个卷积核在所有位置共享，所以参数少"]
+    assert [zh for _en, zh in topic.missed] == missed
+    assert review_goal(topic.missed, "en") == (
+        "Review: a CNN is trained by backpropagation and gradient descent on a loss; "
+        "the same kernel is shared across positions, so there are fewer parameters"
+    )
+
+
+def test_the_quiz_follows_the_topic_the_learner_switched_to(service: ChatService) -> None:
+    store = service.store
+    conversation = service.start("xiaomiao", "CNN", "starter")
+    quizzes = QuizService(service)
+    assert quizzes.topic_pack(conversation.id).id == "cnn"
+    store.add_message(conversation.id, "user", "What is binary search?")
+    assert quizzes.topic_pack(conversation.id).id == "binary-search"
+    store.add_message(conversation.id, "user", "And pooling in a CNN?")
+    assert quizzes.topic_pack(conversation.id).id == "cnn"
+
+
+def test_a_topic_without_a_pack_has_no_quiz(service: ChatService) -> None:
+    conversation = service.start("xiaomiao", "Medieval poetry", "starter")
+    with pytest.raises(PersonaTutorError, match="no quiz for this topic"):
+        QuizService(service).start(conversation.id, "Quiz me!", SHORT, threading.Event())
+    assert service.store.open_quiz(conversation.id) is None
