@@ -5,6 +5,7 @@
 
 from app.store.annotations import Feedback, MemoryFact, Summary, Verdict
 from app.store.database import Store
+from app.store.ledger import LedgerFact
 from app.store.records import Conversation, ImportedMessage, Message, MessageStatus, Role, SearchHit
 from app.store.schema import Base
 
@@ -13,6 +14,7 @@ __all__ = [
     "Conversation",
     "Feedback",
     "ImportedMessage",
+    "LedgerFact",
     "MemoryFact",
     "Message",
     "MessageStatus",
