@@ -31,7 +31,9 @@ def _reasons(persona: Persona, reply: str, ledger: tuple[FactCandidate, ...]) ->
 def test_ledger_contradictions_detected_in_chinese(xiaomiao: Persona) -> None:
     cases = {
         "喵~ 你叫小红对吧？今天我们继续学卷积喵！": "contradicts the ledger: your name is 小明",
-        "喵~ 其实卷积核是手工设计的喵，工程师一个个画出来。": "contradicts the ledger: 卷积核是在训练中学出来的 (not: 卷积核是手工设计的)",
+        "喵~ 其实卷积核是手工设计的喵，工程师一个个画出来。": (
+            "contradicts the ledger: 卷积核是在训练中学出来的 (not: 卷积核是手工设计的)"
+        ),
         "喵~ 我的毛线球是蓝色的喵，滚来滚去！": "contradicts the ledger: 毛线球 is 红色",
     }
     for reply, reason in cases.items():
