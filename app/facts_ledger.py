@@ -42,7 +42,9 @@ class FactCandidate:
 _HAN = r"\u4e00-\u9fff"
 _CLAUSE_END = r"(?=$|[\s，。！？,.!?；;~～、…]|吧|呀|啊|哦|喔|哈|呢|了|是|就|喵|哟)"
 _NOT_NAMES = re.compile(r"^(?:什么|啥|谁|你|他|她|它|我|这|那|哪|怎)")
-_ZH_NAME = re.compile(rf"(?:我叫|我的名字(?:是|叫)|叫我)(?:做)?\s*([{_HAN}A-Za-z][{_HAN}A-Za-z·]{{0,5}}?){_CLAUSE_END}")
+_ZH_NAME = re.compile(
+    rf"(?:我叫|我的名字(?:是|叫)|(?:^|请|就|可以|你)叫我)(?:做)?\s*([{_HAN}A-Za-z][{_HAN}A-Za-z·]{{0,5}}?){_CLAUSE_END}"
+)
 _EN_NAME = re.compile(r"\b(?:my name is|my name's|call me|i go by)\s+([A-Za-z][A-Za-z'-]{0,19})\b", re.IGNORECASE)
 _EN_NOT_NAMES = frozenset(
     " ".join(
@@ -135,7 +137,8 @@ def learner_name(text: str) -> str | None:
     for sentence in _clauses(text):
         for match in _ZH_NAME.finditer(sentence):
             name = match.group(1)
-            if not _NOT_NAMES.match(name) and _usable(sentence, match.start()):
+            done = name.endswith("了") or sentence[match.end() :].startswith("了")  # "我叫外卖了": an errand
+            if not _NOT_NAMES.match(name) and not done and _usable(sentence, match.start()):
                 return name
         for match in _EN_NAME.finditer(sentence):
             name = match.group(1)

@@ -222,7 +222,7 @@ def build_messages(
     background = lore(persona, turns, user)
     cut = len(turns) - 1 if turns and turns[-1].role == "user" else len(turns)
     ledger = ledger_message(recall.ledger) if recall else None
-    if ledger:
+    if ledger and turns and turns[-1].role == "user":  # facts for the next reply, when there is one to make
         turns.insert(cut, ledger)
     if background:
         turns.insert(cut, ChatMessage("system", f"Background for the next reply:\n{background}"))

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from app.chat import ChatService
+from app.checker import CHECKER_VERSION
 from app.engine import LlamaEngine, SamplingParams
 from app.personas import PersonaLibrary
 from app.prompt_builder import ChatMessage
@@ -54,4 +55,4 @@ def test_the_ledger_reaches_the_prompt_of_the_next_turn(
     assert "The learner's name is 小明" in ledger.content and "初学者" in ledger.content
     assert "毛线球" not in ledger.content  # switched off
     assert "小明" not in prompt[0].content  # the fixed system prompt (the reused prefix) is untouched
-    assert service.store.verdicts(second.message_id)[-1].checker_version == "1.2"
+    assert service.store.verdicts(second.message_id)[-1].checker_version == CHECKER_VERSION == "1.2"

@@ -38,6 +38,8 @@ def test_the_learner_states_their_name_or_level(text: str, facts: list[FactCandi
         "我叫什么名字？",
         "不要叫我小明",
         "我叫你小喵吧",
+        "老师叫我做作业",
+        "我叫外卖了",
         "我不是初学者",
         "我是初学者吗？",
         "如果我是初学者，该怎么学？",
@@ -157,3 +159,10 @@ def test_the_ledger_goes_before_the_newest_question_and_leaves_the_system_prompt
         "- The learner's name is 小明; call them 小明.\n- In your story, 毛线球 is 红色."
     )
     assert with_ledger[: len(plain) - 1] == plain[:-1]
+
+
+def test_no_ledger_message_when_no_reply_is_asked_for() -> None:
+    persona = PersonaLibrary().get("xiaomiao")
+    turns = [ChatMessage("assistant", "喵~"), ChatMessage("user", "我叫小明"), ChatMessage("assistant", "你好小明")]
+    lines = ledger_lines([F("learner", "name", "小明")])
+    assert build_messages(persona, "CNN", turns, recall=Recall(ledger=lines)) == build_messages(persona, "CNN", turns)
