@@ -19,15 +19,18 @@ from app.checker import CHECKER_VERSION, check, load_packs
 from app.context_window import ContextWindow, Render
 from app.engine import ChatBackend, LlamaEngine, SamplingParams, Timings
 from app.errors import PersonaTutorError
+from app.facts_ledger import FactCandidate, from_learner, from_reply, record
 from app.kv_state_cache import KvStateCache
 from app.personas import PersonaLibrary
 from app.prompt_builder import (
     DEFAULT_USER_NAME,
+    MAX_LEDGER_TOKENS,
     ChatMessage,
     Lesson,
     Recall,
     build_messages,
     greeting,
+    ledger_lines,
     summarize_dropped,
     summary_request,
 )
@@ -156,12 +159,17 @@ class ChatService:
         """Everything the conversation holds, as the model would see it with an unlimited context."""
         persona = self.personas.get(conversation.persona_id)
         history = history_messages(self.store.messages(conversation.id))
-        recall = Recall(self._memory(conversation))
+        recall = Recall(self._memory(conversation), ledger=self._ledger(conversation.id))
         return build_messages(persona, conversation.topic, history, self.user_name, recall, _lesson(conversation))
 
     def _memory(self, conversation: Conversation) -> tuple[str, ...]:
         """What the learner memory holds for this conversation's topic (and about the learner in general)."""
         return tuple(m.fact for m in self.store.memories(conversation.topic))
+
+    def _ledger(self, conversation_id: int, context_size: int | None = None) -> tuple[str, ...]:
+        """The conversation's facts ledger as prompt lines, within its budget (an eighth of the context at most)."""
+        budget = MAX_LEDGER_TOKENS if context_size is None else min(MAX_LEDGER_TOKENS, context_size // 8)
+        return ledger_lines(self.store.ledger(conversation_id, active_only=True), self.user_name, budget)
 
     def _fitted_prompt(
         self, conversation: Conversation, params: SamplingParams, until: int | None = None, instruction: str = ""
@@ -206,6 +214,7 @@ class ChatService:
     def _renderer(self, conversation: Conversation, visible: list[Message], context_size: int) -> Render:
         persona = self.personas.get(conversation.persona_id)
         memory = self._memory(conversation)
+        ledger = self._ledger(conversation.id, context_size)
         pinned = 1 if visible and visible[0].role == "assistant" else 0
         made = {(s.first_message_id, s.last_message_id): s.text for s in self.store.summaries(conversation.id)}
         limit = context_size // 6  # about a sixth of the context in Chinese, less in English
@@ -219,7 +228,7 @@ class ChatService:
                     rest = summarize_dropped(dropped[covered:], self.user_name, limit // 2)
                     summary = text.strip() + (f"\n{rest}" if rest else "")
                     break
-            recall = Recall(memory, summary)
+            recall = Recall(memory, summary, ledger)
             return build_messages(persona, conversation.topic, kept, self.user_name, recall, _lesson(conversation))
 
         return render
@@ -499,8 +508,21 @@ class ChatService:
             generated_tokens=timings.generated_tokens,
             tokens_per_s=timings.tokens_per_s,
         )
+        question = self.store.message(question_id).content
+        self._record_facts(conversation.id, question_id, lambda: from_learner(question))
         verdict = self._judge(conversation, messages, text, reply_id)
+        if status == "complete":
+            self._record_facts(conversation.id, reply_id, lambda: from_reply(text, question))
         return TurnResult(conversation.id, question_id, reply_id, text, status, timings, verdict)
+
+    def _record_facts(self, conversation_id: int, message_id: int, find: Callable[[], list[FactCandidate]]) -> None:
+        """Add what a message established to the facts ledger (the learner's message before the reply is judged,
+        so the badge knows a name given in the same turn; a complete reply after). Like the badges, the ledger
+        is an aid: a failure is logged and the turn stands."""
+        try:
+            record(self.store, conversation_id, find(), message_id)
+        except Exception:
+            log.exception("the facts ledger failed on message %s", message_id)
 
     def _judge(
         self, conversation: Conversation, messages: list[ChatMessage], reply: str, reply_id: int
@@ -522,6 +544,7 @@ class ChatService:
                 topic=conversation.topic,
                 history=turns[:-1],
                 packs=load_packs(self.topics_dir),
+                ledger=self.store.ledger(conversation.id, active_only=True),
             )
         except Exception:
             log.exception("the reply checker failed on message %s", reply_id)

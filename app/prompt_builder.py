@@ -6,6 +6,10 @@ Anything that varies per turn goes at the end: lorebook entries that the recent 
 system message just before the newest user turn (so they never shift the fixed prefix), and the
 post-history instructions come after the history.
 
+The conversation's facts ledger (:func:`ledger_message`: the learner's name and level, corrections, story facts)
+is a system message of its own just before the newest user turn, after the lorebook entries: it grows as
+the chat establishes facts and the learner edits rows, so it stays out of the fixed prefix too.
+
 What the tutor remembers beyond the turns it sees (:class:`Recall`: facts about the learner from the store's
 learner memory, and a summary of the turns the context window dropped) is part of the system message: it
 changes rarely (a new fact, or the window's cut moving, which re-evaluates the prompt anyway).
@@ -16,12 +20,13 @@ the conversation starts and change only when the learner changes them, so they k
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from app.cards.examples import parse_examples
 from app.cards.lorebook import activate
+from app.facts_ledger import FactLike, prompt_line
 from app.personas import Persona
 
 Role = Literal["system", "user", "assistant"]
@@ -31,6 +36,9 @@ _TURN_CHARS = 300
 # The most lorebook text one prompt carries, whatever the card's own token_budget says (or when it has none):
 # a book of thousands of entries or megabyte-long entries must not push the conversation out of the context.
 MAX_LORE_TOKENS = 1024
+# The most the facts ledger takes of a prompt (and at most an eighth of the context): the rows that fit, by kind.
+MAX_LEDGER_TOKENS = 256
+_LEDGER_ORDER = ("learner", "correction", "story")
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,7 @@ class Recall:
 
     memory: tuple[str, ...] = ()
     summary: str = ""
+    ledger: tuple[str, ...] = ()  # the facts ledger's lines that fit its budget (:func:`ledger_lines`)
 
 
 def summarize_dropped(dropped: Sequence[ChatMessage], user: str = DEFAULT_USER_NAME, limit: int = 400) -> str:
@@ -215,6 +224,40 @@ def lore(persona: Persona, history: Sequence[ChatMessage], user: str = DEFAULT_U
     return "\n\n".join(persona.fill(e.content, user) for e in entries)
 
 
+def estimate_tokens(text: str) -> int:
+    """A token count that errs high: a CJK character a token, four other characters a token."""
+    cjk = sum(1 for c in text if "\u3400" <= c <= "\u9fff")
+    return cjk + (len(text) - cjk + 3) // 4
+
+
+def ledger_lines(
+    facts: Sequence[FactLike],
+    user: str = DEFAULT_USER_NAME,
+    budget: int = MAX_LEDGER_TOKENS,
+    count: Callable[[str], int] = estimate_tokens,
+) -> tuple[str, ...]:
+    """The active ledger rows as prompt lines, within ``budget`` tokens: learner facts first, then corrections,
+    then story facts, the newest of each kind first when not all fit; shown in that order, oldest first."""
+    active = [f for f in facts if getattr(f, "active", True) and f.text.strip()]
+    rank = [_LEDGER_ORDER.index(f.kind) if f.kind in _LEDGER_ORDER else len(_LEDGER_ORDER) for f in active]
+    kept: list[int] = []
+    used = 0
+    for index in sorted(range(len(active)), key=lambda i: (rank[i], -i)):
+        cost = count(prompt_line(active[index], user)) + 1
+        if used + cost <= budget:
+            kept.append(index)
+            used += cost
+    return tuple(prompt_line(active[i], user) for i in sorted(kept, key=lambda i: (rank[i], i)))
+
+
+def ledger_message(lines: Sequence[str]) -> ChatMessage | None:
+    """The facts ledger as the system message placed before the newest user turn (None when empty)."""
+    if not lines:
+        return None
+    facts = "\n".join(f"- {line}" for line in lines)
+    return ChatMessage("system", f"Facts established in this conversation (keep to them):\n{facts}")
+
+
 def build_messages(
     persona: Persona,
     topic: str,
@@ -225,13 +268,16 @@ def build_messages(
 ) -> list[ChatMessage]:
     """System message, then the conversation so far (greeting first, the new user turn last).
 
-    Activated lorebook entries go in a system message just before the newest user turn.
+    Activated lorebook entries, then the facts ledger, go in system messages just before the newest user turn.
     """
     messages = [ChatMessage("system", system_prompt(persona, topic, user, recall, lesson))]
     turns = [m for m in history if m.content.strip() or m.role == "user"]
     background = lore(persona, turns, user)
+    cut = len(turns) - 1 if turns and turns[-1].role == "user" else len(turns)
+    ledger = ledger_message(recall.ledger) if recall else None
+    if ledger and turns and turns[-1].role == "user":  # facts for the next reply, when there is one to make
+        turns.insert(cut, ledger)
     if background:
-        cut = len(turns) - 1 if turns and turns[-1].role == "user" else len(turns)
         turns.insert(cut, ChatMessage("system", f"Background for the next reply:\n{background}"))
     messages.extend(turns)
     post = persona.fill(persona.post_history_instructions, user).strip()

@@ -16,8 +16,9 @@ Public API (the GUI and the store use only this)::
 ``check_partial(persona, text_so_far, ...)`` is the streaming entry point: same arguments, skips the checks
 that need the whole reply (catchphrase counts on one sentence, coverage, drift). Pass ``notes=`` (reference
 text) instead of, or besides, ``topic=``; the packs the question is about are detected from ``question`` (or
-the last user turn in ``history``), so a topic switch mid-chat is followed. ``topics_dir`` adds the learner's
-own packs (``<data dir>/topics/*.md``). Everything is local and deterministic; no Qt, no network, no model.
+the last user turn in ``history``), so a topic switch mid-chat is followed. ``ledger=`` (the conversation's
+facts ledger rows, :mod:`app.facts_ledger`) flags a reply that contradicts one of them. ``topics_dir`` adds the
+learner's own packs (``<data dir>/topics/*.md``). Everything is local and deterministic; no Qt, no network, no model.
 """
 
 from app.checker.checker import CHECKER_VERSION, check, check_partial, resolve_topic

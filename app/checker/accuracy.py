@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from app.checker.answer_key import contradictions, key_coverage, question_key
+from app.checker.ledger import ledger_signals
 from app.checker.reference import notes_signals
 from app.checker.text import MYTH_MARKERS, find_term, is_cjk_text, sentences
 from app.checker.topic_pack import Misconception, TopicPack
 from app.checker.topic_terms import answer_similarity, foreign_terms, identity_claims
 from app.checker.verdict import Badge, Signal, Thresholds, make_badge
+
+if TYPE_CHECKING:
+    from app.facts_ledger import FactLike
 
 THRESHOLDS = Thresholds(ok=0.6, off=0.35)
 BIAS = 1.2
@@ -201,8 +206,10 @@ def accuracy_badge(
     notes: str | None = None,
     partial: bool = False,
     examples: Sequence[tuple[str, str]] = (),
+    ledger: Sequence[FactLike] = (),
 ) -> tuple[Badge, tuple[str, ...]]:
-    """Score the Accuracy badge against the packs the question (or else the topic) is about, or the notes."""
+    """Score the Accuracy badge against the packs the question (or else the topic) is about, the notes, and the
+    conversation's facts ledger."""
     signals: list[Signal] = []
     reasons: list[str] = []
     zh = is_cjk_text(reply)
@@ -258,5 +265,8 @@ def accuracy_badge(
         note_signals, note_reasons = notes_signals(reply, notes)
         signals += note_signals
         reasons += note_reasons
+    ledger_found, ledger_reasons = ledger_signals(reply, ledger)
+    signals += ledger_found
+    reasons += ledger_reasons
     badge = make_badge(BIAS, signals, reasons, THRESHOLDS)
     return badge, tuple(p.id for p in active)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.checker.accuracy import accuracy_badge
 from app.checker.consistency import HistoryTurn, consistency_badge
@@ -14,7 +14,10 @@ from app.checker.topic_pack import TopicPack, TopicPackError, load_packs
 from app.personas import Persona
 from app.topics import topic_title
 
-CHECKER_VERSION = "1.2"
+if TYPE_CHECKING:
+    from app.facts_ledger import FactLike
+
+CHECKER_VERSION = "1.3"  # 1.2: other topics' terms, identity claims; 1.3: ledger contradictions
 
 HistoryLike = Sequence[Any]  # ChatMessage / Message objects (role, content) or (role, content) tuples
 
@@ -55,8 +58,10 @@ def check(
     packs: Sequence[TopicPack] | None = None,
     topics_dir: Path | None = None,
     partial: bool = False,
+    ledger: Sequence[FactLike] = (),
 ) -> Verdict:
-    """Judge one reply. ``topic`` is a pack id or title; ``notes`` is reference text; ``history`` the turns before.
+    """Judge one reply. ``topic`` is a pack id or title; ``notes`` is reference text; ``history`` the turns before;
+    ``ledger`` the conversation's facts ledger (rows switched off are ignored).
 
     ``packs`` defaults to the built-in packs plus those in ``topics_dir`` (``<data dir>/topics``).
     """
@@ -76,6 +81,7 @@ def check(
         notes=notes,
         partial=partial,
         examples=profile.examples,
+        ledger=ledger,
     )
     elapsed = (time.perf_counter() - started) * 1000
     return Verdict(consistency, accuracy, elapsed, CHECKER_VERSION, active)

@@ -68,10 +68,17 @@ def run_show(args: argparse.Namespace, paths: AppPaths) -> int:
     try:
         conversation = store.conversation(args.id)
         messages = store.messages(args.id)
+        ledger = store.ledger(args.id)
     finally:
         store.close()
     if args.json:
-        print_json({**conversation.to_json(), "messages": [m.to_json() for m in messages]})
+        print_json(
+            {
+                **conversation.to_json(),
+                "messages": [m.to_json() for m in messages],
+                "ledger": [f.to_json() for f in ledger],
+            }
+        )
         return 0
     print(f"# {conversation.title or conversation.topic}  ({conversation.persona_id}, {conversation.topic})")
     for m in messages:

@@ -5,6 +5,7 @@
 
 from app.store.annotations import Feedback, MemoryFact, Summary, Verdict
 from app.store.database import Store
+from app.store.ledger import LedgerFact
 from app.store.quizzes import Grade, Quiz, QuizQuestion
 from app.store.records import Conversation, ImportedMessage, Message, MessageStatus, Role, SearchHit
 from app.store.schema import Base
@@ -15,6 +16,7 @@ __all__ = [
     "Feedback",
     "Grade",
     "ImportedMessage",
+    "LedgerFact",
     "MemoryFact",
     "Message",
     "MessageStatus",

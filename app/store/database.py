@@ -27,6 +27,7 @@ from app.errors import StoreError
 from app.store import migrations
 from app.store.annotations import Annotations
 from app.store.file_check import check_database_file, restore_hint
+from app.store.ledger import LedgerStore
 from app.store.quizzes import Quizzes
 from app.store.records import (
     Conversation,
@@ -66,7 +67,7 @@ def friendly(path: Path, exc: BaseException) -> StoreError:
     return StoreError(f"Cannot use the database {path}: {detail}")
 
 
-class Store(Annotations, Quizzes):
+class Store(Annotations, Quizzes, LedgerStore):
     """The conversation database."""
 
     def __init__(self, path: Path) -> None:

@@ -152,6 +152,25 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
             "CREATE INDEX ix_quiz_questions_quiz_id ON quiz_questions (quiz_id)",
         ],
     ),
+    (
+        # The facts ledger: what a conversation established (the learner's name and level, corrections, story
+        # facts), per conversation; learner_memory stays the cross-conversation store.
+        "0008_facts_ledger",
+        [
+            """CREATE TABLE facts_ledger (
+                id INTEGER NOT NULL PRIMARY KEY,
+                conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+                kind VARCHAR NOT NULL,
+                subject VARCHAR NOT NULL,
+                text VARCHAR NOT NULL,
+                source_message_id INTEGER REFERENCES messages (id) ON DELETE SET NULL,
+                created_at DATETIME NOT NULL,
+                edited BOOLEAN NOT NULL DEFAULT 0,
+                active BOOLEAN NOT NULL DEFAULT 1
+            )""",
+            "CREATE INDEX ix_facts_ledger_conversation_id ON facts_ledger (conversation_id)",
+        ],
+    ),
 ]
 
 KNOWN = [name for name, _ in MIGRATIONS]

@@ -149,3 +149,23 @@ class QuizQuestionRow(Base):
     learner_answer: Mapped[str | None] = mapped_column(String)
     verdict: Mapped[str | None] = mapped_column(String)  # "correct" | "partial" | "incorrect"
     correct: Mapped[bool | None] = mapped_column(Boolean)
+
+
+_FALSE, _TRUE = text("0"), text("1")  # LedgerRow has a column named ``text``, hiding the function in its body
+
+
+class LedgerRow(Base):
+    """One fact established in a conversation (the facts ledger): shown beside the chat, editable, in the prompt."""
+
+    __tablename__ = "facts_ledger"
+    __table_args__ = (Index("ix_facts_ledger_conversation_id", "conversation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String)  # learner | correction | story
+    subject: Mapped[str] = mapped_column(String)
+    text: Mapped[str] = mapped_column(String)
+    source_message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    edited: Mapped[bool] = mapped_column(Boolean, default=False, server_default=_FALSE)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=_TRUE)

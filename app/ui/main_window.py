@@ -53,6 +53,7 @@ from app.ui.conversation_list import ConversationList
 from app.ui.feedback_actions import FEEDBACK_ACTIONS, FeedbackActions
 from app.ui.language import LanguageChooser
 from app.ui.learning_actions import LearningActions
+from app.ui.ledger_panel import install_ledger_panel
 from app.ui.lesson_bar import LessonBar
 from app.ui.model_manager import ModelMenu
 from app.ui.persona_menu import PersonaMenu
@@ -294,6 +295,7 @@ class MainWindow(QMainWindow):
         self.learning = LearningActions(self)
         install_sampling_menu(self)
         self.stay_in_character = install_stay_in_character(self)
+        self.ledger_panel = install_ledger_panel(self, self._store, self._settings)
         about = QAction(self.tr("&About Persona Tutor"), self)
         about.triggered.connect(self._show_about)
         self.menus["Help"].addAction(about)
@@ -377,6 +379,7 @@ class MainWindow(QMainWindow):
         self.persona_box.blockSignals(False)
         self.topic_box.setEditText(conversation.topic)
         self.learning.show_conversation(conversation)
+        self.ledger_panel.show_conversation(conversation_id)
         messages = self._store.messages(conversation_id, limit=page)
         if start is None and show is not None and messages and messages[0].id > show:
             before = self._store.messages(conversation_id, limit=CONTEXT_BEFORE, before_id=show)
@@ -443,6 +446,7 @@ class MainWindow(QMainWindow):
             return
         self._conversation_id = None
         self._greeting_index = 0
+        self.ledger_panel.show_conversation(None)
         self.sidebar.clear_selection()
         self.learning.show_conversation(None)
         self._show_greeting()
@@ -494,7 +498,10 @@ class MainWindow(QMainWindow):
             return None
         persona, topic, question = self._streaming_context
         try:
-            return check_partial(persona, text, question=question, topic=topic, packs=self._packs).to_json()
+            ledger = self.ledger_panel.active_facts()
+            return check_partial(
+                persona, text, question=question, topic=topic, packs=self._packs, ledger=ledger
+            ).to_json()
         except Exception:
             log.exception("provisional badges failed")
             return None

@@ -922,6 +922,117 @@ This cannot be undone.</source>
     </message>
 </context>
 <context>
+    <name>LedgerPanel</name>
+    <message>
+        <source>Learner</source>
+        <translation>学习者</translation>
+    </message>
+    <message>
+        <source>Correction</source>
+        <translation>纠正</translation>
+    </message>
+    <message>
+        <source>Story</source>
+        <translation>故事</translation>
+    </message>
+    <message>
+        <source>name</source>
+        <translation>名字</translation>
+    </message>
+    <message>
+        <source>level</source>
+        <translation>水平</translation>
+    </message>
+    <message>
+        <source>Facts of this conversation</source>
+        <translation>本次对话的事实</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>关于</translation>
+    </message>
+    <message>
+        <source>Fact</source>
+        <translation>事实</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>No facts yet: names, levels, corrections and story facts appear here.</source>
+        <translation>还没有事实：名字、水平、纠正和故事里的事实会显示在这里。</translation>
+    </message>
+    <message>
+        <source>&amp;Go to message</source>
+        <translation>转到消息(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Go to the message this fact came from</source>
+        <translation>转到这条事实出自的消息</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>删除(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Delete the selected fact</source>
+        <translation>删除选中的事实</translation>
+    </message>
+    <message>
+        <source>Kind of the new fact</source>
+        <translation>新事实的类别</translation>
+    </message>
+    <message>
+        <source>About (e.g. name)</source>
+        <translation>关于（例如：名字）</translation>
+    </message>
+    <message>
+        <source>What the new fact is about</source>
+        <translation>新事实是关于什么的</translation>
+    </message>
+    <message>
+        <source>The new fact</source>
+        <translation>新事实</translation>
+    </message>
+    <message>
+        <source>&amp;Add</source>
+        <translation>添加(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Add the new fact</source>
+        <translation>添加新事实</translation>
+    </message>
+    <message>
+        <source>Checked: the tutor keeps to this fact and the checker flags replies that break it</source>
+        <translation>勾选时：导师会遵守这条事实，检查器会标出违背它的回复</translation>
+    </message>
+    <message>
+        <source>added</source>
+        <translation>手动添加</translation>
+    </message>
+    <message>
+        <source>Show the message this fact came from</source>
+        <translation>显示这条事实出自的消息</translation>
+    </message>
+    <message>
+        <source>Facts</source>
+        <translation>事实</translation>
+    </message>
+    <message>
+        <source>Facts ledger</source>
+        <translation>事实账本</translation>
+    </message>
+    <message>
+        <source>&amp;Facts</source>
+        <translation>事实(&amp;F)</translation>
+    </message>
+</context>
+<context>
     <name>LessonBar</name>
     <message>
         <source>Any level</source>

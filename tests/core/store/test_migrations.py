@@ -125,3 +125,11 @@ def test_two_processes_opening_an_old_database_at_once_both_succeed(tmp_path: Pa
     assert [child.returncode for child in children] == [0, 0]
     assert outputs == ["5", "5"]
     assert _rows(path, "SELECT name FROM schema_migrations ORDER BY rowid") == [(n,) for n in KNOWN]
+
+
+def test_the_facts_ledger_table_is_migrated_with_its_columns(store: Store) -> None:
+    columns = [row[1] for row in _rows(store.path, "PRAGMA table_info(facts_ledger)")]
+    assert columns == [
+        "id", "conversation_id", "kind", "subject", "text", "source_message_id", "created_at", "edited", "active",
+    ]  # fmt: skip
+    assert "0008_facts_ledger" in KNOWN

@@ -32,7 +32,7 @@ def test_the_first_release_database_gets_goal_level_and_quiz_tables(tmp_path: Pa
     finally:
         con.close()
     assert {"quizzes", "quiz_questions"} <= tables
-    assert applied[-1] == "0007_learning"
+    assert "0007_learning" in applied
 
 
 def test_a_quiz_is_open_until_graded_and_then_lists_what_was_missed(store: Store) -> None:

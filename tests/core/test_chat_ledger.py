@@ -1,0 +1,58 @@
+"""The facts ledger in a real chat turn on the starter model: the learner's name becomes a row, and the next
+turn's prompt carries it to the model (a row the learner switched off does not)."""
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.chat import ChatService
+from app.checker import CHECKER_VERSION
+from app.engine import LlamaEngine, SamplingParams
+from app.personas import PersonaLibrary
+from app.prompt_builder import ChatMessage
+from app.store import Store
+
+SHORT = SamplingParams(max_tokens=12, seed=1)
+
+
+@pytest.fixture
+def service(tmp_path: Path, engine: LlamaEngine) -> Iterator[ChatService]:
+    store = Store(tmp_path / "chat.db")
+    yield ChatService(store, PersonaLibrary(), engine)
+    store.close()
+
+
+def test_the_ledger_reaches_the_prompt_of_the_next_turn(
+    service: ChatService, engine: LlamaEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conversation = service.start("xiaomiao", "CNN", "starter")
+    first = service.send(conversation.id, "你好！我叫小明，我是初学者。", SHORT, threading.Event())
+    rows = service.store.ledger(conversation.id)
+    assert [(f.kind, f.subject, f.text, f.source_message_id) for f in rows][:2] == [
+        ("learner", "name", "小明", first.user_message_id),
+        ("learner", "level", "初学者", first.user_message_id),
+    ]
+    story = service.store.add_fact(conversation.id, "story", "毛线球", "红色", edited=True)
+    service.store.set_fact_active(story.id, False)
+
+    seen: list[list[ChatMessage]] = []
+    generate = engine.generate
+
+    def recording(messages: list[ChatMessage], *args: Any, **kwargs: Any) -> Any:
+        seen.append(list(messages))
+        return generate(messages, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "generate", recording)
+    second = service.send(conversation.id, "什么是池化层？", SHORT, threading.Event())
+    assert second.status in ("complete", "interrupted") and second.timings is not None
+    prompt = seen[-1]
+    assert prompt[-1] == ChatMessage("user", "什么是池化层？")
+    ledger = prompt[-2]
+    assert ledger.role == "system" and ledger.content.startswith("Facts established in this conversation")
+    assert "The learner's name is 小明" in ledger.content and "初学者" in ledger.content
+    assert "毛线球" not in ledger.content  # switched off
+    assert "小明" not in prompt[0].content  # the fixed system prompt (the reused prefix) is untouched
+    assert service.store.verdicts(second.message_id)[-1].checker_version == CHECKER_VERSION == "1.3"
