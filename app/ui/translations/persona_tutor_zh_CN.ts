@@ -304,6 +304,10 @@
         <translation>↑ 显示更早的消息（还有 {count} 条）</translation>
     </message>
     <message>
+        <source>↓ Show later messages ({count} more)</source>
+        <translation>↓ 显示后面的消息（还有 {count} 条）</translation>
+    </message>
+    <message>
         <source>Delete message…</source>
         <translation>删除消息…</translation>
     </message>
@@ -873,13 +877,43 @@ This cannot be undone.</source>
         <source>Follow the &amp;system</source>
         <translation>跟随系统(&amp;S)</translation>
     </message>
+</context>
+<context>
+    <name>LanguageSwitch</name>
+    <message>
+        <source>Your tutor is still writing a reply. Switch the language once it has finished.</source>
+        <translation>导师还在写回复。请等回复写完后再切换语言。</translation>
+    </message>
+    <message>
+        <source>A model is being loaded. Switch the language once it is ready.</source>
+        <translation>正在加载模型。请等模型就绪后再切换语言。</translation>
+    </message>
+    <message>
+        <source>A model is being downloaded, copied or checked. Switch the language once that has finished.</source>
+        <translation>正在下载、复制或检查模型。请等这项工作完成后再切换语言。</translation>
+    </message>
     <message>
         <source>Language</source>
         <translation>语言</translation>
     </message>
+</context>
+<context>
+    <name>LocaleFormat</name>
     <message>
-        <source>The new language is used the next time you start Persona Tutor.</source>
-        <translation>新的界面语言将在下次启动 Persona Tutor 时生效。</translation>
+        <source>{count} bytes</source>
+        <translation>{count} 字节</translation>
+    </message>
+    <message>
+        <source>{seconds} s</source>
+        <translation>{seconds} 秒</translation>
+    </message>
+    <message>
+        <source>{minutes} min {seconds} s</source>
+        <translation>{minutes} 分 {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>{hours} h {minutes} min</source>
+        <translation>{hours} 小时 {minutes} 分</translation>
     </message>
 </context>
 <context>
