@@ -80,15 +80,17 @@ def test_main_window_in_english(qtbot: QtBot, qapp: QApplication, paths: AppPath
 
 
 def test_the_language_choice_is_remembered_and_the_variable_wins(
-    qtbot: QtBot, english_after: None, paths: AppPaths, store: Store, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    english_after: None,
+    windows: list[MainWindow],
+    paths: AppPaths,
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     window = MainWindow(paths, store, PersonaLibrary(paths.user_personas_dir))
-    qtbot.addWidget(window)
+    windows.append(window)
     assert window.language.actions[""].isChecked()  # follow the system until the learner picks
-    with qtbot.waitSignal(window.replaced) as replaced:
-        window.language.actions["zh_CN"].trigger()
-    window = replaced.args[0]
-    qtbot.addWidget(window)
+    window = switch(qtbot, windows, window, "zh_CN")
     assert window.language.actions["zh_CN"].isChecked() and window.send_button.text() == "发送"
     window.close()
     settings = QSettings(str(paths.config_dir / "window.ini"), QSettings.Format.IniFormat)
@@ -186,25 +188,28 @@ def test_committed_qm_matches_the_ts(tmp_path: Path) -> None:
     assert fresh.read_bytes() == QM.read_bytes(), "run `make translations` and commit the .qm"
 
 
-def _switch(qtbot: QtBot, window: MainWindow, language: str) -> MainWindow:
-    """Pick ``language`` in View → Language; the window built in it takes over."""
+def switch(qtbot: QtBot, windows: list[MainWindow], window: MainWindow, language: str) -> MainWindow:
+    """Pick ``language`` in View → Language; the window built in it takes over (and joins ``windows``)."""
     with qtbot.waitSignal(window.replaced) as replaced:
         window.language.actions[language].trigger()
     new: MainWindow = replaced.args[0]
-    qtbot.addWidget(new)
-    qtbot.waitUntil(lambda: new.chat_view.verticalScrollBar().value() > 0)  # scrolled back, after the layout
+    windows.append(new)
+    qtbot.wait(100)  # the chat scrolls back once laid out
     return new
 
 
 def test_the_language_switches_at_once_keeping_what_the_learner_was_doing(
-    qtbot: QtBot, english_after: None, paths: AppPaths, store: Store, starter_path: Path
+    qtbot: QtBot, english_after: None, windows: list[MainWindow], paths: AppPaths, store: Store, starter_path: Path
 ) -> None:
     chat = store.create_conversation("xiaomiao", "CNN", "m", title="池化层")
     for i in range(12):
         store.add_message(chat.id, "user", f"第 {i} 个问题：池化层是什么？")
         store.add_message(chat.id, "assistant", "喵~ 池化层把特征图缩小。\n\n" * 4)
     store.create_conversation("xiaomiao", "RNN", "m", title="循环网络")
-    window = open_window(qtbot, paths, store, starter_path)
+    window = MainWindow(paths, store, PersonaLibrary(paths.user_personas_dir), str(starter_path))
+    windows.append(window)
+    window.show()
+    qtbot.waitUntil(lambda: bool(window._model_id), timeout=60_000)
     window.resize(1024, 640)
     window.open_conversation(chat.id)
     window.sidebar.filter.setText("池化")
@@ -216,7 +221,7 @@ def test_the_language_switches_at_once_keeping_what_the_learner_was_doing(
     scroll, sizes, worker = bar.value(), window.splitter.sizes(), window.worker
     assert menu_titles(window)[0] == "&File"
 
-    window = _switch(qtbot, window, "zh_CN")
+    window = switch(qtbot, windows, window, "zh_CN")
     assert "文件(&F)" in menu_titles(window) and window.send_button.text() == "发送"
     assert window.language.menu.title() == "语言(&L)"
     assert window.model_label.text().startswith("模型：")  # the model stayed loaded: no new load
@@ -231,7 +236,7 @@ def test_the_language_switches_at_once_keeping_what_the_learner_was_doing(
     assert chosen_language(settings) == "zh_CN"
     window.grab().save(str(screenshot_dir() / "language-switched-zh.png"))
 
-    window = _switch(qtbot, window, "en")
+    window = switch(qtbot, windows, window, "en")
     assert menu_titles(window)[0] == "&File" and window.send_button.text() == "Send"
     assert window.input.toPlainText() == "草稿：那卷积层呢？" and window._conversation_id == chat.id
     assert window.chat_view.verticalScrollBar().value() == scroll
