@@ -11,12 +11,21 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, QTime, QTimeZone
 
+from app.ui.language import installed_language, locale_for
+
 _UNITS = (("GB", 1e9), ("MB", 1e6), ("kB", 1e3))
+
+
+def ui_locale() -> QLocale:
+    """Qt's default locale, which ``install_translators`` sets; the interface language's own before that (a
+    bare "C" locale, as in a minimal container or a test, would print 32768 and 2 12 2026)."""
+    locale = QLocale()
+    return locale_for(installed_language()) if locale.language() == QLocale.Language.C else locale
 
 
 def number(value: float, decimals: int = 0) -> str:
     """``4,096``, ``1.6``: digits, separators and decimal point of the interface language."""
-    locale = QLocale()
+    locale = ui_locale()
     if decimals == 0:
         return locale.toString(round(value))
     return locale.toString(float(value), "f", decimals)
@@ -56,9 +65,9 @@ def local_time(moment: datetime) -> QDateTime:
 
 def short_date(moment: datetime) -> str:
     """``12/2/26`` or ``2026/12/2``: the day of a stored timestamp, in local time."""
-    return QLocale().toString(local_time(moment).date(), QLocale.FormatType.ShortFormat)
+    return ui_locale().toString(local_time(moment).date(), QLocale.FormatType.ShortFormat)
 
 
 def short_date_time(moment: datetime) -> str:
     """``12/2/26 1:31 AM`` or ``2026/12/2 01:31``: a stored timestamp, in local time."""
-    return QLocale().toString(local_time(moment), QLocale.FormatType.ShortFormat)
+    return ui_locale().toString(local_time(moment), QLocale.FormatType.ShortFormat)
