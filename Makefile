@@ -51,9 +51,11 @@ translations: install
 	$(BIN)/pyside6-lupdate -locations none -no-obsolete $(filter-out app/ui/stall_bench.py,$(wildcard app/ui/*.py)) -ts $(TS)
 	$(BIN)/pyside6-lrelease $(TS) -qm $(TS:.ts=.qm)
 
-# Every window the GUI tests render, with the real starter model replying, into docs/screenshots/.
+# The set of screenshots the README shows (tests/ui/test_screenshots.py), with the real starter model replying,
+# into docs/screenshots/. The other GUI tests save what they check into screenshots/.
 screenshots: install
-	PERSONA_TUTOR_SCREENSHOTS=docs/screenshots QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests/ui
+	rm -f docs/screenshots/*.png
+	PERSONA_TUTOR_SCREENSHOTS=docs/screenshots QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests/ui/test_screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache screenshots build dist

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QIcon
@@ -19,6 +20,9 @@ from app.remote_servers import RemoteConfig
 from app.store import Store
 from app.ui.language import chosen_language, effective_language, install_translators
 
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
 
 def create_application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv)
@@ -33,6 +37,18 @@ def create_application() -> QApplication:
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
     return app
+
+
+class CurrentWindow:
+    """The main window now: a language switch replaces it with one built in the new language."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        window.replaced.connect(self._follow)
+
+    def _follow(self, window: MainWindow) -> None:
+        self.window = window
+        window.replaced.connect(self._follow)
 
 
 def run_gui(paths: AppPaths, model: str | None = None, remote: RemoteConfig | None = None) -> int:
@@ -51,17 +67,17 @@ def run_gui(paths: AppPaths, model: str | None = None, remote: RemoteConfig | No
         lock.release()
         QMessageBox.critical(None, "Persona Tutor", str(exc))
         return 1
-    window = MainWindow(paths, store, PersonaLibrary(paths.user_personas_dir), model, remote)
-    window.show()
+    current = CurrentWindow(MainWindow(paths, store, PersonaLibrary(paths.user_personas_dir), model, remote))
+    current.window.show()
     # Ctrl+C in the terminal or a polite kill closes the window properly (a stopped reply is kept as interrupted).
     for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: window.close())
-    heartbeat = QTimer(window)  # lets the Python interpreter run signal handlers while Qt waits
+        signal.signal(signum, lambda *_: current.window.close())
+    heartbeat = QTimer(app)  # lets the Python interpreter run signal handlers while Qt waits
     heartbeat.start(200)
     heartbeat.timeout.connect(lambda: None)
     try:
         return app.exec()
     finally:
-        window.shutdown()
+        current.window.shutdown()
         store.close()
         lock.release()

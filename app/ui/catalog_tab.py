@@ -30,6 +30,7 @@ from app.model_catalog import CatalogEntry, Fit, Machine, fits, load_catalog, th
 from app.model_library import installed_models
 from app.paths import AppPaths
 from app.ui.language import QT_TRANSLATE_NOOP
+from app.ui.locale_format import human_duration, human_size
 from app.ui.model_import import message_box
 from app.ui.model_jobs import ModelJob
 from app.ui.tables import read_only_table
@@ -45,23 +46,6 @@ COLUMNS = (
     QT_TRANSLATE_NOOP("CatalogTab", "This machine"),
 )
 RECOMMENDED = QT_TRANSLATE_NOOP("CatalogTab", "★ recommended")
-
-
-def human_size(size: float) -> str:
-    """``491 MB``, ``1.6 GB``: decimal units, as download sizes are usually given."""
-    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-        if size >= scale:
-            value = size / scale
-            return f"{value:.1f} {unit}" if value < 10 else f"{value:.0f} {unit}"
-    return f"{int(size)} bytes"
-
-
-def human_duration(seconds: float) -> str:
-    if seconds < 60:
-        return f"{max(int(seconds), 1)} s"
-    if seconds < 3600:
-        return f"{int(seconds // 60)} min {int(seconds % 60)} s"
-    return f"{int(seconds // 3600)} h {int(seconds % 3600 // 60)} min"
 
 
 def progress_text(report: DownloadProgress) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from app.chat import ChatService, TurnResult
 from app.engine import ChatBackend, EngineConfig, LlamaEngine, SamplingParams
@@ -41,6 +41,18 @@ class TurnRequest:
     params: SamplingParams
     text: str = ""
     message_id: int = 0
+
+
+@dataclass(frozen=True)
+class WorkerHandle:
+    """A running chat worker, its thread and what the window knew about it, handed from one main window to the
+    next (a language switch builds the window again; the model stays loaded)."""
+
+    thread: QThread
+    worker: ChatWorker
+    model: tuple[str, str, str] | None  # what ``model_loaded`` said last: id, name, backend; None: no model
+    welcome: bool  # the welcome page was showing
+    status: str  # the model label's text, for a window without a model
 
 
 class ChatWorker(QObject):

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from app.store import Conversation
 from app.ui.avatars import avatar_image
+from app.ui.locale_format import short_date, short_date_time
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 TITLE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -81,14 +82,14 @@ class ConversationModel(QAbstractListModel):
         marks = "★ " if conversation.pinned else ""  # a text symbol: colour emoji fonts are not everywhere
         archived = QCoreApplication.translate("ConversationList", "Archived · ") if conversation.archived else ""
         if role == Qt.ItemDataRole.DisplayRole:
-            details = f"{archived}{persona_name} · {conversation.topic} · {conversation.updated_at:%Y-%m-%d}"
+            details = f"{archived}{persona_name} · {conversation.topic} · {short_date(conversation.updated_at)}"
             return f"{marks}{title}\n{details}"
         if role == Qt.ItemDataRole.DecorationRole:
             return self._icon(conversation.persona_id, persona_name)
         if role == Qt.ItemDataRole.ToolTipRole:
             state = QCoreApplication.translate("ConversationList", " (pinned)") if conversation.pinned else ""
             state += QCoreApplication.translate("ConversationList", " (archived)") if conversation.archived else ""
-            return f"{title}{state}\n{persona_name} · {conversation.topic} · {conversation.updated_at:%Y-%m-%d %H:%M}"
+            return f"{title}{state}\n{persona_name} · {conversation.topic} · {short_date_time(conversation.updated_at)}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{marks}{title}, {archived}{persona_name}, {conversation.topic}"
         if role == ID_ROLE:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.feedback import RATINGS, REASONS, FeedbackFilter, FeedbackItem, FeedbackService
 from app.ui.feedback_labels import rating_short, reason_label
 from app.ui.language import QT_TRANSLATE_NOOP
+from app.ui.locale_format import short_date_time
 
 COLUMNS = (
     QT_TRANSLATE_NOOP("FeedbackBrowser", "When"),
@@ -176,7 +177,7 @@ class FeedbackBrowser(QDialog):
         for row, item in enumerate(self.shown):
             f, c = item.feedback, item.conversation
             cells = (
-                f"{f.created_at:%Y-%m-%d %H:%M}" + (self.tr(" (deleted)") if item.deleted else ""),
+                short_date_time(f.created_at) + (self.tr(" (deleted)") if item.deleted else ""),
                 self.persona_names.get(c.persona_id, c.persona_id),
                 c.topic,
                 c.model,

@@ -2,7 +2,8 @@
 
 The language comes from ``PERSONA_TUTOR_LANG`` (``en`` or ``zh_CN``, for tests and screenshots), else the
 learner's choice in View → Language (kept in the window settings), else the system locale. A new choice takes
-effect the next time the app starts: the windows are built once, in the language installed at start-up.
+effect at once: ``app.ui.language_switch`` installs it and builds the main window again in it. The language's
+locale becomes Qt's default too, so numbers, sizes and dates follow it (``app.ui.locale_format``).
 Translations live in ``app/ui/translations`` (``make translations`` updates them from the source).
 """
 
@@ -11,9 +12,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QSettings, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QSettings, QTranslator, Signal
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 ENV_VAR = "PERSONA_TUTOR_LANG"
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
@@ -21,6 +22,7 @@ CATALOG = "persona_tutor"
 LANGUAGES = ("en", "zh_CN")
 _SETTING = "language"
 _installed: list[QTranslator] = []
+_current = ["en"]  # the language installed last (the source text until a catalog is installed)
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
@@ -50,16 +52,32 @@ def effective_language(choice: str = "") -> str:
     return choice if choice in LANGUAGES else system_language()
 
 
+def locale_for(language: str) -> QLocale:
+    """The locale that formats numbers and dates for ``language``: the system's own when it speaks that
+    language (keeping, say, British dates for English), else the language's usual one (en_US, zh_CN)."""
+    wanted = QLocale(language)
+    system = QLocale.system()
+    return system if system.language() == wanted.language() else wanted
+
+
+def installed_language() -> str:
+    """The language the interface shows now: ``en`` or ``zh_CN``."""
+    return _current[0]
+
+
 def install_translators(language: str) -> bool:
     """Load the app's catalog (and Qt's own, for standard buttons) for ``language``; ``en`` removes them.
 
-    Returns whether the app's catalog was found. Windows built afterwards show the language.
+    Also makes the language's locale Qt's default. Returns whether the app's catalog was found. Windows built
+    afterwards show the language.
     """
     app = QCoreApplication.instance()
     assert app is not None
     for old in _installed:
         app.removeTranslator(old)
     _installed.clear()
+    _current[0] = language if language in LANGUAGES else "en"
+    QLocale.setDefault(locale_for(_current[0]))
     if language == "en":
         return True
     found = False
@@ -77,12 +95,17 @@ def install_translators(language: str) -> bool:
 
 
 class LanguageChooser(QObject):
-    """The View → Language menu: English, 简体中文 or the system's language, applied at the next start."""
+    """The View → Language menu: English, 简体中文 or the system's language.
+
+    Picking one emits ``language_requested``; the window switches (``app.ui.language_switch``) and, unless it
+    has to refuse for now, remembers the choice with ``remember``.
+    """
+
+    language_requested = Signal(str)  # "en", "zh_CN", or "" to follow the system
 
     def __init__(self, settings: QSettings, parent: QWidget) -> None:
         super().__init__(parent)
         self._settings = settings
-        self._parent = parent
         self.menu = QMenu(self.tr("&Language"), parent)
         choice = chosen_language(settings)
         group = QActionGroup(self)
@@ -96,14 +119,16 @@ class LanguageChooser(QObject):
             self.menu.addAction(action)
             self.actions[key] = action
 
-    def choose(self, language: str, confirm: bool = True) -> None:
-        """Remember ``language`` ("" follows the system) for the next start, and say so."""
+    def choose(self, language: str) -> None:
+        """What picking ``language`` in the menu does: ask the window to switch to it."""
+        self.language_requested.emit(language)
+
+    def remember(self, language: str) -> None:
+        """Keep ``language`` ("" follows the system) in the settings, for this and later starts."""
         self.actions[language].setChecked(True)
         self._settings.setValue(_SETTING, language)
         self._settings.sync()
-        if confirm:
-            QMessageBox.information(
-                self._parent,
-                self.tr("Language"),
-                self.tr("The new language is used the next time you start Persona Tutor."),
-            )
+
+    def show_choice(self) -> None:
+        """Check the remembered choice again (after a switch was refused)."""
+        self.actions[chosen_language(self._settings)].setChecked(True)

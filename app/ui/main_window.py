@@ -48,13 +48,15 @@ from app.ui.about_dialog import AboutDialog
 from app.ui.avatars import avatar_image, register_sources
 from app.ui.backup_actions import install_backup_menu
 from app.ui.chat_view import Bubble, ChatView
-from app.ui.chat_worker import ChatWorker, TurnRequest
+from app.ui.chat_worker import ChatWorker, TurnRequest, WorkerHandle
 from app.ui.conversation_list import ConversationList
 from app.ui.feedback_actions import FEEDBACK_ACTIONS, FeedbackActions
 from app.ui.language import LanguageChooser
+from app.ui.language_switch import install_language_switch
 from app.ui.learning_actions import LearningActions
 from app.ui.ledger_panel import install_ledger_panel
 from app.ui.lesson_bar import LessonBar
+from app.ui.locale_format import number
 from app.ui.model_manager import ModelMenu
 from app.ui.persona_menu import PersonaMenu
 from app.ui.remote_dialog import install_remote_menu
@@ -92,6 +94,7 @@ class MainWindow(QMainWindow):
     backend_requested = Signal(object)  # app.remote_backend.RemoteBackend, already connected
     turn_requested = Signal(object)  # app.ui.chat_worker.TurnRequest
     close_requested = Signal()
+    replaced = Signal(object)  # MainWindow: the window built in a new language, which took over from this one
 
     def __init__(
         self,
@@ -100,6 +103,7 @@ class MainWindow(QMainWindow):
         personas: PersonaLibrary,
         model: str | None = None,
         remote: RemoteConfig | None = None,
+        handover: WorkerHandle | None = None,
     ) -> None:
         super().__init__()
         self.paths = paths
@@ -125,10 +129,17 @@ class MainWindow(QMainWindow):
         self.feedback = FeedbackActions(self, paths, store, personas, self._conversations.user_name)
         self._build()
 
-        self._thread = QThread(self)
-        self._thread.setObjectName("chat-worker")
-        self.worker = ChatWorker(paths, store, personas)
-        self.worker.moveToThread(self._thread)
+        self._model_info: tuple[str, str, str] | None = None  # what model_loaded said last
+        self._loading = False  # a model load or server connection is on its way
+        self._handed_over = False  # the worker went to a new window (language switch): closing leaves it running
+        if handover is None:
+            self._thread = QThread(self)
+            self._thread.setObjectName("chat-worker")
+            self.worker = ChatWorker(paths, store, personas)
+            self.worker.moveToThread(self._thread)
+        else:
+            self._thread, self.worker = handover.thread, handover.worker
+            self._thread.setParent(self)
         self.load_requested.connect(self.worker.load_model)
         self.remote_requested.connect(self.worker.connect_remote)
         self.backend_requested.connect(self.worker.use_remote)
@@ -141,7 +152,10 @@ class MainWindow(QMainWindow):
         self.worker.reply_finished.connect(self._on_reply_finished)
         self.worker.reply_failed.connect(self._on_reply_failed)
         self.stay_in_character.attach(self.worker)
-        self._thread.start()
+        for request in (self.load_requested, self.remote_requested, self.backend_requested):
+            request.connect(self._on_model_requested)
+        if not self._thread.isRunning():
+            self._thread.start()
 
         self.refresh_sidebar()
         if self.sidebar.count():
@@ -153,7 +167,9 @@ class MainWindow(QMainWindow):
         self.theme.apply()
         self._layout_restored = False
         self.welcome = install_welcome_page(self, paths)  # instead of the chat while no model is installed
-        if remote is not None:
+        if handover is not None:
+            self._resume(handover)
+        elif remote is not None:
             self.model_label.setText(self.tr("Connecting…"))
             self.remote_requested.emit(remote)
         elif model or not needs_welcome(paths):
@@ -177,6 +193,9 @@ class MainWindow(QMainWindow):
 
         self.persona_box = QComboBox()
         self.persona_box.setAccessibleName(self.tr("Persona"))
+        # A long "name — tagline" must not widen the chat pane past the sidebar at 1024 px: it is elided instead.
+        self.persona_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.persona_box.setMinimumContentsLength(16)
         self.persona_box.currentIndexChanged.connect(self._on_persona_changed)
         self.topic_box = QComboBox()
         self.topic_box.setEditable(True)
@@ -291,6 +310,7 @@ class MainWindow(QMainWindow):
         self.theme.theme_changed.connect(self._on_theme_changed)
         self.language = LanguageChooser(self._settings, self)
         self.menus["View"].addMenu(self.language.menu)
+        install_language_switch(self)
         install_remote_menu(self)
         self.learning = LearningActions(self)
         install_sampling_menu(self)
@@ -516,7 +536,7 @@ class MainWindow(QMainWindow):
         details: list[str] = []
         for key, title in (("consistency", self.tr("Persona")), ("accuracy", self.tr("Accuracy"))):
             badge = verdict.get(key, {})
-            score = f"{badge.get('score', 0):.2f}"
+            score = number(badge.get("score", 0), 2)
             summary.append(
                 self.tr("{title}: {label} (score {score})").format(title=title, label=badge.get("label"), score=score)
             )
@@ -780,10 +800,10 @@ class MainWindow(QMainWindow):
             t = result.timings
             self.speed_label.setText(
                 self.tr("{speed} tok/s · first token {ttft} s · {cached}/{prompt} prompt tokens cached").format(
-                    speed=f"{t.tokens_per_s:.1f}",
-                    ttft=f"{t.ttft_s:.2f}",
-                    cached=t.cached_prompt_tokens,
-                    prompt=t.prompt_tokens,
+                    speed=number(t.tokens_per_s, 1),
+                    ttft=number(t.ttft_s, 2),
+                    cached=number(t.cached_prompt_tokens),
+                    prompt=number(t.prompt_tokens),
                 )
             )
         if result.notice:
@@ -812,8 +832,31 @@ class MainWindow(QMainWindow):
         self.progress.setMaximum(100)
         self.progress.setValue(done * 100 // max(total, 1))
 
+    def _on_model_requested(self, *_args: object) -> None:
+        self._loading = True
+
+    def is_loading_model(self) -> bool:
+        """Whether a model is being loaded (or a server connected) on the worker now."""
+        return self._loading
+
+    def _resume(self, handover: WorkerHandle) -> None:
+        """Show what the previous window showed about the model this one took over."""
+        if handover.welcome:
+            show_welcome(self, self.welcome)
+        elif handover.model is not None:
+            self._on_model_loaded(*handover.model)
+        else:
+            self.model_label.setText(handover.status)
+
+    def hand_over(self) -> WorkerHandle:
+        """Give the chat worker (and its model) to a new window; this one then closes without stopping it."""
+        self._handed_over = True
+        return WorkerHandle(self._thread, self.worker, self._model_info, self.welcome.active, self.model_label.text())
+
     @Slot(str, str, str)
     def _on_model_loaded(self, model_id: str, name: str, backend: str) -> None:
+        self._model_info = (model_id, name, backend)
+        self._loading = False
         self._model_id = model_id
         self.progress.hide()
         self.model_label.setText(self.tr("Model: {name}").format(name=name))
@@ -822,6 +865,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_model_failed(self, message: str) -> None:
+        self._loading = False
         self.progress.hide()
         self.model_label.setText(self.tr("No model: {message}").format(message=message))
         self._update_controls()
@@ -850,16 +894,21 @@ class MainWindow(QMainWindow):
             if state is not None:
                 self.splitter.restoreState(state)
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    def save_layout(self) -> None:
+        """Keep the window's geometry and splitter in the settings (read when a window is built)."""
         self._settings.setValue("geometry", self.saveGeometry())
         self._settings.setValue("splitter", self.splitter.saveState())
         self._settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._handed_over:
+            self.save_layout()
         self.shutdown()
         super().closeEvent(event)
 
     def shutdown(self) -> None:
         """Stop any reply, free the model on its own thread, and end that thread."""
-        if not self._thread.isRunning():
+        if self._handed_over or not self._thread.isRunning():
             return
         self.worker.cancel.set()
         self.worker.idle_cancel.set()

@@ -28,8 +28,9 @@ from app.errors import PersonaTutorError
 from app.model_catalog import CatalogEntry, Machine
 from app.model_library import InstalledModel, Problem, default_model, remove_model, scan_models, set_default_model
 from app.paths import AppPaths
-from app.ui.catalog_tab import CatalogTab, human_size
+from app.ui.catalog_tab import CatalogTab
 from app.ui.language import QT_TRANSLATE_NOOP
+from app.ui.locale_format import human_size, number
 from app.ui.model_import import ModelImporter, gguf_files, message_box
 from app.ui.model_jobs import ModelJob
 from app.ui.tables import read_only_table
@@ -64,7 +65,7 @@ def _row(model: InstalledModel, is_default: bool) -> tuple[str, ...]:
         info.parameters_label,
         info.quantization or "—",
         human_size(model.size),
-        f"{info.context_length:,}" if info.context_length else "—",
+        number(info.context_length) if info.context_length else "—",
         QCoreApplication.translate("InstalledModelsTab", "yes")
         if info.has_chat_template
         else QCoreApplication.translate("InstalledModelsTab", "no"),

@@ -13,6 +13,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QTextBrowser, QVBoxLayout, QWidget
 
 from app.store import SearchHit, Store
+from app.ui.locale_format import short_date_time
 
 SEARCH_DELAY_MS = 150
 RESULTS = 100
@@ -35,7 +36,7 @@ def results_html(hits: list[SearchHit]) -> str:
         title = html.escape(hit.conversation_title or QCoreApplication.translate("SearchPanel", "New conversation"))
         rows.append(
             f'<p><a href="hit:{hit.conversation_id}/{hit.message_id}"><b>{title}</b></a>'
-            f' <span style="color:#777777">· {who} · {hit.created_at:%Y-%m-%d %H:%M}</span><br/>'
+            f' <span style="color:#777777">· {who} · {short_date_time(hit.created_at)}</span><br/>'
             f"{snippet_html(hit.snippet)}</p>"
         )
     return "".join(rows)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from app import starter_model
 from app.model_library import InstalledModel, installed_models
 from app.paths import AppPaths
-from app.ui.catalog_tab import human_size
+from app.ui.locale_format import human_size
 from app.ui.model_import import ModelImporter, gguf_files, message_box
 
 if TYPE_CHECKING:

@@ -10,10 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtCore import QObject, QSettings, Slot
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from app.engine import SamplingParams
 from app.feedback import BADGES, RATINGS, REASONS, FeedbackService
 from app.paths import AppPaths
 from app.personas import PersonaLibrary
@@ -29,7 +30,7 @@ from app.ui.main_window import MainWindow
 from app.ui.model_manager import ModelManager
 from app.ui.persona_gallery import PersonaGallery
 from tests.core.feedback_fixtures import build_branchy, give_feedback
-from tests.ui.test_main_window import open_window, screenshot_dir
+from tests.ui.test_main_window import REPLY_TIMEOUT_MS, open_window, screenshot_dir
 from tests.ui.test_model_manager import HUGE, MACHINE, TINY
 
 TS = TRANSLATIONS_DIR / "persona_tutor_zh_CN.ts"
@@ -41,6 +42,12 @@ def chinese(qapp: QApplication) -> Iterator[None]:
     assert install_translators("zh_CN")
     yield
     install_translators("en")  # the other tests read English
+
+
+@pytest.fixture
+def english_after(qapp: QApplication) -> Iterator[None]:
+    yield
+    install_translators("en")  # whatever a switch left installed: the other tests read English
 
 
 def menu_titles(window: MainWindow) -> list[str]:
@@ -73,12 +80,18 @@ def test_main_window_in_english(qtbot: QtBot, qapp: QApplication, paths: AppPath
 
 
 def test_the_language_choice_is_remembered_and_the_variable_wins(
-    qtbot: QtBot, qapp: QApplication, paths: AppPaths, store: Store, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    english_after: None,
+    windows: list[MainWindow],
+    paths: AppPaths,
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     window = MainWindow(paths, store, PersonaLibrary(paths.user_personas_dir))
-    qtbot.addWidget(window)
+    windows.append(window)
     assert window.language.actions[""].isChecked()  # follow the system until the learner picks
-    window.language.choose("zh_CN", confirm=False)
+    window = switch(qtbot, windows, window, "zh_CN")
+    assert window.language.actions["zh_CN"].isChecked() and window.send_button.text() == "发送"
     window.close()
     settings = QSettings(str(paths.config_dir / "window.ini"), QSettings.Format.IniFormat)
     assert chosen_language(settings) == "zh_CN"
@@ -173,3 +186,105 @@ def test_committed_qm_matches_the_ts(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh.qm"
     subprocess.run([str(lrelease), "-silent", str(TS), "-qm", str(fresh)], check=True)
     assert fresh.read_bytes() == QM.read_bytes(), "run `make translations` and commit the .qm"
+
+
+def switch(qtbot: QtBot, windows: list[MainWindow], window: MainWindow, language: str) -> MainWindow:
+    """Pick ``language`` in View → Language; the window built in it takes over (and joins ``windows``)."""
+    with qtbot.waitSignal(window.replaced) as replaced:
+        window.language.actions[language].trigger()
+    new: MainWindow = replaced.args[0]
+    windows.append(new)
+    qtbot.wait(100)  # the chat scrolls back once laid out
+    return new
+
+
+def test_the_language_switches_at_once_keeping_what_the_learner_was_doing(
+    qtbot: QtBot, english_after: None, windows: list[MainWindow], paths: AppPaths, store: Store, starter_path: Path
+) -> None:
+    chat = store.create_conversation("xiaomiao", "CNN", "m", title="池化层")
+    for i in range(12):
+        store.add_message(chat.id, "user", f"第 {i} 个问题：池化层是什么？")
+        store.add_message(chat.id, "assistant", "喵~ 池化层把特征图缩小。\n\n" * 4)
+    store.create_conversation("xiaomiao", "RNN", "m", title="循环网络")
+    window = MainWindow(paths, store, PersonaLibrary(paths.user_personas_dir), str(starter_path))
+    windows.append(window)
+    window.show()
+    qtbot.waitUntil(lambda: bool(window._model_id), timeout=60_000)
+    window.resize(1024, 640)
+    window.open_conversation(chat.id)
+    window.sidebar.filter.setText("池化")
+    window.input.setPlainText("草稿：那卷积层呢？")
+    window.splitter.setSizes([330, 694])
+    qtbot.wait(50)
+    bar = window.chat_view.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    scroll, sizes, worker = bar.value(), window.splitter.sizes(), window.worker
+    assert menu_titles(window)[0] == "&File"
+
+    window = switch(qtbot, windows, window, "zh_CN")
+    assert "文件(&F)" in menu_titles(window) and window.send_button.text() == "发送"
+    assert window.language.menu.title() == "语言(&L)"
+    assert window.model_label.text().startswith("模型：")  # the model stayed loaded: no new load
+    assert window.worker is worker and window.send_button.isEnabled()
+    assert window._conversation_id == chat.id and "第 11 个问题" in window.chat_view.toPlainText()
+    assert window.input.toPlainText() == "草稿：那卷积层呢？"
+    assert window.sidebar.filter.text() == "池化" and window.sidebar.count() == 1
+    assert window.chat_view.verticalScrollBar().value() == scroll
+    assert window.splitter.sizes() == sizes and window.size().width() == 1024
+    assert window.isVisible() and len([w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]) == 1
+    settings = QSettings(str(paths.config_dir / "window.ini"), QSettings.Format.IniFormat)
+    assert chosen_language(settings) == "zh_CN"
+    window.grab().save(str(screenshot_dir() / "language-switched-zh.png"))
+
+    window = switch(qtbot, windows, window, "en")
+    assert menu_titles(window)[0] == "&File" and window.send_button.text() == "Send"
+    assert window.input.toPlainText() == "草稿：那卷积层呢？" and window._conversation_id == chat.id
+    assert window.chat_view.verticalScrollBar().value() == scroll
+
+    # The worker answers the new window: a reply streams and is shown there (in a new chat: a short prompt).
+    window.new_chat()
+    window.sampling = SamplingParams(max_tokens=4, seed=3)
+    with qtbot.waitSignal(window.reply_displayed, timeout=REPLY_TIMEOUT_MS) as finished:
+        window.send()
+    assert finished.args[0].status == "complete" and window.input.toPlainText() == ""
+    assert finished.args[0].conversation_id == window._conversation_id != chat.id
+    window.close()
+    assert not worker.thread().isRunning()  # closing the window that holds the worker ends it
+
+
+class SwitchOnFirstToken(QObject):
+    """Picks 简体中文 while the first token of a reply arrives; lives on the GUI thread, as a click does."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__()
+        self.window = window
+        self.asked = False
+
+    @Slot(str)
+    def on_token(self, _piece: str) -> None:
+        if not self.asked:
+            self.asked = True
+            self.window.language.actions["zh_CN"].trigger()
+            self.window.stop()
+
+
+def test_the_language_waits_while_a_reply_is_written(
+    qtbot: QtBot, english_after: None, paths: AppPaths, store: Store, starter_path: Path
+) -> None:
+    window = open_window(qtbot, paths, store, starter_path)
+    window.sampling = SamplingParams(max_tokens=200, seed=5)
+    replaced: list[MainWindow] = []
+    window.replaced.connect(replaced.append)
+    switcher = SwitchOnFirstToken(window)
+    window.worker.token_received.connect(switcher.on_token)
+    window.input.setPlainText("请详细讲讲卷积神经网络。")
+    with qtbot.waitSignal(window.reply_displayed, timeout=REPLY_TIMEOUT_MS):
+        window.send()
+    assert switcher.asked and replaced == []
+    boxes = [box for box in window.findChildren(QMessageBox) if box.isVisible()]
+    assert len(boxes) == 1 and "still writing a reply" in boxes[0].text()
+    boxes[0].accept()
+    assert window.language.actions[""].isChecked() and window.send_button.text() == "Send"
+    settings = QSettings(str(paths.config_dir / "window.ini"), QSettings.Format.IniFormat)
+    assert chosen_language(settings) == ""
+    window.close()

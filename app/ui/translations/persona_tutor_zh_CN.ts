@@ -877,13 +877,24 @@ This cannot be undone.</source>
         <source>Follow the &amp;system</source>
         <translation>跟随系统(&amp;S)</translation>
     </message>
+</context>
+<context>
+    <name>LanguageSwitch</name>
+    <message>
+        <source>Your tutor is still writing a reply. Switch the language once it has finished.</source>
+        <translation>导师还在写回复。请等回复写完后再切换语言。</translation>
+    </message>
+    <message>
+        <source>A model is being loaded. Switch the language once it is ready.</source>
+        <translation>正在加载模型。请等模型就绪后再切换语言。</translation>
+    </message>
+    <message>
+        <source>A model is being downloaded, copied or checked. Switch the language once that has finished.</source>
+        <translation>正在下载、复制或检查模型。请等这项工作完成后再切换语言。</translation>
+    </message>
     <message>
         <source>Language</source>
         <translation>语言</translation>
-    </message>
-    <message>
-        <source>The new language is used the next time you start Persona Tutor.</source>
-        <translation>新的界面语言将在下次启动 Persona Tutor 时生效。</translation>
     </message>
 </context>
 <context>
@@ -1078,6 +1089,25 @@ This cannot be undone.</source>
     <message>
         <source>Goal</source>
         <translation>目标</translation>
+    </message>
+</context>
+<context>
+    <name>LocaleFormat</name>
+    <message>
+        <source>{count} bytes</source>
+        <translation>{count} 字节</translation>
+    </message>
+    <message>
+        <source>{seconds} s</source>
+        <translation>{seconds} 秒</translation>
+    </message>
+    <message>
+        <source>{minutes} min {seconds} s</source>
+        <translation>{minutes} 分 {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>{hours} h {minutes} min</source>
+        <translation>{hours} 小时 {minutes} 分</translation>
     </message>
 </context>
 <context>
