@@ -6,6 +6,7 @@
 from app.store.annotations import Feedback, MemoryFact, Summary, Verdict
 from app.store.database import Store
 from app.store.records import Conversation, ImportedMessage, Message, MessageStatus, Role, SearchHit
+from app.store.replays import ProbeRun, StoredReplay
 from app.store.schema import Base
 
 __all__ = [
@@ -16,9 +17,11 @@ __all__ = [
     "MemoryFact",
     "Message",
     "MessageStatus",
+    "ProbeRun",
     "Role",
     "SearchHit",
     "Store",
+    "StoredReplay",
     "Summary",
     "Verdict",
 ]

@@ -125,3 +125,12 @@ def test_two_processes_opening_an_old_database_at_once_both_succeed(tmp_path: Pa
     assert [child.returncode for child in children] == [0, 0]
     assert outputs == ["5", "5"]
     assert _rows(path, "SELECT name FROM schema_migrations ORDER BY rowid") == [(n,) for n in KNOWN]
+
+
+def test_the_replay_tables_come_from_their_own_migration(store: Store) -> None:
+    assert "0009_replays" in KNOWN
+    tables = set(inspect(store._engine).get_table_names())
+    assert {"replays", "probe_runs"} <= tables
+    columns = [c["name"] for c in inspect(store._engine).get_columns("replays")]
+    assert columns[:4] == ["id", "feedback_id", "message_id", "model"]
+    assert {"persona_hash", "reply", "before_json", "after_json", "created_at"} <= set(columns)
