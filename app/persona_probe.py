@@ -122,8 +122,8 @@ def run_probes(
                         probe.what,
                         question,
                         turn.reply,
-                        _badge(verdict.get("consistency")),
-                        _badge(verdict.get("accuracy")),
+                        badge_summary(verdict.get("consistency")),
+                        badge_summary(verdict.get("accuracy")),
                         round(time.perf_counter() - started, 2),
                     )
                 )
@@ -146,7 +146,8 @@ def summary(results: list[ProbeResult]) -> dict[str, Any]:
     }
 
 
-def _badge(badge: Any) -> dict[str, Any]:
+def badge_summary(badge: Any) -> dict[str, Any]:
+    """A stored badge as reports show it: score, label and reasons (no signals); all None when there is none."""
     if not isinstance(badge, dict):
         return {"score": None, "label": None, "reasons": []}
     return {"score": badge.get("score"), "label": badge.get("label"), "reasons": list(badge.get("reasons", []))}
