@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -24,6 +25,7 @@ from app.personas import PersonaLibrary
 from app.remote_backend import RemoteBackend
 from app.remote_servers import RemoteConfig
 from app.store import Store
+from app.ui.model_jobs import ModelJob
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,15 @@ class TurnRequest:
     params: SamplingParams
     text: str = ""
     message_id: int = 0
+
+
+@dataclass(frozen=True)
+class ModelWork:
+    """Work that needs the loaded model (a replay, a persona test), run on the worker's thread after any turn
+    before it; ``work(chat service, model id, job)`` reports through ``job`` and stops at ``job.cancel``."""
+
+    job: ModelJob
+    work: Callable[[ChatService, str, ModelJob], object]
 
 
 class ChatWorker(QObject):
@@ -62,6 +73,7 @@ class ChatWorker(QObject):
         self._engine: ChatBackend | None = None
         self._service: ChatService | None = None
         self.model_path: Path | None = None  # the loaded model's file, for the About box
+        self.model_id = ""  # the loaded model's id, as conversations record it
 
     @Slot(str)
     def load_model(self, model: str) -> None:
@@ -104,6 +116,7 @@ class ChatWorker(QObject):
             topics_dir=self._paths.topics_dir,
         )
         self.model_path = backend.model_path if isinstance(backend, LlamaEngine) else None
+        self.model_id = model_id
         self.model_loaded.emit(model_id, name, description)
 
     @Slot(object)
@@ -141,6 +154,18 @@ class ChatWorker(QObject):
         except Exception:  # the summary is an aid: the chat goes on without it
             log.exception("summarizing ahead failed")
 
+    @Slot(object)
+    def run_work(self, request: ModelWork) -> None:
+        """Run ``request`` on this thread, the model's one owner; its job says how it went."""
+        service, model_id = self._service, self.model_id
+
+        def work(job: ModelJob) -> object:
+            if service is None:
+                raise PersonaTutorError("No model is loaded.")
+            return request.work(service, model_id, job)
+
+        request.job.run_here(work)
+
     @Slot()
     def close(self) -> None:
         """Free the model; call on the worker thread before it quits."""
@@ -148,3 +173,27 @@ class ChatWorker(QObject):
             self._engine.close()
             self._engine = None
             self._service = None
+
+
+class ModelWorkQueue(QObject):
+    """Hands work that needs the loaded model to the chat worker (queued behind the turn it may be running), so
+    dialogs use the one engine the chat uses and never load a second model."""
+
+    work_requested = Signal(object)  # ModelWork
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._worker: ChatWorker | None = None
+
+    def attach(self, worker: ChatWorker) -> None:
+        self._worker = worker
+        self.work_requested.connect(worker.run_work)
+
+    def submit(self, job: ModelJob, work: Callable[[ChatService, str, ModelJob], object]) -> ModelJob:
+        """Run ``work`` on the worker; connect ``job``'s signals first (it may report at once)."""
+        if self._worker is None:
+            job.failed.emit(PersonaTutorError("No model is loaded."))
+            return job
+        self._worker.idle_cancel.set()  # a summary being made while idle gives way
+        self.work_requested.emit(ModelWork(job, work))
+        return job

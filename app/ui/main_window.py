@@ -48,7 +48,7 @@ from app.ui.about_dialog import AboutDialog
 from app.ui.avatars import avatar_image, register_sources
 from app.ui.backup_actions import install_backup_menu
 from app.ui.chat_view import Bubble, ChatView
-from app.ui.chat_worker import ChatWorker, TurnRequest
+from app.ui.chat_worker import ChatWorker, ModelWorkQueue, TurnRequest
 from app.ui.conversation_list import ConversationList
 from app.ui.feedback_actions import FEEDBACK_ACTIONS, FeedbackActions
 from app.ui.language import LanguageChooser
@@ -118,13 +118,15 @@ class MainWindow(QMainWindow):
         self._page = PAGE
         self._window_start: int | None = None  # the first message shown, when a page in the middle is shown
         self.sampling = SamplingParams()
-        self.feedback = FeedbackActions(self, paths, store, personas, self._conversations.user_name)
+        self.model_work = ModelWorkQueue(self)  # replays and persona tests run on the chat worker
+        self.feedback = FeedbackActions(self, paths, store, personas, self._conversations.user_name, self.model_work)
         self._build()
 
         self._thread = QThread(self)
         self._thread.setObjectName("chat-worker")
         self.worker = ChatWorker(paths, store, personas)
         self.worker.moveToThread(self._thread)
+        self.model_work.attach(self.worker)
         self.load_requested.connect(self.worker.load_model)
         self.remote_requested.connect(self.worker.connect_remote)
         self.backend_requested.connect(self.worker.use_remote)
