@@ -275,7 +275,7 @@ class MainWindow(QMainWindow):
             self.tr("&Undo delete"), self, shortcut=QKeySequence.StandardKey.Undo, triggered=self.undo_delete
         )
         self.menus["Conversation"].addActions([regenerate, edit, find, undo])
-        self.persona_menu = PersonaMenu(self._personas, self)
+        self.persona_menu = PersonaMenu(self._personas, self, self.model_work)
         self.menus["Personas"].addActions(self.persona_menu.actions)
         self.persona_menu.new_chat_requested.connect(self.new_chat_with)
         self.persona_menu.personas_changed.connect(self.reload_personas)
