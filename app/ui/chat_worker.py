@@ -184,6 +184,7 @@ class ModelWorkQueue(QObject):
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
         self._worker: ChatWorker | None = None
+        self._jobs: list[ModelJob] = []  # submitted, perhaps still running
 
     def attach(self, worker: ChatWorker) -> None:
         self._worker = worker
@@ -195,5 +196,11 @@ class ModelWorkQueue(QObject):
             job.failed.emit(PersonaTutorError("No model is loaded."))
             return job
         self._worker.idle_cancel.set()  # a summary being made while idle gives way
+        self._jobs = [j for j in self._jobs if not j.done.is_set()] + [job]
         self.work_requested.emit(ModelWork(job, work))
         return job
+
+    def cancel_all(self) -> None:
+        """Stop every job not yet done (the window is closing: the worker must be free to unload the model)."""
+        for job in self._jobs:
+            job.cancel.set()

@@ -841,6 +841,7 @@ class MainWindow(QMainWindow):
             return
         self.worker.cancel.set()
         self.worker.idle_cancel.set()
+        self.model_work.cancel_all()
         self.close_requested.emit()
         self._thread.quit()
         self._thread.wait()

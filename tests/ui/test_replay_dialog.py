@@ -45,7 +45,7 @@ def test_replay_flagged_from_the_feedback_menu(qtbot: QtBot, paths: AppPaths, st
 
     qtbot.mouseClick(dialog.replay_button, Qt.MouseButton.LeftButton)
     assert not dialog.replay_button.isEnabled() and dialog.stop_button.isEnabled()
-    qtbot.waitUntil(lambda: dialog.report is not None, timeout=2 * REPLY_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=4 * REPLY_TIMEOUT_MS)
     assert dialog.report is not None and dialog.report.summary()["replayed"] == 2
     assert dialog.table.rowCount() == 2
     assert [dialog.table.item(r, 0).text() for r in range(2)] == ["池化层呢？", "池化层有什么用？"]
@@ -62,7 +62,7 @@ def test_replay_flagged_from_the_feedback_menu(qtbot: QtBot, paths: AppPaths, st
     dialog.persona.setCurrentIndex(0)
     qtbot.mouseClick(dialog.replay_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(dialog.stop_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.report is not None, timeout=2 * REPLY_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=4 * REPLY_TIMEOUT_MS)
     assert dialog.report is not None and dialog.report.cancelled and len(dialog.report.items) < 3
     assert dialog.status.text().endswith("— stopped") and dialog.replay_button.isEnabled()
 
