@@ -55,6 +55,7 @@ class TurnResult:
     timings: Timings | None
     verdict: dict[str, Any] | None = None  # the reply checker's badges (app.checker), as stored with the message
     notice: str | None = None  # something the learner should know about the turn (their message was cut)
+    alternative_id: int | None = None  # the other version kept when "stay in character" wrote the reply twice
 
     def to_json(self) -> dict[str, object]:
         result: dict[str, object] = {
@@ -65,6 +66,8 @@ class TurnResult:
         }
         if self.notice:
             result["notice"] = self.notice
+        if self.alternative_id is not None:
+            result["alternative_id"] = self.alternative_id
         return result
 
 
@@ -84,6 +87,15 @@ def shown_to_model(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return f"{text[:limit]}\n\n[… {len(text) - limit:,} more characters of this message are not shown]"
+
+
+def _joined(*notices: str | None) -> str | None:
+    return " ".join(n for n in notices if n) or None
+
+
+def _persona_score(result: TurnResult) -> float:
+    """The Persona badge's score of a finished turn (-1 without a verdict: an empty or failed reply)."""
+    return float(result.verdict["consistency"]["score"]) if result.verdict else -1.0
 
 
 def _seen_by_model(messages: list[Message]) -> list[Message]:
@@ -110,6 +122,7 @@ class ChatService:
         user_name: str = DEFAULT_USER_NAME,
         kv_states: KvStateCache | None = None,
         topics_dir: Path | None = None,
+        stay_in_character: bool = False,
     ) -> None:
         self.store = store
         self.personas = personas
@@ -118,6 +131,10 @@ class ChatService:
         self.window = ContextWindow()
         self.kv_states = kv_states
         self.topics_dir = topics_dir  # the learner's own topic packs, for the accuracy badge
+        # "Stay in character": a new reply the Persona badge calls off is written once more, and the more
+        # in-character version is shown; both stay as alternatives. ``on_retry`` is told when that starts.
+        self.stay_in_character = stay_in_character
+        self.on_retry: Callable[[], None] | None = None
         self._live_conversation: int | None = None  # whose tokens the backend's context holds
         self._chars_read: dict[tuple[int, int], int] = {}  # long messages: how much of each the model reads
 
@@ -348,7 +365,7 @@ class ChatService:
         if not conversation.title:
             self.store.rename_conversation(conversation_id, " ".join(text.split())[:_TITLE_CHARS])
         result = self._reply(conversation, user_message.id, params, cancel, on_token)
-        return replace(result, notice=self._notice(text))
+        return replace(result, notice=_joined(self._notice(text), result.notice))
 
     def regenerate(
         self,
@@ -379,7 +396,7 @@ class ChatService:
             raise PersonaTutorError("Only your own messages can be edited.")
         edited = self.store.add_branch(message_id, text)
         result = self._reply(self.store.conversation(original.conversation_id), edited.id, params, cancel, on_token)
-        return replace(result, notice=self._notice(text))
+        return replace(result, notice=_joined(self._notice(text), result.notice))
 
     def continue_reply(
         self,
@@ -424,7 +441,37 @@ class ChatService:
     ) -> TurnResult:
         messages = self._fitted_prompt(conversation, params)
         reply = self.store.add_message(conversation.id, "assistant", "", status="streaming")
-        return self._stream(conversation, messages, reply.id, question_id, params, cancel, on_token)
+        result = self._stream(conversation, messages, reply.id, question_id, params, cancel, on_token)
+        return self._keep_in_character(conversation, messages, result, params, cancel, on_token)
+
+    def _keep_in_character(
+        self,
+        conversation: Conversation,
+        messages: list[ChatMessage],
+        first: TurnResult,
+        params: SamplingParams,
+        cancel: threading.Event,
+        on_token: Callable[[str], None] | None,
+    ) -> TurnResult:
+        """With "stay in character" on, write an off-persona reply once more (a regenerated alternative) and make
+        the version with the higher Persona score the active one; the other stays browsable with ‹ ›."""
+        off = first.verdict is not None and first.verdict["consistency"]["label"] == "off"
+        if not (self.stay_in_character and off and first.status == "complete" and not cancel.is_set()):
+            return first
+        if self.on_retry is not None:
+            self.on_retry()
+        retry_params = replace(params, seed=params.seed + 1) if params.seed is not None else params
+        branch = self.store.add_branch(first.message_id, "", status="streaming")
+        second = self._stream(conversation, messages, branch.id, first.user_message_id, retry_params, cancel, on_token)
+        better, other = (second, first) if _persona_score(second) > _persona_score(first) else (first, second)
+        if better is first:
+            self.store.select_branch(first.message_id)
+        which = "the second" if better is second else "the first"
+        notice = (
+            "Stay in character: the reply came out of character, so it was written once more; "
+            f"{which} version is shown as the more in-character one (‹ › shows the other)."
+        )
+        return replace(better, notice=notice, alternative_id=other.message_id)
 
     def _stream(
         self,

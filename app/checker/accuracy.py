@@ -9,6 +9,7 @@ from app.checker.answer_key import contradictions, key_coverage, question_key
 from app.checker.reference import notes_signals
 from app.checker.text import MYTH_MARKERS, find_term, is_cjk_text, sentences
 from app.checker.topic_pack import Misconception, TopicPack
+from app.checker.topic_terms import answer_similarity, foreign_terms, identity_claims
 from app.checker.verdict import Badge, Signal, Thresholds, make_badge
 
 THRESHOLDS = Thresholds(ok=0.6, off=0.35)
@@ -16,6 +17,11 @@ BIAS = 1.2
 CONTRADICTION = -3.0
 KEY_WEIGHT = 3.0  # log-odds across the answer key's coverage, 0 at KEY_PIVOT
 KEY_PIVOT = 0.5
+FOREIGN_WEIGHT = -2.0  # per term of another topic (at most FOREIGN_CAP of them)
+FOREIGN_CAP = 2
+IDENTITY = -2.5
+SIMILARITY_WEIGHT = 1.0  # log-odds per unit of the key answer's wording found in the reply, 0 at SIMILARITY_PIVOT
+SIMILARITY_PIVOT = 0.3
 
 _NEGATION = re.compile(
     r"不是|并不|不会|不能|不再|没有|并非|而非|而不是|不要|绝不|从不"
@@ -161,7 +167,29 @@ def _coverage_signals(reply: str, focus: TopicPack, question: str | None, lang: 
     if coverage < KEY_PIVOT:
         answer = key.answer_zh if lang == "zh" and key.answer_zh else key.answer
         reasons.append(f"misses the core of the answer ({answer}); not mentioned: {', '.join(missing)}")
-    return [Signal(f"answer_key:{focus.id}", coverage, KEY_WEIGHT * (coverage - KEY_PIVOT))], reasons
+    signals = [Signal(f"answer_key:{focus.id}", coverage, KEY_WEIGHT * (coverage - KEY_PIVOT))]
+    similarity = answer_similarity(reply, key, lang == "zh")
+    if similarity is not None:
+        signals.append(Signal("answer_wording", similarity, SIMILARITY_WEIGHT * (similarity - SIMILARITY_PIVOT)))
+    return signals, reasons
+
+
+def _term_signals(
+    reply: str, asked: Sequence[TopicPack], packs: Sequence[TopicPack], lang: str
+) -> tuple[list[Signal], list[str]]:
+    """Another topic's terms in the reply, and two different concepts equated."""
+    signals: list[Signal] = []
+    reasons: list[str] = []
+    foreign = foreign_terms(reply, asked, packs)
+    if foreign:
+        count = min(FOREIGN_CAP, len(foreign))
+        signals.append(Signal("foreign_terms", len(foreign), FOREIGN_WEIGHT * count))
+        words = ", ".join(f"“{word}” ({pack.label(lang)})" for pack, word in foreign[:3])
+        reasons.append(f"brings in terms of other topics: {words}")
+    for x, y in identity_claims(reply, asked, packs)[:1]:
+        signals.append(Signal("identity_claim", 1.0, IDENTITY))
+        reasons.append(f"treats “{x}” as if it were “{y}”: they are different things")
+    return signals, reasons
 
 
 def accuracy_badge(
@@ -212,6 +240,9 @@ def accuracy_badge(
     if not partial and active and len(reply) >= (20 if zh else 40):
         focus = asked[0] if asked else active[0]
         signals_, reasons_ = _coverage_signals(reply, focus, question, "zh" if zh else "en")
+        signals += signals_
+        reasons += reasons_
+        signals_, reasons_ = _term_signals(reply, asked or active, packs, "zh" if zh else "en")
         signals += signals_
         reasons += reasons_
         if asked:

@@ -133,6 +133,10 @@ def _wrong_count(sentence: str, count: CountFact) -> bool:
     for match in _COUNT.finditer(sentence):
         number, unit = match.group(1).lower(), match.group(2).lower()
         value = int(number) if number.isdigit() else _NUMBER_WORDS.get(number)
+        if sentence[max(0, match.start() - 1) : match.start()] == "第":  # an ordinal: 第一次握手 is one step of three
+            continue
+        if number == "一" and unit[:1] in ("个", "种", "条"):  # 一个 is the indefinite article ("发出一个 SYN")
+            continue
         if value is None or value == count.value or not any(unit.startswith(u) for u in count.unit):
             continue
         return not _NEGATED_BEFORE.search(sentence[max(0, match.start() - 14) : match.start()])

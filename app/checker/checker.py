@@ -14,7 +14,7 @@ from app.checker.topic_pack import TopicPack, TopicPackError, load_packs
 from app.personas import Persona
 from app.topics import topic_title
 
-CHECKER_VERSION = "1.1"
+CHECKER_VERSION = "1.2"
 
 HistoryLike = Sequence[Any]  # ChatMessage / Message objects (role, content) or (role, content) tuples
 

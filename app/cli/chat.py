@@ -34,6 +34,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
     )
     add_remote_options(chat)
     chat.add_argument("--conversation", type=int, metavar="ID", help="continue this conversation")
+    chat.add_argument(
+        "--stay-in-character",
+        action="store_true",
+        help="write an off-persona reply once more and keep the more in-character version (both are stored)",
+    )
     chat.add_argument("--json", action="store_true", help="one JSON object per turn")
     chat.set_defaults(handler=run)
 
@@ -121,7 +126,12 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
         model_id = model.id
     try:
         service = ChatService(
-            store, personas, engine, kv_states=KvStateCache(paths.kv_cache_dir), topics_dir=paths.topics_dir
+            store,
+            personas,
+            engine,
+            kv_states=KvStateCache(paths.kv_cache_dir),
+            topics_dir=paths.topics_dir,
+            stay_in_character=args.stay_in_character,
         )
         if args.conversation is not None:
             conversation = store.conversation(args.conversation)

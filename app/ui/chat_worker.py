@@ -60,6 +60,7 @@ class ChatWorker(QObject):
     model_failed = Signal(str)
     preparing_progress = Signal(int, int)  # bytes done, total (starter model assembly)
     token_received = Signal(str)
+    retry_started = Signal()  # "stay in character" is writing an off-persona reply once more
     reply_finished = Signal(object)  # app.chat.TurnResult
     reply_failed = Signal(str)
 
@@ -67,6 +68,7 @@ class ChatWorker(QObject):
         super().__init__()
         self.cancel = threading.Event()
         self.idle_cancel = threading.Event()  # set by the window when a new turn is asked for: stop idle work
+        self.stay_in_character = threading.Event()  # set from the GUI (View menu); read when a turn starts
         self._paths = paths
         self._store = store
         self._personas = personas
@@ -115,6 +117,7 @@ class ChatWorker(QObject):
             kv_states=KvStateCache(self._paths.kv_cache_dir),
             topics_dir=self._paths.topics_dir,
         )
+        self._service.on_retry = self.retry_started.emit
         self.model_path = backend.model_path if isinstance(backend, LlamaEngine) else None
         self.model_id = model_id
         self.model_loaded.emit(model_id, name, description)
@@ -128,6 +131,7 @@ class ChatWorker(QObject):
             return
         self.cancel.clear()
         self.idle_cancel.clear()
+        service.stay_in_character = self.stay_in_character.is_set()
         on_token = self.token_received.emit
         try:
             if request.kind == "send":

@@ -57,6 +57,7 @@ from app.ui.persona_menu import PersonaMenu
 from app.ui.remote_dialog import install_remote_menu
 from app.ui.sampling_panel import install_sampling_menu, turn_params
 from app.ui.search_panel import SearchPanel
+from app.ui.stay_in_character import install_stay_in_character
 from app.ui.theme import ThemeChooser
 from app.ui.undo_bar import UndoBar
 from app.ui.welcome_page import install_welcome_page, needs_welcome, show_welcome
@@ -138,6 +139,7 @@ class MainWindow(QMainWindow):
         self.worker.token_received.connect(self.chat_view.append_stream_text)
         self.worker.reply_finished.connect(self._on_reply_finished)
         self.worker.reply_failed.connect(self._on_reply_failed)
+        self.stay_in_character.attach(self.worker)
         self._thread.start()
 
         self.refresh_sidebar()
@@ -288,6 +290,7 @@ class MainWindow(QMainWindow):
         self.menus["View"].addMenu(self.language.menu)
         install_remote_menu(self)
         install_sampling_menu(self)
+        self.stay_in_character = install_stay_in_character(self)
         about = QAction(self.tr("&About Persona Tutor"), self)
         about.triggered.connect(self._show_about)
         self.menus["Help"].addAction(about)

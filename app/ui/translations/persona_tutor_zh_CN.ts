@@ -1983,6 +1983,21 @@ Copy the file into the models folder (safe if you move or delete the original), 
     </message>
 </context>
 <context>
+    <name>StayInCharacter</name>
+    <message>
+        <source>Stay in &amp;character</source>
+        <translation>保持角色(&amp;C)</translation>
+    </message>
+    <message>
+        <source>When a reply comes out of character, write it once more and show the more in-character one</source>
+        <translation>回复跳出角色时重新写一次，并显示更符合角色的那一版</translation>
+    </message>
+    <message>
+        <source>The reply came out of character: writing it once more…</source>
+        <translation>回复跳出了角色：正在重新写一次…</translation>
+    </message>
+</context>
+<context>
     <name>StyleRulesForm</name>
     <message>
         <source>Guess from the card</source>
