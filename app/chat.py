@@ -17,7 +17,7 @@ from typing import Any
 
 from app.checker import CHECKER_VERSION, check, load_packs
 from app.context_window import ContextWindow, Render
-from app.engine import ChatBackend, LlamaEngine, SamplingParams, Timings
+from app.engine import ChatBackend, Completion, LlamaEngine, SamplingParams, Timings
 from app.errors import PersonaTutorError
 from app.facts_ledger import FactCandidate, from_learner, from_reply, record
 from app.kv_state_cache import KvStateCache
@@ -102,6 +102,10 @@ def _persona_score(result: TurnResult) -> float:
     return float(result.verdict["consistency"]["score"]) if result.verdict else -1.0
 
 
+def _seen_by_model(messages: list[Message]) -> list[Message]:
+    return [m for m in messages if m.role in ("user", "assistant") and m.status != "error"]
+
+
 def history_messages(messages: list[Message]) -> list[ChatMessage]:
     """Stored messages as the model sees them: failed replies are left out, stopped ones kept as they are."""
     return [
@@ -181,15 +185,24 @@ class ChatService:
         An ``instruction`` for this one reply (a quiz to phrase) is a system message at the very end, so the
         prefix the cache holds is unchanged.
         """
+        return self._fit(conversation, self._visible(conversation.id, until), params, self.window, instruction)
+
+    def _fit(
+        self,
+        conversation: Conversation,
+        visible: list[Message],
+        params: SamplingParams,
+        window: ContextWindow,
+        instruction: str = "",
+    ) -> list[ChatMessage]:
+        """``visible`` (the turns before the next reply) as a prompt within the context, cut as ``window`` says."""
         backend = self._require_backend()
-        visible = self._visible(conversation.id, until)
         render = self._renderer(conversation, visible, backend.context_size)
         budget = self._budget(backend, params)
         extra = [ChatMessage("system", instruction)] if instruction else []
         if extra:
             budget -= backend.count_tokens(extra)
-        history = self._model_history(visible)
-        return self.window.fit(conversation.id, history, render, backend.count_tokens, budget) + extra
+        return window.fit(conversation.id, self._model_history(visible), render, backend.count_tokens, budget) + extra
 
     def _model_history(self, visible: list[Message]) -> list[ChatMessage]:
         """The turns as the model reads them: a very long question cut to what fits (see :meth:`chars_read`)."""
@@ -201,11 +214,7 @@ class ChatService:
     def _visible(self, conversation_id: int, until: int | None = None) -> list[Message]:
         """The active path's messages the model sees (failed replies left out), up to message ``until``."""
         path = self.store.messages(conversation_id)
-        return [
-            m
-            for m in path
-            if (until is None or m.id <= until) and m.role in ("user", "assistant") and m.status != "error"
-        ]
+        return [m for m in _seen_by_model(path) if until is None or m.id <= until]
 
     @staticmethod
     def _budget(backend: ChatBackend, params: SamplingParams) -> int:
@@ -331,6 +340,39 @@ class ChatService:
         """Write the live conversation's KV state to the cache (call when the conversation goes idle)."""
         if self.kv_states is not None and self._live_conversation is not None and isinstance(self.backend, LlamaEngine):
             self.kv_states.put(self._live_conversation, self.backend.snapshot())
+
+    def replay_prompt(self, reply_id: int, params: SamplingParams) -> tuple[Conversation, list[ChatMessage]]:
+        """The prompt a stored reply was answered from, rebuilt now (today's card, memory and context size):
+        its own branch up to its question, fitted in a fresh window so the live conversation's cut stays put."""
+        reply = self.store.message(reply_id)
+        if reply.role != "assistant" or reply.parent_id is None:
+            raise PersonaTutorError(f"Message {reply_id} is not a reply to a question.")
+        visible = _seen_by_model(self.store.path_to(reply.parent_id))
+        if not visible or visible[-1].role != "user":
+            raise PersonaTutorError(f"Message {reply_id} is not a reply to a question.")
+        conversation = self.store.conversation(reply.conversation_id)
+        return conversation, self._fit(conversation, visible, params, ContextWindow(self.window.keep_ratio))
+
+    def answer_again(
+        self,
+        reply_id: int,
+        params: SamplingParams,
+        cancel: threading.Event,
+        on_token: Callable[[str], None] | None = None,
+    ) -> tuple[Conversation, list[ChatMessage], Completion]:
+        """A new reply to the question ``reply_id`` answered, with the current model, card and ``params``; nothing
+        is stored. The live conversation's KV state is parked first, so its next turn still finds its cache."""
+        conversation, messages = self.replay_prompt(reply_id, params)
+        backend = self._require_backend()
+        self.park_context()
+        return conversation, messages, backend.generate(messages, params, cancel, on_token)
+
+    def park_context(self) -> None:
+        """Set the live conversation's KV state aside before the backend is used for something else."""
+        backend = self.backend
+        if self.kv_states is not None and self._live_conversation is not None and isinstance(backend, LlamaEngine):
+            self.kv_states.put(self._live_conversation, backend.snapshot(), to_disk=False)
+        self._live_conversation = None
 
     def send(
         self,
@@ -531,6 +573,16 @@ class ChatService:
 
         The badges are an aid: a checker failure is logged and the reply stands without them.
         """
+        stored = self.verdict(conversation, messages, reply, reply_id)
+        if stored is not None:
+            self.store.add_verdict(reply_id, CHECKER_NAME, CHECKER_VERSION, stored)
+        return stored
+
+    def verdict(
+        self, conversation: Conversation, messages: list[ChatMessage], reply: str, reply_id: int = 0
+    ) -> dict[str, Any] | None:
+        """The checker's badges for ``reply`` to the prompt ``messages`` (None for an empty reply, or when the
+        checker fails: the badges are an aid, so the failure is logged and the reply stands without them)."""
         if not reply.strip():
             return None
         try:
@@ -549,6 +601,4 @@ class ChatService:
         except Exception:
             log.exception("the reply checker failed on message %s", reply_id)
             return None
-        stored = verdict.to_json(with_signals=True)
-        self.store.add_verdict(reply_id, CHECKER_NAME, CHECKER_VERSION, stored)
-        return stored
+        return verdict.to_json(with_signals=True)

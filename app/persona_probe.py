@@ -13,14 +13,15 @@ import statistics
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from app.chat import ChatService
 from app.engine import ChatBackend, SamplingParams
-from app.personas import Persona, PersonaLibrary
-from app.store import Store
+from app.personas import Persona, PersonaLibrary, card_hash
+from app.store import ProbeRun, Store
 
 PROBE_SAMPLING = SamplingParams(temperature=0.7, max_tokens=160, seed=42)
 DEFAULT_TOPIC = "Convolutional neural networks"
@@ -98,8 +99,10 @@ def run_probes(
     cancel: threading.Event | None = None,
     topic: str | None = None,
     sampling: SamplingParams = PROBE_SAMPLING,
+    on_result: Callable[[ProbeResult], None] | None = None,
 ) -> list[ProbeResult]:
-    """Ask every probe in a fresh conversation on ``backend`` and score each reply with the checker."""
+    """Ask every probe in a fresh conversation on ``backend`` and score each reply with the checker
+    (``on_result`` hears of each as it is done)."""
     topic = topic or probe_topic(persona)
     cancel = cancel or threading.Event()
     library = _OnePersona(persona)
@@ -122,11 +125,13 @@ def run_probes(
                         probe.what,
                         question,
                         turn.reply,
-                        _badge(verdict.get("consistency")),
-                        _badge(verdict.get("accuracy")),
+                        badge_summary(verdict.get("consistency")),
+                        badge_summary(verdict.get("accuracy")),
                         round(time.perf_counter() - started, 2),
                     )
                 )
+                if on_result is not None:
+                    on_result(results[-1])
         finally:
             store.close()
     return results
@@ -146,7 +151,24 @@ def summary(results: list[ProbeResult]) -> dict[str, Any]:
     }
 
 
-def _badge(badge: Any) -> dict[str, Any]:
+def record_run(store: Store, persona: Persona, model: str, topic: str, results: list[ProbeResult]) -> ProbeRun:
+    """Keep a run, keyed by persona id, the card's content hash and the model, to compare later runs with."""
+    return store.add_probe_run(persona.id, card_hash(persona), model, topic, [r.to_json() for r in results])
+
+
+def results_of(run: ProbeRun) -> list[ProbeResult]:
+    return [ProbeResult(**result) for result in run.results]
+
+
+def comparison_run(runs: list[ProbeRun], card: str, model: str, exclude_id: int | None = None) -> ProbeRun | None:
+    """The run to show beside a new one (``runs`` newest first): the newest with another version of the card or
+    another model, else the newest earlier run of the same card and model."""
+    earlier = [r for r in runs if r.id != exclude_id]
+    return next((r for r in earlier if r.card_hash != card or r.model != model), earlier[0] if earlier else None)
+
+
+def badge_summary(badge: Any) -> dict[str, Any]:
+    """A stored badge as reports show it: score, label and reasons (no signals); all None when there is none."""
     if not isinstance(badge, dict):
         return {"score": None, "label": None, "reasons": []}
     return {"score": badge.get("score"), "label": badge.get("label"), "reasons": list(badge.get("reasons", []))}

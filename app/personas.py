@@ -8,6 +8,8 @@ Imported cards are stored as ``<id>.json`` (the normalized card) plus ``<id>.png
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,6 +118,13 @@ def _avatar_for(path: Path, builtin: bool) -> Path | None:
         else [path.with_suffix(".png")]
     )
     return next((c for c in candidates if c.is_file()), None)
+
+
+def card_hash(persona: Persona) -> str:
+    """A fingerprint of what the card says (sha256 of its normalized JSON): two runs with the same hash used the
+    same version of the card, whatever its file or id."""
+    text = json.dumps(persona.card, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def load_card_file(path: Path, *, builtin: bool = False) -> Persona:

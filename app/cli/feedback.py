@@ -45,6 +45,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
     export.add_argument("--anonymize", action="store_true", help="replace the learner's name with {{user}}")
     export.add_argument("--include-deleted", action="store_true", help="also export feedback on deleted conversations")
     export.set_defaults(handler=run_export)
+    replay = sub.add_parser(
+        "replay", parents=[common], help="answer every flagged reply again with the current model and card; "
+        "before/after checker scores (nothing is added to the conversations)"
+    )  # fmt: skip
+    replay.add_argument("--persona", metavar="ID", help="only replies of this persona")
+    replay.add_argument("--model", metavar="ID|PATH")
+    replay.add_argument("--max-tokens", type=int, metavar="N", help="longest new reply (default: the chat's setting)")
+    replay.add_argument("--json", action="store_true")
+    replay.set_defaults(handler=run_replay)
 
 
 def _store(paths: AppPaths) -> Store:
@@ -139,3 +148,62 @@ def run_export(args: argparse.Namespace, paths: AppPaths) -> int:
         print(f"persona-tutor: skipped {reason}", file=sys.stderr)
     print(f"Wrote {report.lines} {args.format} lines from {report.items} feedback records to {args.out}")
     return 0
+
+
+def run_replay(args: argparse.Namespace, paths: AppPaths) -> int:
+    """Replay the flagged replies; Ctrl-C stops after the reply being written and still prints the report."""
+    import signal
+    import threading
+
+    from app.chat import ChatService
+    from app.cli.common import starter_progress
+    from app.engine import EngineConfig, LlamaEngine
+    from app.feedback import FeedbackService
+    from app.feedback.replay import ReplayItem, flagged, replay_flagged
+    from app.model_library import resolve_model
+    from app.personas import PersonaLibrary
+
+    store = _store(paths)
+    cancel = threading.Event()
+
+    def progress(done: int, total: int, item: ReplayItem | None) -> None:
+        if item is not None:
+            print(f"replayed {done}/{total}: message {item.message_id} {item.outcome}", file=sys.stderr, flush=True)
+
+    try:
+        model = resolve_model(paths.models_dir, args.model, progress=starter_progress(), config_dir=paths.config_dir)
+        if not flagged(FeedbackService(store), args.persona):
+            report = replay_flagged(ChatService(store, PersonaLibrary(paths.user_personas_dir)), model.id, args.persona)
+        else:
+            engine = LlamaEngine(EngineConfig(model_path=model.path, n_ctx=4096))
+            chat = ChatService(store, PersonaLibrary(paths.user_personas_dir), engine, topics_dir=paths.topics_dir)
+            previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
+            try:
+                report = replay_flagged(chat, model.id, args.persona, cancel, progress, args.max_tokens)
+            finally:
+                signal.signal(signal.SIGINT, previous)
+                engine.close()
+    finally:
+        store.close()
+    if args.json:
+        print_json(report.to_json())
+    else:
+        _print_replay(report.to_json())
+    return 130 if report.cancelled else 0
+
+
+def _print_replay(report: dict[str, Any]) -> None:
+    for item in report["items"]:
+        before, after = item["before"], item["after"]
+        badges = "  ".join(
+            f"{name} {before[key]['label'] or '-'}→{after[key]['label'] or '-'}"
+            for key, name in (("consistency", "persona"), ("accuracy", "accuracy"))
+        )
+        print(f"msg {item['message_id']:<6} {item['persona_id']:<10} {badges}  {item['outcome']}")
+    for skipped in report["skipped"]:
+        print(f"msg {skipped['message_id']:<6} skipped: {skipped['reason']}")
+    s = report["summary"]
+    stopped = " (stopped)" if s["cancelled"] else ""
+    print(
+        f"{s['replayed']} replayed: {s['fixed']} fixed, {s['still_bad']} still bad, {s['regressed']} regressed{stopped}"
+    )

@@ -98,8 +98,9 @@ def run_probe(args: argparse.Namespace, paths: AppPaths) -> int:
     from app.cli.common import starter_progress
     from app.engine import EngineConfig, LlamaEngine, SamplingParams
     from app.model_library import resolve_model
-    from app.persona_probe import PROBE_SAMPLING, probe_topic, run_probes, summary
+    from app.persona_probe import PROBE_SAMPLING, probe_topic, record_run, run_probes, summary
     from app.personas import PersonaLibrary, load_card_file
+    from app.store import Store
 
     if (args.id is None) == (args.card is None):
         raise PersonaError("Give a persona id or --card FILE (one of them).")
@@ -113,6 +114,11 @@ def run_probe(args: argparse.Namespace, paths: AppPaths) -> int:
         results = run_probes(persona, engine, model.id, topic=args.topic, sampling=sampling)
     finally:
         engine.close()
+    store = Store(paths.database_path)
+    try:  # kept, so the editor's test bench can show this run beside later ones
+        record_run(store, persona, model.id, args.topic or probe_topic(persona), results)
+    finally:
+        store.close()
     report = {
         "persona": persona.id,
         "model": model.id,

@@ -8,6 +8,7 @@ from app.store.database import Store
 from app.store.ledger import LedgerFact
 from app.store.quizzes import Grade, Quiz, QuizQuestion
 from app.store.records import Conversation, ImportedMessage, Message, MessageStatus, Role, SearchHit
+from app.store.replays import ProbeRun, StoredReplay
 from app.store.schema import Base
 
 __all__ = [
@@ -20,11 +21,13 @@ __all__ = [
     "MemoryFact",
     "Message",
     "MessageStatus",
+    "ProbeRun",
     "Quiz",
     "QuizQuestion",
     "Role",
     "SearchHit",
     "Store",
+    "StoredReplay",
     "Summary",
     "Verdict",
 ]

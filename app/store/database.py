@@ -39,6 +39,7 @@ from app.store.records import (
     conversation_record,
     message_record,
 )
+from app.store.replays import Replays
 from app.store.schema import ConversationRow, MessageRow, now
 from app.store.search import search_messages
 from app.store.writers import forget_writer, is_gone, register_writer
@@ -67,7 +68,7 @@ def friendly(path: Path, exc: BaseException) -> StoreError:
     return StoreError(f"Cannot use the database {path}: {detail}")
 
 
-class Store(Annotations, Quizzes, LedgerStore):
+class Store(Annotations, Quizzes, LedgerStore, Replays):
     """The conversation database."""
 
     def __init__(self, path: Path) -> None:

@@ -171,6 +171,38 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
             "CREATE INDEX ix_facts_ledger_conversation_id ON facts_ledger (conversation_id)",
         ],
     ),
+    (
+        # Flagged replies answered again with the current model and card (stored apart from the conversation),
+        # and persona test bench runs, so a card's versions and models can be compared.
+        "0009_replays",
+        [
+            """CREATE TABLE replays (
+                id INTEGER NOT NULL PRIMARY KEY,
+                feedback_id INTEGER NOT NULL REFERENCES feedback (id) ON DELETE CASCADE,
+                message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+                model VARCHAR NOT NULL,
+                persona_id VARCHAR NOT NULL,
+                persona_hash VARCHAR,
+                reply VARCHAR NOT NULL,
+                finish_reason VARCHAR NOT NULL,
+                before_json VARCHAR NOT NULL,
+                after_json VARCHAR,
+                outcome VARCHAR NOT NULL,
+                created_at DATETIME NOT NULL
+            )""",
+            "CREATE INDEX ix_replays_message_id ON replays (message_id)",
+            """CREATE TABLE probe_runs (
+                id INTEGER NOT NULL PRIMARY KEY,
+                persona_id VARCHAR NOT NULL,
+                card_hash VARCHAR NOT NULL,
+                model VARCHAR NOT NULL,
+                topic VARCHAR NOT NULL,
+                results_json VARCHAR NOT NULL,
+                created_at DATETIME NOT NULL
+            )""",
+            "CREATE INDEX ix_probe_runs_persona_id ON probe_runs (persona_id)",
+        ],
+    ),
 ]
 
 KNOWN = [name for name, _ in MIGRATIONS]

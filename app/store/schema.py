@@ -169,3 +169,38 @@ class LedgerRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=now)
     edited: Mapped[bool] = mapped_column(Boolean, default=False, server_default=_FALSE)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=_TRUE)
+
+
+class ReplayRow(Base):
+    """A flagged reply answered again (``feedback replay``): never a message of the conversation."""
+
+    __tablename__ = "replays"
+    __table_args__ = (Index("ix_replays_message_id", "message_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id", ondelete="CASCADE"))
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    model: Mapped[str] = mapped_column(String)
+    persona_id: Mapped[str] = mapped_column(String)
+    persona_hash: Mapped[str | None] = mapped_column(String)  # app.personas.card_hash of the card replayed with
+    reply: Mapped[str] = mapped_column(String)
+    finish_reason: Mapped[str] = mapped_column(String)
+    before_json: Mapped[str] = mapped_column(String)  # checker badges of the flagged reply, scored now
+    after_json: Mapped[str | None] = mapped_column(String)  # of the new reply (None: nothing to score)
+    outcome: Mapped[str] = mapped_column(String)  # fixed | still_bad | regressed
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class ProbeRunRow(Base):
+    """One run of the persona test bench: a card (by content hash) on a model, every probe's reply and scores."""
+
+    __tablename__ = "probe_runs"
+    __table_args__ = (Index("ix_probe_runs_persona_id", "persona_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    persona_id: Mapped[str] = mapped_column(String)
+    card_hash: Mapped[str] = mapped_column(String)
+    model: Mapped[str] = mapped_column(String)
+    topic: Mapped[str] = mapped_column(String)
+    results_json: Mapped[str] = mapped_column(String)  # [ProbeResult.to_json(), ...]
+    created_at: Mapped[datetime] = mapped_column(default=now)

@@ -116,12 +116,12 @@ def _actions_html(bubble: Bubble) -> str:
     return f'<p class="actions">{" &nbsp; ".join(links)}</p>' if links else ""
 
 
-_BADGE_LOOK = {
+BADGE_LOOK = {
     "ok": ("✔", QT_TRANSLATE_NOOP("ChatView", "on track"), "#2e7d4f"),
     "doubtful": ("?", QT_TRANSLATE_NOOP("ChatView", "doubtful"), "#9a6b00"),
     "off": ("✘", QT_TRANSLATE_NOOP("ChatView", "off"), "#b3261e"),
 }
-_BADGE_COLOURS_DARK = {"#2e7d4f": "#7fd39b", "#9a6b00": "#f0c05a", "#b3261e": "#ff8a80", "#777777": "#aaaaaa"}
+BADGE_COLOURS_DARK = {"#2e7d4f": "#7fd39b", "#9a6b00": "#f0c05a", "#b3261e": "#ff8a80", "#777777": "#aaaaaa"}
 
 
 def badges_html(verdict: dict[str, Any], message_id: int, dark: bool = False) -> str:
@@ -134,11 +134,11 @@ def badges_html(verdict: dict[str, Any], message_id: int, dark: bool = False) ->
     )
     for key, title in titles:
         badge = verdict.get(key) or {}
-        icon, word, colour = _BADGE_LOOK.get(
+        icon, word, colour = BADGE_LOOK.get(
             str(badge.get("label")), ("·", QT_TRANSLATE_NOOP("ChatView", "unknown"), "#777777")
         )
         word = QCoreApplication.translate("ChatView", word)
-        colour = _BADGE_COLOURS_DARK[colour] if dark else colour
+        colour = BADGE_COLOURS_DARK[colour] if dark else colour
         parts.append(
             f'<a href="action:badge/{message_id}"><span style="color:{colour}">{icon} {title}: {word}</span></a>'
         )

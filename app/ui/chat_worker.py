@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -25,6 +26,7 @@ from app.quiz_service import QuizService
 from app.remote_backend import RemoteBackend
 from app.remote_servers import RemoteConfig
 from app.store import Store
+from app.ui.model_jobs import ModelJob
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +57,15 @@ class WorkerHandle:
     status: str  # the model label's text, for a window without a model
 
 
+@dataclass(frozen=True)
+class ModelWork:
+    """Work that needs the loaded model (a replay, a persona test), run on the worker's thread after any turn
+    before it; ``work(chat service, model id, job)`` reports through ``job`` and stops at ``job.cancel``."""
+
+    job: ModelJob
+    work: Callable[[ChatService, str, ModelJob], object]
+
+
 class ChatWorker(QObject):
     """Lives on its own QThread; never touches widgets."""
 
@@ -77,6 +88,7 @@ class ChatWorker(QObject):
         self._engine: ChatBackend | None = None
         self._service: ChatService | None = None
         self.model_path: Path | None = None  # the loaded model's file, for the About box
+        self.model_id = ""  # the loaded model's id, as conversations record it
 
     @Slot(str)
     def load_model(self, model: str) -> None:
@@ -120,6 +132,7 @@ class ChatWorker(QObject):
         )
         self._service.on_retry = self.retry_started.emit
         self.model_path = backend.model_path if isinstance(backend, LlamaEngine) else None
+        self.model_id = model_id
         self.model_loaded.emit(model_id, name, description)
 
     @Slot(object)
@@ -166,6 +179,18 @@ class ChatWorker(QObject):
         run = quizzes.start if request.kind == "quiz" else quizzes.answer
         return run(request.conversation_id, request.text, request.params, self.cancel, self.token_received.emit)
 
+    @Slot(object)
+    def run_work(self, request: ModelWork) -> None:
+        """Run ``request`` on this thread, the model's one owner; its job says how it went."""
+        service, model_id = self._service, self.model_id
+
+        def work(job: ModelJob) -> object:
+            if service is None:
+                raise PersonaTutorError("No model is loaded.")
+            return request.work(service, model_id, job)
+
+        request.job.run_here(work)
+
     @Slot()
     def close(self) -> None:
         """Free the model; call on the worker thread before it quits."""
@@ -173,3 +198,34 @@ class ChatWorker(QObject):
             self._engine.close()
             self._engine = None
             self._service = None
+
+
+class ModelWorkQueue(QObject):
+    """Hands work that needs the loaded model to the chat worker (queued behind the turn it may be running), so
+    dialogs use the one engine the chat uses and never load a second model."""
+
+    work_requested = Signal(object)  # ModelWork
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._worker: ChatWorker | None = None
+        self._jobs: list[ModelJob] = []  # submitted, perhaps still running
+
+    def attach(self, worker: ChatWorker) -> None:
+        self._worker = worker
+        self.work_requested.connect(worker.run_work)
+
+    def submit(self, job: ModelJob, work: Callable[[ChatService, str, ModelJob], object]) -> ModelJob:
+        """Run ``work`` on the worker; connect ``job``'s signals first (it may report at once)."""
+        if self._worker is None:
+            job.failed.emit(PersonaTutorError("No model is loaded."))
+            return job
+        self._worker.idle_cancel.set()  # a summary being made while idle gives way
+        self._jobs = [j for j in self._jobs if not j.done.is_set()] + [job]
+        self.work_requested.emit(ModelWork(job, work))
+        return job
+
+    def cancel_all(self) -> None:
+        """Stop every job not yet done (the window is closing: the worker must be free to unload the model)."""
+        for job in self._jobs:
+            job.cancel.set()

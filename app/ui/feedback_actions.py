@@ -18,10 +18,12 @@ from app.paths import AppPaths
 from app.personas import PersonaLibrary
 from app.prompt_builder import DEFAULT_USER_NAME
 from app.store import Feedback, Store
+from app.ui.chat_worker import ModelWorkQueue
 from app.ui.feedback_browser import FeedbackBrowser
 from app.ui.feedback_dialog import FeedbackDialog
 from app.ui.feedback_export_dialog import FeedbackExportDialog
 from app.ui.feedback_labels import reason_label
+from app.ui.replay_dialog import ReplayDialog
 
 FEEDBACK_ACTIONS = ("up", "down", "flag")  # ids in the links under a reply, never translated
 
@@ -38,6 +40,7 @@ class FeedbackActions(QObject):
         store: Store,
         personas: PersonaLibrary,
         user_name: str = DEFAULT_USER_NAME,
+        model_work: ModelWorkQueue | None = None,
     ) -> None:
         super().__init__(parent)
         self._window = parent
@@ -49,13 +52,17 @@ class FeedbackActions(QObject):
         self.dialog: FeedbackDialog | None = None
         self.browser: FeedbackBrowser | None = None
         self.export_dialog: FeedbackExportDialog | None = None
+        self.model_work = model_work or ModelWorkQueue(self)  # the chat worker's queue (unattached: no model)
+        self.replay_dialog: ReplayDialog | None = None
 
     def menu_actions(self) -> list[QAction]:
         browse = QAction(self.tr("&Browse feedback…"), self._window)
         browse.triggered.connect(self.browse)
         export = QAction(self.tr("&Export feedback…"), self._window)
         export.triggered.connect(self.export)
-        return [browse, export]
+        replay = QAction(self.tr("&Replay flagged replies…"), self._window)
+        replay.triggered.connect(self.replay)
+        return [browse, export, replay]
 
     def state(self, message_id: int, known: dict[int, Feedback] | None = None) -> tuple[int | None, str]:
         """The thumb given to a reply and a short note of the rest, for its bubble (``known``: feedback
@@ -112,12 +119,26 @@ class FeedbackActions(QObject):
             self.browser = FeedbackBrowser(self.service, names, self._window)
             self.browser.open_requested.connect(self.open_requested)
             self.browser.export_requested.connect(self.export)
+            self.browser.replay_requested.connect(self.replay)
             self.browser.show()
         else:
             self.browser.refresh()
             self.browser.show()
             self.browser.activateWindow()
         return self.browser
+
+    @Slot()
+    def replay(self) -> ReplayDialog:
+        """The replay window (one, reused): flagged replies answered again on the chat's model."""
+        if self.replay_dialog is None:
+            names = {p.id: p.name for p in self._personas.all()}
+            self.replay_dialog = ReplayDialog(self.service, self.model_work, names, self._window)
+            self.replay_dialog.open_requested.connect(self.open_requested)
+        elif self.replay_dialog.job is None:
+            self.replay_dialog.refresh()
+        self.replay_dialog.show()
+        self.replay_dialog.activateWindow()
+        return self.replay_dialog
 
     @Slot()
     def export(self) -> FeedbackExportDialog:

@@ -59,6 +59,7 @@ class FeedbackBrowser(QDialog):
 
     open_requested = Signal(int, int)  # conversation id, message id
     export_requested = Signal()
+    replay_requested = Signal()
 
     def __init__(self, service: FeedbackService, persona_names: dict[str, str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -102,11 +103,15 @@ class FeedbackBrowser(QDialog):
         self.open_button.clicked.connect(self.open_selected)
         self.export_button = QPushButton(self.tr("Export…"))
         self.export_button.clicked.connect(self.export_requested)
+        self.replay_button = QPushButton(self.tr("Replay flagged…"))
+        self.replay_button.setToolTip(self.tr("Answer every flagged reply again with the loaded model and compare"))
+        self.replay_button.clicked.connect(self.replay_requested)
         close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.close)
         buttons = QHBoxLayout()
         buttons.addWidget(self.count_label, 1)
         buttons.addWidget(self.open_button)
+        buttons.addWidget(self.replay_button)
         buttons.addWidget(self.export_button)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)

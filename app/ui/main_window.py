@@ -48,7 +48,7 @@ from app.ui.about_dialog import AboutDialog
 from app.ui.avatars import avatar_image, register_sources
 from app.ui.backup_actions import install_backup_menu
 from app.ui.chat_view import Bubble, ChatView
-from app.ui.chat_worker import ChatWorker, TurnRequest, WorkerHandle
+from app.ui.chat_worker import ChatWorker, ModelWorkQueue, TurnRequest, WorkerHandle
 from app.ui.conversation_list import ConversationList
 from app.ui.feedback_actions import FEEDBACK_ACTIONS, FeedbackActions
 from app.ui.language import LanguageChooser
@@ -126,7 +126,8 @@ class MainWindow(QMainWindow):
         self._page = PAGE
         self._window_start: int | None = None  # the first message shown, when a page in the middle is shown
         self.sampling = SamplingParams()
-        self.feedback = FeedbackActions(self, paths, store, personas, self._conversations.user_name)
+        self.model_work = ModelWorkQueue(self)  # replays and persona tests run on the chat worker
+        self.feedback = FeedbackActions(self, paths, store, personas, self._conversations.user_name, self.model_work)
         self._build()
 
         self._model_info: tuple[str, str, str] | None = None  # what model_loaded said last
@@ -140,6 +141,7 @@ class MainWindow(QMainWindow):
         else:
             self._thread, self.worker = handover.thread, handover.worker
             self._thread.setParent(self)
+        self.model_work.attach(self.worker)
         self.load_requested.connect(self.worker.load_model)
         self.remote_requested.connect(self.worker.connect_remote)
         self.backend_requested.connect(self.worker.use_remote)
@@ -299,7 +301,7 @@ class MainWindow(QMainWindow):
             self.tr("&Undo delete"), self, shortcut=QKeySequence.StandardKey.Undo, triggered=self.undo_delete
         )
         self.menus["Conversation"].addActions([regenerate, edit, find, undo])
-        self.persona_menu = PersonaMenu(self._personas, self)
+        self.persona_menu = PersonaMenu(self._personas, self, self.model_work)
         self.menus["Personas"].addActions(self.persona_menu.actions)
         self.persona_menu.new_chat_requested.connect(self.new_chat_with)
         self.persona_menu.personas_changed.connect(self.reload_personas)
@@ -912,6 +914,7 @@ class MainWindow(QMainWindow):
             return
         self.worker.cancel.set()
         self.worker.idle_cancel.set()
+        self.model_work.cancel_all()
         self.close_requested.emit()
         self._thread.quit()
         self._thread.wait()

@@ -40,6 +40,11 @@ class ModelJob(QObject):
         QThreadPool.globalInstance().start(_Runner(self, work))
         return self
 
+    def run_here(self, work: Work) -> None:
+        """Run ``work(self)`` on the calling thread, reporting as ``start`` does (the chat worker runs work that
+        needs the loaded model this way, on the thread that owns it)."""
+        _Runner(self, work).run()
+
     def report(self, value: object) -> None:
         """A progress callback for the core: emits a signal, never touches a widget."""
         self.progressed.emit(value)

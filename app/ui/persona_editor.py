@@ -38,8 +38,10 @@ from app.personas import Persona, PersonaLibrary
 from app.prompt_builder import DEFAULT_USER_NAME
 from app.rendering import markdown_to_html
 from app.ui.avatars import avatar_image, square_crop
+from app.ui.chat_worker import ModelWorkQueue
 from app.ui.language import QT_TRANSLATE_NOOP
 from app.ui.lorebook_editor import LorebookEditor
+from app.ui.persona_test_bench import PersonaTestBench, open_test_bench
 from app.ui.style_rules_form import StyleRulesForm, split_list
 
 AVATAR_PX = 96
@@ -97,9 +99,17 @@ class PersonaEditor(QDialog):
 
     saved = Signal(str)
 
-    def __init__(self, library: PersonaLibrary, persona: Persona | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        library: PersonaLibrary,
+        persona: Persona | None = None,
+        parent: QWidget | None = None,
+        model_work: ModelWorkQueue | None = None,  # the chat worker's queue, for "Test this persona"
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("persona-editor")
+        self._model_work = model_work
+        self.test_bench: PersonaTestBench | None = None
         self._library = library
         self._persona = persona
         self._card: dict[str, Any] = copy.deepcopy(persona.card if persona else BLANK_CARD)
@@ -169,7 +179,12 @@ class PersonaEditor(QDialog):
         self.save_button.setVisible(own or self._persona is None)
         self.save_new_button.setVisible(self._persona is not None)
         (self.save_new_button if self._is_builtin() else self.save_button).setDefault(True)
+        self.test_button = QPushButton(self.tr("Test this persona…"))
+        self.test_button.setToolTip(self.tr("Ask the probe questions on the loaded model and score the replies"))
+        self.test_button.clicked.connect(self.test_persona)
+        self.test_button.setVisible(self._model_work is not None)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.test_button)
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_new_button)
@@ -501,6 +516,18 @@ class PersonaEditor(QDialog):
         if not self._is_builtin():
             self.save_button.setEnabled(not problems)
         self.save_new_button.setEnabled(not problems)
+
+    def test_persona(self) -> PersonaTestBench | None:
+        """The test bench on the card as edited now (saved or not), run on the chat's model."""
+        if self._model_work is None:
+            return None
+        persona_id = self._persona.id if self._persona else f"new:{self.name.text().strip()}"
+        try:
+            self.test_bench = open_test_bench(self.card(), persona_id, self._model_work, self)
+        except PersonaError as exc:
+            self._show_validation([str(exc)], [])
+            return None
+        return self.test_bench
 
     def save(self, as_new: bool = False) -> Persona | None:
         """Validate and save; on success ``saved`` is emitted and the dialog closes."""

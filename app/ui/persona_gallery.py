@@ -28,6 +28,7 @@ from app.errors import PersonaError
 from app.personas import Persona, PersonaLibrary
 from app.ui.avatars import register_sources
 from app.ui.card_import import CardDropFilter, ImportOutcome, ask_for_card_files, import_cards, report
+from app.ui.chat_worker import ModelWorkQueue
 from app.ui.persona_editor import PersonaEditor
 from app.ui.persona_grid import CARD_SIZE, PERSONA_ROLE, PersonaCardDelegate, PersonaFilter, PersonaListModel
 
@@ -49,8 +50,11 @@ class PersonaGallery(QDialog):
     new_chat_requested = Signal(str)  # persona id
     personas_changed = Signal(str)  # after an import, save or delete; the id to select ("" for none)
 
-    def __init__(self, library: PersonaLibrary, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, library: PersonaLibrary, parent: QWidget | None = None, model_work: ModelWorkQueue | None = None
+    ) -> None:
         super().__init__(parent)
+        self._model_work = model_work  # the chat worker's queue, for the editor's "Test this persona"
         self.setWindowTitle(self.tr("Personas"))
         self.setObjectName("persona-gallery")
         self.resize(820, 600)
@@ -279,7 +283,7 @@ class PersonaGallery(QDialog):
         return self._open_editor(None)
 
     def _open_editor(self, persona: Persona | None) -> PersonaEditor:
-        self.editor = PersonaEditor(self._library, persona, self)
+        self.editor = PersonaEditor(self._library, persona, self, self._model_work)
         self.editor.saved.connect(self._on_saved)
         self.editor.open()
         return self.editor

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMainWindow
 
 from app.personas import PersonaLibrary
 from app.ui.card_import import CardDropFilter, ImportOutcome, ask_for_card_files, import_cards, report
+from app.ui.chat_worker import ModelWorkQueue
 from app.ui.persona_editor import PersonaEditor
 from app.ui.persona_gallery import PersonaGallery
 
@@ -23,8 +24,9 @@ class PersonaMenu(QObject):
     new_chat_requested = Signal(str)  # persona id
     personas_changed = Signal(str)  # the id to select ("" keeps the current one)
 
-    def __init__(self, library: PersonaLibrary, window: QMainWindow) -> None:
+    def __init__(self, library: PersonaLibrary, window: QMainWindow, model_work: ModelWorkQueue | None = None) -> None:
         super().__init__(window)
+        self._model_work = model_work
         self._library = library
         self._window = window
         self.gallery: PersonaGallery | None = None
@@ -47,7 +49,7 @@ class PersonaMenu(QObject):
 
     def open_gallery(self) -> PersonaGallery:
         if self.gallery is None:
-            self.gallery = PersonaGallery(self._library, self._window)
+            self.gallery = PersonaGallery(self._library, self._window, self._model_work)
             self.gallery.new_chat_requested.connect(self.new_chat_requested)
             self.gallery.personas_changed.connect(self.personas_changed)
         else:
@@ -57,7 +59,7 @@ class PersonaMenu(QObject):
         return self.gallery
 
     def new_persona(self) -> PersonaEditor:
-        self.editor = PersonaEditor(self._library, None, self._window)
+        self.editor = PersonaEditor(self._library, None, self._window, self._model_work)
         self.editor.saved.connect(self._on_saved)
         self.editor.open()
         return self.editor

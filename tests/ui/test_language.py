@@ -165,7 +165,12 @@ def test_feedback_dialogs_in_chinese(qtbot: QtBot, chinese: None, paths: AppPath
     qtbot.addWidget(export)
     assert export.windowTitle() == "导出反馈" and export.format.currentData() == "sft"  # the format id stays
     actions = FeedbackActions(browser, paths, store, personas)
-    assert [a.text() for a in actions.menu_actions()] == ["浏览反馈(&B)…", "导出反馈(&E)…"]
+    assert [a.text() for a in actions.menu_actions()] == ["浏览反馈(&B)…", "导出反馈(&E)…", "重放标记的回复(&R)…"]
+    replay = actions.replay()  # no model needed to show it
+    assert replay.windowTitle() == "重放标记的回复" and replay.persona.itemText(0) == "所有角色"
+    headers = [replay.table.horizontalHeaderItem(i).text() for i in range(replay.table.columnCount())]
+    assert headers[2:4] == ["被标记的回复", "现在的回复"] and replay.flagged_label.text() == "2 条标记的回复"
+    replay.close()
     assert actions.state(tree.r3.id)[1] == "已标记：无聊、已给出更好的回复"
 
 

@@ -398,6 +398,10 @@
         <translation>导出反馈(&amp;E)…</translation>
     </message>
     <message>
+        <source>&amp;Replay flagged replies…</source>
+        <translation>重放标记的回复(&amp;R)…</translation>
+    </message>
+    <message>
         <source>rated</source>
         <translation>已评分</translation>
     </message>
@@ -503,6 +507,14 @@
     <message>
         <source>Export…</source>
         <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Replay flagged…</source>
+        <translation>重放标记的回复…</translation>
+    </message>
+    <message>
+        <source>Answer every flagged reply again with the loaded model and compare</source>
+        <translation>用当前加载的模型重新回答每条标记的回复，并进行对比</translation>
     </message>
     <message>
         <source>Close</source>
@@ -1513,6 +1525,14 @@ Copy the file into the models folder (safe if you move or delete the original), 
         <translation>保存</translation>
     </message>
     <message>
+        <source>Test this persona…</source>
+        <translation>测试这个角色…</translation>
+    </message>
+    <message>
+        <source>Ask the probe questions on the loaded model and score the replies</source>
+        <translation>用当前加载的模型提出测试问题，并为回复打分</translation>
+    </message>
+    <message>
         <source>This is a built-in persona: it cannot be changed, but “Save as copy” keeps your edits.</source>
         <translation>这是内置角色：无法修改，但“另存为副本”可以保留你的编辑。</translation>
     </message>
@@ -1760,6 +1780,129 @@ Copy the file into the models folder (safe if you move or delete the original), 
     </message>
 </context>
 <context>
+    <name>PersonaTestBench</name>
+    <message>
+        <source>Probe</source>
+        <translation>测试题</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>回复</translation>
+    </message>
+    <message>
+        <source>Persona</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>准确性</translation>
+    </message>
+    <message>
+        <source>Persona (compared)</source>
+        <translation>角色（对比）</translation>
+    </message>
+    <message>
+        <source>Accuracy (compared)</source>
+        <translation>准确性（对比）</translation>
+    </message>
+    <message>
+        <source>Identity</source>
+        <translation>身份</translation>
+    </message>
+    <message>
+        <source>Voice and register</source>
+        <translation>语气与口吻</translation>
+    </message>
+    <message>
+        <source>Pressure to drop the role</source>
+        <translation>被要求脱离角色</translation>
+    </message>
+    <message>
+        <source>Explains the topic</source>
+        <translation>讲解主题</translation>
+    </message>
+    <message>
+        <source>Knowledge it should not have</source>
+        <translation>不该知道的知识</translation>
+    </message>
+    <message>
+        <source>Test this persona — {name}</source>
+        <translation>测试角色 — {name}</translation>
+    </message>
+    <message>
+        <source>Compare with</source>
+        <translation>对比对象</translation>
+    </message>
+    <message>
+        <source>Run again</source>
+        <translation>再运行一次</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Waiting for the model…</source>
+        <translation>等待模型…</translation>
+    </message>
+    <message>
+        <source>Asked {done} of {total} probes…</source>
+        <translation>已提问 {done}/{total} 道测试题…</translation>
+    </message>
+    <message>
+        <source>stopped, not recorded</source>
+        <translation>已停止，未记录</translation>
+    </message>
+    <message>
+        <source>The test failed: {error}</source>
+        <translation>测试失败：{error}</translation>
+    </message>
+    <message>
+        <source>the loaded model</source>
+        <translation>当前加载的模型</translation>
+    </message>
+    <message>
+        <source>{name} on {model} · card {card}</source>
+        <translation>{name}，模型 {model} · 角色卡 {card}</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>不对比</translation>
+    </message>
+    <message>
+        <source>this card</source>
+        <translation>此角色卡</translation>
+    </message>
+    <message>
+        <source>card {hash}</source>
+        <translation>角色卡 {hash}</translation>
+    </message>
+    <message>
+        <source>this model</source>
+        <translation>此模型</translation>
+    </message>
+    <message>
+        <source>persona</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>准确性</translation>
+    </message>
+    <message>
+        <source>mean {badge} {score}</source>
+        <translation>{badge}平均分 {score}</translation>
+    </message>
+    <message>
+        <source> (compared: {score})</source>
+        <translation>（对比：{score}）</translation>
+    </message>
+</context>
+<context>
     <name>ProgressView</name>
     <message>
         <source>Learning progress</source>
@@ -1923,6 +2066,121 @@ Copy the file into the models folder (safe if you move or delete the original), 
     <message>
         <source>Connect to a &amp;server…</source>
         <translation>连接到服务器(&amp;S)…</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayDialog</name>
+    <message>
+        <source>Question</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Complaint</source>
+        <translation>问题类型</translation>
+    </message>
+    <message>
+        <source>Flagged reply</source>
+        <translation>被标记的回复</translation>
+    </message>
+    <message>
+        <source>Reply now</source>
+        <translation>现在的回复</translation>
+    </message>
+    <message>
+        <source>Persona</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>准确性</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>✔ fixed</source>
+        <translation>✔ 已修复</translation>
+    </message>
+    <message>
+        <source>? still bad</source>
+        <translation>? 仍然不好</translation>
+    </message>
+    <message>
+        <source>✘ regressed</source>
+        <translation>✘ 变差了</translation>
+    </message>
+    <message>
+        <source>All personas</source>
+        <translation>所有角色</translation>
+    </message>
+    <message>
+        <source>Replay flagged replies</source>
+        <translation>重放标记的回复</translation>
+    </message>
+    <message>
+        <source>Persona filter</source>
+        <translation>角色筛选</translation>
+    </message>
+    <message>
+        <source>Replay</source>
+        <translation>重放</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Each flagged reply is answered again with the loaded model and the current card.</source>
+        <translation>每条标记的回复都会用当前加载的模型和当前的角色卡重新回答。</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>{count} flagged replies</source>
+        <translation>{count} 条标记的回复</translation>
+    </message>
+    <message>
+        <source>Waiting for the model…</source>
+        <translation>等待模型…</translation>
+    </message>
+    <message>
+        <source>Stopping after the reply being written…</source>
+        <translation>正在写的回复结束后停止…</translation>
+    </message>
+    <message>
+        <source>{done} of {total}</source>
+        <translation>{done} / {total}</translation>
+    </message>
+    <message>
+        <source>Replaying {done} of {total}…</source>
+        <translation>正在重放 {done}/{total}…</translation>
+    </message>
+    <message>
+        <source>{replayed} replayed: {fixed} fixed, {still_bad} still bad, {regressed} regressed</source>
+        <translation>已重放 {replayed} 条：{fixed} 条已修复，{still_bad} 条仍然不好，{regressed} 条变差了</translation>
+    </message>
+    <message>
+        <source> ({count} skipped: {first})</source>
+        <translation>（跳过 {count} 条：{first}）</translation>
+    </message>
+    <message>
+        <source> — stopped</source>
+        <translation> — 已停止</translation>
+    </message>
+    <message>
+        <source>Replay failed: {error}</source>
+        <translation>重放失败：{error}</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>▼ bad</source>
+        <translation>▼ 不好</translation>
     </message>
 </context>
 <context>

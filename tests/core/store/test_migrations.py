@@ -133,3 +133,12 @@ def test_the_facts_ledger_table_is_migrated_with_its_columns(store: Store) -> No
         "id", "conversation_id", "kind", "subject", "text", "source_message_id", "created_at", "edited", "active",
     ]  # fmt: skip
     assert "0008_facts_ledger" in KNOWN
+
+
+def test_the_replay_tables_come_from_their_own_migration(store: Store) -> None:
+    assert "0009_replays" in KNOWN
+    tables = set(inspect(store._engine).get_table_names())
+    assert {"replays", "probe_runs"} <= tables
+    columns = [c["name"] for c in inspect(store._engine).get_columns("replays")]
+    assert columns[:4] == ["id", "feedback_id", "message_id", "model"]
+    assert {"persona_hash", "reply", "before_json", "after_json", "created_at"} <= set(columns)
