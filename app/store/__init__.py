@@ -4,6 +4,7 @@
 """
 
 from app.store.annotations import Feedback, MemoryFact, Summary, Verdict
+from app.store.catalog import PersonaVersion, TopicRecord
 from app.store.database import Store
 from app.store.records import Conversation, ImportedMessage, Message, MessageStatus, Role, SearchHit
 from app.store.schema import Base
@@ -16,9 +17,11 @@ __all__ = [
     "MemoryFact",
     "Message",
     "MessageStatus",
+    "PersonaVersion",
     "Role",
     "SearchHit",
     "Store",
     "Summary",
+    "TopicRecord",
     "Verdict",
 ]

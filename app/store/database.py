@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.errors import StoreError
 from app.store import migrations
 from app.store.annotations import Annotations
+from app.store.catalog import Catalog
 from app.store.file_check import check_database_file, restore_hint
 from app.store.records import (
     Conversation,
@@ -65,7 +66,7 @@ def friendly(path: Path, exc: BaseException) -> StoreError:
     return StoreError(f"Cannot use the database {path}: {detail}")
 
 
-class Store(Annotations):
+class Store(Annotations, Catalog):
     """The conversation database."""
 
     def __init__(self, path: Path) -> None:
@@ -95,7 +96,13 @@ class Store(Annotations):
     # Conversations
 
     def create_conversation(
-        self, persona_id: str, topic: str, model: str, title: str = "", sampler: dict[str, Any] | None = None
+        self,
+        persona_id: str,
+        topic: str,
+        model: str,
+        title: str = "",
+        sampler: dict[str, Any] | None = None,
+        persona_version_id: int | None = None,
     ) -> Conversation:
         with self._session() as session:
             row = ConversationRow(
@@ -104,6 +111,7 @@ class Store(Annotations):
                 model=model,
                 title=title,
                 sampler_json=json.dumps(sampler, ensure_ascii=False) if sampler is not None else None,
+                persona_version_id=persona_version_id,
             )
             session.add(row)
             session.flush()
@@ -190,8 +198,9 @@ class Store(Annotations):
         content: str,
         status: MessageStatus = "complete",
         created_at: datetime | None = None,
+        persona_version_id: int | None = None,
     ) -> Message:
-        """Append a message to the end of the active path."""
+        """Append a message to the end of the active path (``persona_version_id``: the card that wrote a reply)."""
         with self._session() as session:
             parent = session.scalar(
                 select(MessageRow.id)
@@ -199,7 +208,7 @@ class Store(Annotations):
                 .order_by(MessageRow.id.desc())
                 .limit(1)
             )
-            return self._insert(session, conversation_id, parent, role, content, status, created_at)
+            return self._insert(session, conversation_id, parent, role, content, status, created_at, persona_version_id)
 
     def _insert(
         self,
@@ -210,6 +219,7 @@ class Store(Annotations):
         content: str,
         status: str,
         created_at: datetime | None = None,
+        persona_version_id: int | None = None,
     ) -> Message:
         row = MessageRow(
             conversation_id=conversation_id,
@@ -220,6 +230,7 @@ class Store(Annotations):
             active=True,
             writer_pid=os.getpid() if status == "streaming" else None,
             created_at=created_at or now(),
+            persona_version_id=persona_version_id,
         )
         session.add(row)
         session.execute(update(ConversationRow).where(ConversationRow.id == conversation_id).values(updated_at=now()))
@@ -292,7 +303,9 @@ class Store(Annotations):
 
     # Branches
 
-    def add_branch(self, sibling_of: int, content: str, status: MessageStatus = "complete") -> Message:
+    def add_branch(
+        self, sibling_of: int, content: str, status: MessageStatus = "complete", persona_version_id: int | None = None
+    ) -> Message:
         """A new version of message ``sibling_of`` (a regenerated reply, an edited question) that becomes active.
 
         The old version and everything after it stay in the tree, reachable with :meth:`select_branch`.
@@ -310,7 +323,9 @@ class Store(Annotations):
                 )
                 .values(active=False)
             )
-            return self._insert(session, old.conversation_id, old.parent_id, old.role, content, status)
+            return self._insert(
+                session, old.conversation_id, old.parent_id, old.role, content, status, None, persona_version_id
+            )
 
     def siblings(self, message_id: int) -> list[Message]:
         """The versions of a message (itself included), oldest first."""
