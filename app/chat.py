@@ -15,12 +15,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from app.checker import CHECKER_VERSION, check, load_packs
+from app.checker import CHECKER_VERSION, TopicPack, TopicPackError, check, load_packs
+from app.checker.topic_pack import builtin_packs
 from app.context_window import ContextWindow, Render
 from app.engine import ChatBackend, LlamaEngine, SamplingParams, Timings
 from app.errors import PersonaTutorError
 from app.kv_state_cache import KvStateCache
-from app.personas import PersonaLibrary
+from app.persona_pins import PersonaPins
+from app.personas import Persona, PersonaLibrary
 from app.prompt_builder import (
     DEFAULT_USER_NAME,
     ChatMessage,
@@ -31,6 +33,7 @@ from app.prompt_builder import (
     summary_request,
 )
 from app.store import Conversation, Message, Store
+from app.topics import remember_topic
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +112,7 @@ class ChatService:
     ) -> None:
         self.store = store
         self.personas = personas
+        self.pins = PersonaPins(store, personas)
         self.backend = backend
         self.user_name = user_name
         self.window = ContextWindow()
@@ -121,15 +125,29 @@ class ChatService:
         """A new conversation whose first message is the persona's greeting (``greeting_index`` picks one of
         ``first_mes`` and the alternate greetings; it is the one the model sees)."""
         persona = self.personas.get(persona_id)
-        conversation = self.store.create_conversation(persona_id, topic, model)
+        version = self.pins.record(persona)
+        conversation = self.store.create_conversation(persona_id, topic, model, persona_version_id=version.id)
         opening = greeting(persona, self.user_name, greeting_index)
         if opening:
-            self.store.add_message(conversation.id, "assistant", opening)
+            self.store.add_message(conversation.id, "assistant", opening, persona_version_id=version.id)
+        remember_topic(self.store, topic, self._packs())
         return conversation
+
+    def _packs(self) -> tuple[TopicPack, ...]:
+        """The topic packs: built-in and the learner's own (only the built-in ones while one of those is broken)."""
+        try:
+            return load_packs(self.topics_dir)
+        except TopicPackError:
+            log.warning("a topic pack in %s cannot be read", self.topics_dir, exc_info=True)
+            return builtin_packs()
+
+    def persona_of(self, conversation: Conversation) -> Persona:
+        """The persona ``conversation`` runs with: its card, or the copy kept when the card is gone or broken."""
+        return self.pins.persona(conversation)
 
     def prompt(self, conversation: Conversation) -> list[ChatMessage]:
         """Everything the conversation holds, as the model would see it with an unlimited context."""
-        persona = self.personas.get(conversation.persona_id)
+        persona = self.persona_of(conversation)
         history = history_messages(self.store.messages(conversation.id))
         return build_messages(persona, conversation.topic, history, self.user_name, Recall(self._memory(conversation)))
 
@@ -138,7 +156,7 @@ class ChatService:
         return tuple(m.fact for m in self.store.memories(conversation.topic))
 
     def _fitted_prompt(
-        self, conversation: Conversation, params: SamplingParams, until: int | None = None
+        self, conversation: Conversation, persona: Persona, params: SamplingParams, until: int | None = None
     ) -> list[ChatMessage]:
         """The prompt for the next reply within the context, from the active path (up to message ``until``).
 
@@ -147,7 +165,7 @@ class ChatService:
         """
         backend = self._require_backend()
         visible = self._visible(conversation.id, until)
-        render = self._renderer(conversation, visible, backend.context_size)
+        render = self._renderer(conversation, persona, visible, backend.context_size)
         budget = self._budget(backend, params)
         return self.window.fit(conversation.id, self._model_history(visible), render, backend.count_tokens, budget)
 
@@ -171,8 +189,9 @@ class ChatService:
     def _budget(backend: ChatBackend, params: SamplingParams) -> int:
         return backend.context_size - min(params.max_tokens, backend.context_size // 4)
 
-    def _renderer(self, conversation: Conversation, visible: list[Message], context_size: int) -> Render:
-        persona = self.personas.get(conversation.persona_id)
+    def _renderer(
+        self, conversation: Conversation, persona: Persona, visible: list[Message], context_size: int
+    ) -> Render:
         memory = self._memory(conversation)
         pinned = 1 if visible and visible[0].role == "assistant" else 0
         made = {(s.first_message_id, s.last_message_id): s.text for s in self.store.summaries(conversation.id)}
@@ -202,7 +221,7 @@ class ChatService:
         conversation = self.store.conversation(conversation_id)
         visible = self._visible(conversation_id)
         history = self._model_history(visible)
-        render = self._renderer(conversation, visible, backend.context_size)
+        render = self._renderer(conversation, self.persona_of(conversation), visible, backend.context_size)
         budget = self._budget(backend, params)
         prompt = self.window.preview(conversation_id, history, render, backend.count_tokens, budget)
         if backend.count_tokens(prompt) < SUMMARIZE_AT * budget:
@@ -321,9 +340,10 @@ class ChatService:
     ) -> TurnResult:
         """A new version of the last reply; the old one stays as a browsable alternative."""
         conversation, question, reply = self._last_exchange(conversation_id, "There is no reply to regenerate yet.")
-        messages = self._fitted_prompt(conversation, params, until=question.id)
-        branch = self.store.add_branch(reply.id, "", status="streaming")
-        return self._stream(conversation, messages, branch.id, question.id, params, cancel, on_token)
+        persona, version_id = self.pins.pin(conversation)
+        messages = self._fitted_prompt(conversation, persona, params, until=question.id)
+        branch = self.store.add_branch(reply.id, "", status="streaming", persona_version_id=version_id)
+        return self._stream(conversation, persona, messages, branch.id, question.id, params, cancel, on_token)
 
     def edit_and_resend(
         self,
@@ -352,9 +372,13 @@ class ChatService:
     ) -> TurnResult:
         """Let the model go on writing the last reply (a stopped one, or one cut at the token limit)."""
         conversation, question, last = self._last_exchange(conversation_id, "There is no reply to continue.")
-        messages = self._fitted_prompt(conversation, params, until=question.id)
-        self.store.update_message(last.id, status="streaming")
-        return self._stream(conversation, messages, last.id, question.id, params, cancel, on_token, prefix=last.content)
+        persona, version_id = self.pins.pin(conversation)
+        messages = self._fitted_prompt(conversation, persona, params, until=question.id)
+        # a continued reply keeps the card that began it; an older one learns the card that finishes it
+        self.store.update_message(last.id, status="streaming", persona_version_id=last.persona_version_id or version_id)
+        return self._stream(
+            conversation, persona, messages, last.id, question.id, params, cancel, on_token, prefix=last.content
+        )
 
     def _last_exchange(self, conversation_id: int, missing: str) -> tuple[Conversation, Message, Message]:
         """The conversation with its last question and reply; ``missing`` is the error when there is none."""
@@ -384,13 +408,17 @@ class ChatService:
         cancel: threading.Event,
         on_token: Callable[[str], None] | None,
     ) -> TurnResult:
-        messages = self._fitted_prompt(conversation, params)
-        reply = self.store.add_message(conversation.id, "assistant", "", status="streaming")
-        return self._stream(conversation, messages, reply.id, question_id, params, cancel, on_token)
+        persona, version_id = self.pins.pin(conversation)
+        messages = self._fitted_prompt(conversation, persona, params)
+        reply = self.store.add_message(
+            conversation.id, "assistant", "", status="streaming", persona_version_id=version_id
+        )
+        return self._stream(conversation, persona, messages, reply.id, question_id, params, cancel, on_token)
 
     def _stream(
         self,
         conversation: Conversation,
+        persona: Persona,
         messages: list[ChatMessage],
         reply_id: int,
         question_id: int,
@@ -434,11 +462,11 @@ class ChatService:
             generated_tokens=timings.generated_tokens,
             tokens_per_s=timings.tokens_per_s,
         )
-        verdict = self._judge(conversation, messages, text, reply_id)
+        verdict = self._judge(conversation, persona, messages, text, reply_id)
         return TurnResult(conversation.id, question_id, reply_id, text, status, timings, verdict)
 
     def _judge(
-        self, conversation: Conversation, messages: list[ChatMessage], reply: str, reply_id: int
+        self, conversation: Conversation, persona: Persona, messages: list[ChatMessage], reply: str, reply_id: int
     ) -> dict[str, Any] | None:
         """Run the reply checker on a finished reply and store its verdict with the message.
 
@@ -447,7 +475,6 @@ class ChatService:
         if not reply.strip():
             return None
         try:
-            persona = self.personas.get(conversation.persona_id)
             turns = [m for m in messages if m.role != "system"]
             question = next((m.content for m in reversed(turns) if m.role == "user"), None)
             verdict = check(

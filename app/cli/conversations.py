@@ -68,10 +68,12 @@ def run_show(args: argparse.Namespace, paths: AppPaths) -> int:
     try:
         conversation = store.conversation(args.id)
         messages = store.messages(args.id)
+        version_id = conversation.persona_version_id
+        version = None if version_id is None else store.persona_version(version_id).to_json()
     finally:
         store.close()
     if args.json:
-        print_json({**conversation.to_json(), "messages": [m.to_json() for m in messages]})
+        print_json({**conversation.to_json(), "persona_version": version, "messages": [m.to_json() for m in messages]})
         return 0
     print(f"# {conversation.title or conversation.topic}  ({conversation.persona_id}, {conversation.topic})")
     for m in messages:
