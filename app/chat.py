@@ -15,13 +15,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from app.checker import CHECKER_VERSION, check, load_packs
+from app.checker import CHECKER_VERSION, TopicPack, TopicPackError, check, load_packs
+from app.checker.topic_pack import builtin_packs
 from app.context_window import ContextWindow, Render
 from app.engine import ChatBackend, Completion, LlamaEngine, SamplingParams, Timings
 from app.errors import PersonaTutorError
 from app.facts_ledger import FactCandidate, from_learner, from_reply, record
 from app.kv_state_cache import KvStateCache
-from app.personas import PersonaLibrary
+from app.persona_pins import PersonaPins
+from app.personas import Persona, PersonaLibrary
 from app.prompt_builder import (
     DEFAULT_USER_NAME,
     MAX_LEDGER_TOKENS,
@@ -35,6 +37,7 @@ from app.prompt_builder import (
     summary_request,
 )
 from app.store import Conversation, Message, Store
+from app.topics import remember_topic
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +137,7 @@ class ChatService:
     ) -> None:
         self.store = store
         self.personas = personas
+        self.pins = PersonaPins(store, personas)
         self.backend = backend
         self.user_name = user_name
         self.window = ContextWindow()
@@ -153,15 +157,31 @@ class ChatService:
         ``first_mes`` and the alternate greetings; it is the one the model sees), with the learner's ``goal``
         and ``level`` (see :class:`app.prompt_builder.Lesson`)."""
         persona = self.personas.get(persona_id)
-        conversation = self.store.create_conversation(persona_id, topic, model, goal=goal, level=level)
+        version = self.pins.record(persona)
+        conversation = self.store.create_conversation(
+            persona_id, topic, model, goal=goal, level=level, persona_version_id=version.id
+        )
         opening = greeting(persona, self.user_name, greeting_index)
         if opening:
-            self.store.add_message(conversation.id, "assistant", opening)
+            self.store.add_message(conversation.id, "assistant", opening, persona_version_id=version.id)
+        remember_topic(self.store, topic, self._packs())
         return conversation
+
+    def _packs(self) -> tuple[TopicPack, ...]:
+        """The topic packs: built-in and the learner's own (only the built-in ones while one of those is broken)."""
+        try:
+            return load_packs(self.topics_dir)
+        except TopicPackError:
+            log.warning("a topic pack in %s cannot be read", self.topics_dir, exc_info=True)
+            return builtin_packs()
+
+    def persona_of(self, conversation: Conversation) -> Persona:
+        """The persona ``conversation`` runs with: its card, or the copy kept when the card is gone or broken."""
+        return self.pins.persona(conversation)
 
     def prompt(self, conversation: Conversation) -> list[ChatMessage]:
         """Everything the conversation holds, as the model would see it with an unlimited context."""
-        persona = self.personas.get(conversation.persona_id)
+        persona = self.persona_of(conversation)
         history = history_messages(self.store.messages(conversation.id))
         recall = Recall(self._memory(conversation), ledger=self._ledger(conversation.id))
         return build_messages(persona, conversation.topic, history, self.user_name, recall, _lesson(conversation))
@@ -176,7 +196,12 @@ class ChatService:
         return ledger_lines(self.store.ledger(conversation_id, active_only=True), self.user_name, budget)
 
     def _fitted_prompt(
-        self, conversation: Conversation, params: SamplingParams, until: int | None = None, instruction: str = ""
+        self,
+        conversation: Conversation,
+        persona: Persona,
+        params: SamplingParams,
+        until: int | None = None,
+        instruction: str = "",
     ) -> list[ChatMessage]:
         """The prompt for the next reply within the context, from the active path (up to message ``until``).
 
@@ -185,11 +210,12 @@ class ChatService:
         An ``instruction`` for this one reply (a quiz to phrase) is a system message at the very end, so the
         prefix the cache holds is unchanged.
         """
-        return self._fit(conversation, self._visible(conversation.id, until), params, self.window, instruction)
+        return self._fit(conversation, persona, self._visible(conversation.id, until), params, self.window, instruction)
 
     def _fit(
         self,
         conversation: Conversation,
+        persona: Persona,
         visible: list[Message],
         params: SamplingParams,
         window: ContextWindow,
@@ -197,7 +223,7 @@ class ChatService:
     ) -> list[ChatMessage]:
         """``visible`` (the turns before the next reply) as a prompt within the context, cut as ``window`` says."""
         backend = self._require_backend()
-        render = self._renderer(conversation, visible, backend.context_size)
+        render = self._renderer(conversation, persona, visible, backend.context_size)
         budget = self._budget(backend, params)
         extra = [ChatMessage("system", instruction)] if instruction else []
         if extra:
@@ -220,8 +246,9 @@ class ChatService:
     def _budget(backend: ChatBackend, params: SamplingParams) -> int:
         return backend.context_size - min(params.max_tokens, backend.context_size // 4)
 
-    def _renderer(self, conversation: Conversation, visible: list[Message], context_size: int) -> Render:
-        persona = self.personas.get(conversation.persona_id)
+    def _renderer(
+        self, conversation: Conversation, persona: Persona, visible: list[Message], context_size: int
+    ) -> Render:
         memory = self._memory(conversation)
         ledger = self._ledger(conversation.id, context_size)
         pinned = 1 if visible and visible[0].role == "assistant" else 0
@@ -253,7 +280,7 @@ class ChatService:
         conversation = self.store.conversation(conversation_id)
         visible = self._visible(conversation_id)
         history = self._model_history(visible)
-        render = self._renderer(conversation, visible, backend.context_size)
+        render = self._renderer(conversation, self.persona_of(conversation), visible, backend.context_size)
         budget = self._budget(backend, params)
         prompt = self.window.preview(conversation_id, history, render, backend.count_tokens, budget)
         if backend.count_tokens(prompt) < SUMMARIZE_AT * budget:
@@ -351,7 +378,8 @@ class ChatService:
         if not visible or visible[-1].role != "user":
             raise PersonaTutorError(f"Message {reply_id} is not a reply to a question.")
         conversation = self.store.conversation(reply.conversation_id)
-        return conversation, self._fit(conversation, visible, params, ContextWindow(self.window.keep_ratio))
+        window = ContextWindow(self.window.keep_ratio)
+        return conversation, self._fit(conversation, self.persona_of(conversation), visible, params, window)
 
     def answer_again(
         self,
@@ -406,9 +434,10 @@ class ChatService:
     ) -> TurnResult:
         """A new version of the last reply; the old one stays as a browsable alternative."""
         conversation, question, reply = self._last_exchange(conversation_id, "There is no reply to regenerate yet.")
-        messages = self._fitted_prompt(conversation, params, until=question.id)
-        branch = self.store.add_branch(reply.id, "", status="streaming")
-        return self._stream(conversation, messages, branch.id, question.id, params, cancel, on_token)
+        persona, version_id = self.pins.pin(conversation)
+        messages = self._fitted_prompt(conversation, persona, params, until=question.id)
+        branch = self.store.add_branch(reply.id, "", status="streaming", persona_version_id=version_id)
+        return self._stream(conversation, persona, messages, branch.id, question.id, params, cancel, on_token)
 
     def edit_and_resend(
         self,
@@ -437,9 +466,13 @@ class ChatService:
     ) -> TurnResult:
         """Let the model go on writing the last reply (a stopped one, or one cut at the token limit)."""
         conversation, question, last = self._last_exchange(conversation_id, "There is no reply to continue.")
-        messages = self._fitted_prompt(conversation, params, until=question.id)
-        self.store.update_message(last.id, status="streaming")
-        return self._stream(conversation, messages, last.id, question.id, params, cancel, on_token, prefix=last.content)
+        persona, version_id = self.pins.pin(conversation)
+        messages = self._fitted_prompt(conversation, persona, params, until=question.id)
+        # a continued reply keeps the card that began it; an older one learns the card that finishes it
+        self.store.update_message(last.id, status="streaming", persona_version_id=last.persona_version_id or version_id)
+        return self._stream(
+            conversation, persona, messages, last.id, question.id, params, cancel, on_token, prefix=last.content
+        )
 
     def _last_exchange(self, conversation_id: int, missing: str) -> tuple[Conversation, Message, Message]:
         """The conversation with its last question and reply; ``missing`` is the error when there is none."""
@@ -470,14 +503,19 @@ class ChatService:
         on_token: Callable[[str], None] | None,
         instruction: str = "",
     ) -> TurnResult:
-        messages = self._fitted_prompt(conversation, params, instruction=instruction)
-        reply = self.store.add_message(conversation.id, "assistant", "", status="streaming")
-        result = self._stream(conversation, messages, reply.id, question_id, params, cancel, on_token)
-        return self._keep_in_character(conversation, messages, result, params, cancel, on_token)
+        persona, version_id = self.pins.pin(conversation)
+        messages = self._fitted_prompt(conversation, persona, params, instruction=instruction)
+        reply = self.store.add_message(
+            conversation.id, "assistant", "", status="streaming", persona_version_id=version_id
+        )
+        result = self._stream(conversation, persona, messages, reply.id, question_id, params, cancel, on_token)
+        return self._keep_in_character(conversation, persona, version_id, messages, result, params, cancel, on_token)
 
     def _keep_in_character(
         self,
         conversation: Conversation,
+        persona: Persona,
+        version_id: int | None,
         messages: list[ChatMessage],
         first: TurnResult,
         params: SamplingParams,
@@ -492,8 +530,10 @@ class ChatService:
         if self.on_retry is not None:
             self.on_retry()
         retry_params = replace(params, seed=params.seed + 1) if params.seed is not None else params
-        branch = self.store.add_branch(first.message_id, "", status="streaming")
-        second = self._stream(conversation, messages, branch.id, first.user_message_id, retry_params, cancel, on_token)
+        branch = self.store.add_branch(first.message_id, "", status="streaming", persona_version_id=version_id)
+        second = self._stream(
+            conversation, persona, messages, branch.id, first.user_message_id, retry_params, cancel, on_token
+        )
         better, other = (second, first) if _persona_score(second) > _persona_score(first) else (first, second)
         if better is first:
             self.store.select_branch(first.message_id)
@@ -507,6 +547,7 @@ class ChatService:
     def _stream(
         self,
         conversation: Conversation,
+        persona: Persona,
         messages: list[ChatMessage],
         reply_id: int,
         question_id: int,
@@ -552,7 +593,7 @@ class ChatService:
         )
         question = self.store.message(question_id).content
         self._record_facts(conversation.id, question_id, lambda: from_learner(question))
-        verdict = self._judge(conversation, messages, text, reply_id)
+        verdict = self._judge(conversation, persona, messages, text, reply_id)
         if status == "complete":
             self._record_facts(conversation.id, reply_id, lambda: from_reply(text, question))
         return TurnResult(conversation.id, question_id, reply_id, text, status, timings, verdict)
@@ -567,26 +608,31 @@ class ChatService:
             log.exception("the facts ledger failed on message %s", message_id)
 
     def _judge(
-        self, conversation: Conversation, messages: list[ChatMessage], reply: str, reply_id: int
+        self, conversation: Conversation, persona: Persona, messages: list[ChatMessage], reply: str, reply_id: int
     ) -> dict[str, Any] | None:
         """Run the reply checker on a finished reply and store its verdict with the message.
 
         The badges are an aid: a checker failure is logged and the reply stands without them.
         """
-        stored = self.verdict(conversation, messages, reply, reply_id)
+        stored = self.verdict(conversation, messages, reply, reply_id, persona)
         if stored is not None:
             self.store.add_verdict(reply_id, CHECKER_NAME, CHECKER_VERSION, stored)
         return stored
 
     def verdict(
-        self, conversation: Conversation, messages: list[ChatMessage], reply: str, reply_id: int = 0
+        self,
+        conversation: Conversation,
+        messages: list[ChatMessage],
+        reply: str,
+        reply_id: int = 0,
+        persona: Persona | None = None,
     ) -> dict[str, Any] | None:
         """The checker's badges for ``reply`` to the prompt ``messages`` (None for an empty reply, or when the
         checker fails: the badges are an aid, so the failure is logged and the reply stands without them)."""
         if not reply.strip():
             return None
         try:
-            persona = self.personas.get(conversation.persona_id)
+            persona = persona or self.persona_of(conversation)
             turns = [m for m in messages if m.role != "system"]
             question = next((m.content for m in reversed(turns) if m.role == "user"), None)
             verdict = check(

@@ -69,7 +69,7 @@ class QuizService:
         if pack is None:
             raise PersonaTutorError("There is no quiz for this topic: quizzes come from the topic packs' questions.")
         conversation = self.store.conversation(conversation_id)
-        persona = self.chat.personas.get(conversation.persona_id)
+        persona = self.chat.persona_of(conversation)
         questions = [m.content for m in self.store.messages(conversation_id) if m.role == "user"]
         language = quiz_language(questions[-1] if questions else "", persona.language)
         items = pick_questions(pack, language, self.store.quizzes(pack.id))
@@ -101,7 +101,7 @@ class QuizService:
         items = [QuizItem(q.key_index, pack.questions[q.key_index], q.question, q.answer_key) for q in quiz.questions]
         grades, score = grade(items, split_answers(text, len(items)), pack)
         conversation = self.store.conversation(conversation_id)
-        persona = self.chat.personas.get(conversation.persona_id)
+        persona = self.chat.persona_of(conversation)
         name = persona.nickname or persona.name
         instruction = feedback_instruction(name, self.chat.user_name, items, grades, score, quiz.language)
         result = self.chat.send(conversation_id, text, params, cancel, on_token, instruction)

@@ -5,7 +5,13 @@ Each built-in topic has a topic pack (key facts, misconceptions, terms) in ``app
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.checker.topic_pack import TopicPack
+    from app.store import Store
 
 
 @dataclass(frozen=True)
@@ -38,3 +44,25 @@ def topic_title(text: str) -> str:
         if cleaned.lower() == topic.id:
             return topic.title
     return cleaned
+
+
+def known_topic(text: str, topics: Iterable[Topic]) -> Topic | None:
+    """The topic whose id, title or Chinese title ``text`` names (ignoring case and spacing), if any."""
+    wanted = " ".join(text.split()).casefold()
+    for topic in topics:
+        if wanted in (topic.id.casefold(), topic.title.casefold(), topic.title_zh.casefold()):
+            return topic
+    return None
+
+
+def remember_topic(store: Store, text: str, packs: Iterable[TopicPack]) -> None:
+    """Record the built-in topics, the learner's topic packs and — when it names none of them — the topic the
+    learner typed, in the store's ``topics`` table."""
+    shipped = {t.id: t for t in BUILTIN_TOPICS}
+    own: dict[str, Topic] = {}
+    for pack in packs:
+        (shipped if pack.builtin else own)[pack.id] = Topic(pack.id, pack.title, pack.title_zh)
+    store.record_topics([(t.id, t.title, t.title_zh) for t in shipped.values()], "builtin")
+    store.record_topics([(t.id, t.title, t.title_zh) for t in own.values()], "pack")
+    if known_topic(text, [*shipped.values(), *own.values()]) is None and text.strip():
+        store.record_typed_topic(text)

@@ -19,8 +19,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
     chat = commands.add_parser(
         "chat", parents=[common], help="chat headless: one user turn per stdin line, one reply per turn"
     )
-    chat.add_argument("--persona", required=True, metavar="ID", help="persona id (see `personas list`)")
-    chat.add_argument("--topic", required=True, metavar="TEXT", help="what the lesson is about")
+    chat.add_argument("--persona", metavar="ID", help="persona id (see `personas list`); not with --conversation")
+    chat.add_argument("--topic", metavar="TEXT", help="what the lesson is about; not with --conversation")
     chat.add_argument("--model", metavar="ID|PATH", help="an installed model id or a .gguf path")
     chat.add_argument("--max-tokens", type=int, default=512, metavar="N")
     chat.add_argument("--seed", type=int, metavar="N")
@@ -99,9 +99,19 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
 
     if args.max_tokens < 1:
         raise PersonaTutorError("--max-tokens must be at least 1.")
+    if args.conversation is None and not (args.persona and args.topic):
+        raise PersonaTutorError("chat needs --persona ID and --topic TEXT (or --conversation ID to continue one).")
     personas = PersonaLibrary(paths.user_personas_dir)
-    personas.get(args.persona)
+    if args.conversation is None:
+        personas.get(args.persona)
     store = Store(paths.database_path)
+    try:
+        if args.conversation is not None:
+            # a continued conversation runs with its own card, or the copy kept of it when the card is gone
+            ChatService(store, personas).persona_of(store.conversation(args.conversation))
+    except PersonaTutorError:
+        store.close()
+        raise
     store.recover_interrupted()
     engine: ChatBackend
     remote = remote_config(args, paths)

@@ -69,12 +69,15 @@ def run_show(args: argparse.Namespace, paths: AppPaths) -> int:
         conversation = store.conversation(args.id)
         messages = store.messages(args.id)
         ledger = store.ledger(args.id)
+        version_id = conversation.persona_version_id
+        version = None if version_id is None else store.persona_version(version_id).to_json()
     finally:
         store.close()
     if args.json:
         print_json(
             {
                 **conversation.to_json(),
+                "persona_version": version,
                 "messages": [m.to_json() for m in messages],
                 "ledger": [f.to_json() for f in ledger],
             }

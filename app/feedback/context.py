@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.chat import history_messages
+from app.persona_pins import PersonaPins
 from app.personas import Persona, PersonaLibrary
 from app.prompt_builder import DEFAULT_USER_NAME, ChatMessage, Lesson, Recall, build_messages
 from app.store import Conversation, Message, Store
@@ -53,11 +54,12 @@ def reply_context(
     user_name: str = DEFAULT_USER_NAME,
     anonymize: bool = False,
 ) -> ReplyContext:
-    """The reply ``message_id`` with the prompt that produced it (raises PersonaError if its persona is gone)."""
+    """The reply ``message_id`` with the prompt that produced it (with the copy kept of the persona's card when
+    the card is gone; raises PersonaError if no copy was kept either)."""
     path = store.path_to(message_id)
     reply = path[-1]
     conversation = store.conversation(reply.conversation_id)
-    persona = personas.get(conversation.persona_id)
+    persona = PersonaPins(store, personas).persona(conversation)
     hide = Anonymizer(user_name, anonymize)
     history = [ChatMessage(m.role, hide(m.content)) for m in history_messages(path[:-1])]
     memory = tuple(hide(m.fact) for m in store.memories(conversation.topic))  # as ChatService.prompt recalls it

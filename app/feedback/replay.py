@@ -162,7 +162,7 @@ def replay_one(
 ) -> ReplayItem:
     """Replay one flagged reply with the conversation's settings (``max_tokens`` caps the reply) and store it."""
     conversation = item.conversation
-    persona = chat.personas.get(conversation.persona_id)
+    persona = chat.persona_of(conversation)
     params = conversation_params(chat.store, persona, conversation.id, SamplingParams())
     if max_tokens is not None:
         params = replace(params, max_tokens=max(1, max_tokens))

@@ -4,6 +4,7 @@
 """
 
 from app.store.annotations import Feedback, MemoryFact, Summary, Verdict
+from app.store.catalog import PersonaVersion, TopicRecord
 from app.store.database import Store
 from app.store.ledger import LedgerFact
 from app.store.quizzes import Grade, Quiz, QuizQuestion
@@ -21,6 +22,7 @@ __all__ = [
     "MemoryFact",
     "Message",
     "MessageStatus",
+    "PersonaVersion",
     "ProbeRun",
     "Quiz",
     "QuizQuestion",
@@ -29,5 +31,6 @@ __all__ = [
     "Store",
     "StoredReplay",
     "Summary",
+    "TopicRecord",
     "Verdict",
 ]

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.errors import StoreError
 from app.store import migrations
 from app.store.annotations import Annotations
+from app.store.catalog import Catalog
 from app.store.file_check import check_database_file, restore_hint
 from app.store.ledger import LedgerStore
 from app.store.quizzes import Quizzes
@@ -68,7 +69,7 @@ def friendly(path: Path, exc: BaseException) -> StoreError:
     return StoreError(f"Cannot use the database {path}: {detail}")
 
 
-class Store(Annotations, Quizzes, LedgerStore, Replays):
+class Store(Annotations, Quizzes, LedgerStore, Replays, Catalog):
     """The conversation database."""
 
     def __init__(self, path: Path) -> None:
@@ -106,6 +107,7 @@ class Store(Annotations, Quizzes, LedgerStore, Replays):
         sampler: dict[str, Any] | None = None,
         goal: str = "",
         level: str = "",
+        persona_version_id: int | None = None,
     ) -> Conversation:
         with self._session() as session:
             row = ConversationRow(
@@ -116,6 +118,7 @@ class Store(Annotations, Quizzes, LedgerStore, Replays):
                 sampler_json=json.dumps(sampler, ensure_ascii=False) if sampler is not None else None,
                 goal=goal,
                 level=level,
+                persona_version_id=persona_version_id,
             )
             session.add(row)
             session.flush()
@@ -206,8 +209,9 @@ class Store(Annotations, Quizzes, LedgerStore, Replays):
         content: str,
         status: MessageStatus = "complete",
         created_at: datetime | None = None,
+        persona_version_id: int | None = None,
     ) -> Message:
-        """Append a message to the end of the active path."""
+        """Append a message to the end of the active path (``persona_version_id``: the card that wrote a reply)."""
         with self._session() as session:
             parent = session.scalar(
                 select(MessageRow.id)
@@ -215,7 +219,7 @@ class Store(Annotations, Quizzes, LedgerStore, Replays):
                 .order_by(MessageRow.id.desc())
                 .limit(1)
             )
-            return self._insert(session, conversation_id, parent, role, content, status, created_at)
+            return self._insert(session, conversation_id, parent, role, content, status, created_at, persona_version_id)
 
     def _insert(
         self,
@@ -226,6 +230,7 @@ class Store(Annotations, Quizzes, LedgerStore, Replays):
         content: str,
         status: str,
         created_at: datetime | None = None,
+        persona_version_id: int | None = None,
     ) -> Message:
         row = MessageRow(
             conversation_id=conversation_id,
@@ -236,6 +241,7 @@ class Store(Annotations, Quizzes, LedgerStore, Replays):
             active=True,
             writer_pid=os.getpid() if status == "streaming" else None,
             created_at=created_at or now(),
+            persona_version_id=persona_version_id,
         )
         session.add(row)
         session.execute(update(ConversationRow).where(ConversationRow.id == conversation_id).values(updated_at=now()))
@@ -308,7 +314,9 @@ class Store(Annotations, Quizzes, LedgerStore, Replays):
 
     # Branches
 
-    def add_branch(self, sibling_of: int, content: str, status: MessageStatus = "complete") -> Message:
+    def add_branch(
+        self, sibling_of: int, content: str, status: MessageStatus = "complete", persona_version_id: int | None = None
+    ) -> Message:
         """A new version of message ``sibling_of`` (a regenerated reply, an edited question) that becomes active.
 
         The old version and everything after it stay in the tree, reachable with :meth:`select_branch`.
@@ -326,7 +334,9 @@ class Store(Annotations, Quizzes, LedgerStore, Replays):
                 )
                 .values(active=False)
             )
-            return self._insert(session, old.conversation_id, old.parent_id, old.role, content, status)
+            return self._insert(
+                session, old.conversation_id, old.parent_id, old.role, content, status, None, persona_version_id
+            )
 
     def siblings(self, message_id: int) -> list[Message]:
         """The versions of a message (itself included), oldest first."""

@@ -121,6 +121,35 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         ],
     ),
     (
+        # A conversation pins the persona card version it runs with (a snapshot that survives the card being
+        # deleted or edited), and each reply records the version that wrote it. Older rows stay NULL.
+        "0005_personas_topics",
+        [
+            """CREATE TABLE persona_versions (
+                id INTEGER NOT NULL PRIMARY KEY,
+                persona_id VARCHAR NOT NULL,
+                name VARCHAR NOT NULL,
+                content_hash VARCHAR NOT NULL,
+                card_json VARCHAR NOT NULL,
+                source VARCHAR NOT NULL,
+                created_at DATETIME NOT NULL
+            )""",
+            "CREATE UNIQUE INDEX ux_persona_versions_persona_id_content_hash "
+            "ON persona_versions (persona_id, content_hash)",
+            """CREATE TABLE topics (
+                id VARCHAR NOT NULL PRIMARY KEY,
+                title VARCHAR NOT NULL,
+                title_zh VARCHAR NOT NULL,
+                source VARCHAR NOT NULL,
+                created_at DATETIME NOT NULL
+            )""",
+            "ALTER TABLE conversations ADD COLUMN persona_version_id INTEGER "
+            "REFERENCES persona_versions (id) ON DELETE SET NULL",
+            "ALTER TABLE messages ADD COLUMN persona_version_id INTEGER "
+            "REFERENCES persona_versions (id) ON DELETE SET NULL",
+        ],
+    ),
+    (
         # Learning: a goal and a level per conversation, and the quizzes the persona gives, graded per question.
         "0007_learning",
         [

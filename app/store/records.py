@@ -28,6 +28,7 @@ class Conversation:
     deleted_at: datetime | None = None
     goal: str = ""  # the learning goal ("" when none)
     level: str = ""  # "beginner" | "intermediate" | "advanced" ("" when not chosen)
+    persona_version_id: int | None = None  # the card version it runs with (None: from before version 0005)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -62,6 +63,7 @@ class Message:
     tokens_per_s: float | None
     parent_id: int | None = None
     active: bool = True
+    persona_version_id: int | None = None  # the card version that wrote a reply (None: unknown, older rows)
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "role": self.role, "content": self.content, "status": self.status}
@@ -105,7 +107,7 @@ def conversation_record(row: ConversationRow) -> Conversation:
     return Conversation(
         row.id, row.persona_id, row.topic, row.model, row.title, row.created_at, row.updated_at,
         json.loads(row.sampler_json) if row.sampler_json else None, bool(row.pinned), bool(row.archived),
-        row.deleted_at, row.goal or "", row.level or "",
+        row.deleted_at, row.goal or "", row.level or "", row.persona_version_id,
     )  # fmt: skip
 
 
@@ -113,5 +115,5 @@ def message_record(row: MessageRow) -> Message:
     return Message(
         row.id, row.conversation_id, row.role, row.content, row.status, row.error, row.created_at,
         row.ttft_s, row.prompt_tokens, row.cached_prompt_tokens, row.generated_tokens, row.tokens_per_s,
-        row.parent_id, bool(row.active),
+        row.parent_id, bool(row.active), row.persona_version_id,
     )  # fmt: skip

@@ -34,6 +34,8 @@ class ConversationRow(Base):
     pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("0"))
     archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("0"))
     deleted_at: Mapped[datetime | None]
+    # The persona card version the conversation runs with (NULL for conversations from before 0005).
+    persona_version_id: Mapped[int | None] = mapped_column(ForeignKey("persona_versions.id", ondelete="SET NULL"))
     # What the learner wants from this conversation (a topic pack's goal or their own words) and their level
     # ("beginner" | "intermediate" | "advanced", "" when not chosen): both shape the system prompt.
     goal: Mapped[str] = mapped_column(String, default="", server_default=text("''"))
@@ -60,6 +62,8 @@ class MessageRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("1"))
     # The process streaming into this row; recovery leaves rows of live writers alone.
     writer_pid: Mapped[int | None]
+    # The persona card version that produced this reply (assistant messages; NULL before 0005).
+    persona_version_id: Mapped[int | None] = mapped_column(ForeignKey("persona_versions.id", ondelete="SET NULL"))
 
 
 class VerdictRow(Base):
@@ -203,4 +207,31 @@ class ProbeRunRow(Base):
     model: Mapped[str] = mapped_column(String)
     topic: Mapped[str] = mapped_column(String)
     results_json: Mapped[str] = mapped_column(String)  # [ProbeResult.to_json(), ...]
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class PersonaVersionRow(Base):
+    """One distinct content of a persona card that a conversation used: a snapshot that outlives the card file."""
+
+    __tablename__ = "persona_versions"
+    __table_args__ = (Index("ux_persona_versions_persona_id_content_hash", "persona_id", "content_hash", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    persona_id: Mapped[str] = mapped_column(String)
+    name: Mapped[str] = mapped_column(String)
+    content_hash: Mapped[str] = mapped_column(String)  # sha256 of card_json
+    card_json: Mapped[str] = mapped_column(String)  # the normalized card as canonical JSON
+    source: Mapped[str] = mapped_column(String)  # builtin | imported | user
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class TopicRow(Base):
+    """A topic the app knows: built-in (``app.topics`` and topic packs) or typed by the learner."""
+
+    __tablename__ = "topics"
+
+    id: Mapped[str] = mapped_column(String, primary_key=True)
+    title: Mapped[str] = mapped_column(String)
+    title_zh: Mapped[str] = mapped_column(String, default="")
+    source: Mapped[str] = mapped_column(String)  # builtin | pack | typed
     created_at: Mapped[datetime] = mapped_column(default=now)

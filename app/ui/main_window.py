@@ -552,10 +552,7 @@ class MainWindow(QMainWindow):
         box.open()
 
     def _persona_name(self, persona_id: str) -> str:
-        try:
-            return self._personas.get(persona_id).name
-        except PersonaTutorError:
-            return persona_id
+        return self._conversations.pins.name(persona_id)
 
     def _selected_persona(self) -> Persona:
         return self._personas.get(str(self.persona_box.currentData()))
@@ -655,7 +652,14 @@ class MainWindow(QMainWindow):
     def _start_turn(self, request: TurnRequest, shown_question: str = "") -> None:
         """Show the turn in the view and hand it to the worker."""
         request = replace(request, params=turn_params(self, request.conversation_id))
-        persona_id = str(self.persona_box.currentData())
+        conversation = self._store.conversation(request.conversation_id)
+        try:
+            persona = self._conversations.persona_of(conversation)  # its card, or the copy kept when that is gone
+        except PersonaTutorError as exc:  # an old conversation whose card is gone, and no copy of it was kept
+            self.input.setPlainText(shown_question)
+            self.statusBar().showMessage(str(exc), 10_000)
+            return
+        persona_id = conversation.persona_id
         path = self._store.messages(request.conversation_id)
         if request.kind == "edit":
             path = [m for m in path if m.id < request.message_id]
@@ -666,8 +670,7 @@ class MainWindow(QMainWindow):
             self.chat_view.append_bubble(Bubble("user", self.tr("You"), shown_question, persona_id=persona_id))
         questions = [m.content for m in path if m.role == "user"]
         question = shown_question or (questions[-1] if questions else "")
-        topic = self._store.conversation(request.conversation_id).topic
-        self._streaming_context = (self._personas.get(persona_id), topic, question)
+        self._streaming_context = (persona, conversation.topic, question)
         previous = self._store.messages(request.conversation_id)[-1].content if request.kind == "continue" else ""
         self.chat_view.begin_stream(self._persona_name(persona_id), persona_id, previous)
         self._busy = True

@@ -114,7 +114,7 @@ class SamplingPanel(QDialog):
 def _persona(window: MainWindow, conversation_id: int | None) -> Persona:
     if conversation_id is None:
         return window._selected_persona()
-    return window._personas.get(window._store.conversation(conversation_id).persona_id)
+    return window._conversations.persona_of(window._store.conversation(conversation_id))
 
 
 def turn_params(window: MainWindow, conversation_id: int) -> SamplingParams:

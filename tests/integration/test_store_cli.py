@@ -40,6 +40,7 @@ def test_list_and_show_as_json(isolated_home: Path, lesson: int) -> None:
     shown = run_cli(["conversations", "show", str(lesson), "--json"], isolated_home)
     assert shown.returncode == 0, shown.stderr
     messages = json.loads(shown.stdout)["messages"]
+    assert json.loads(shown.stdout)["persona_version"] is None  # a conversation made without a card copy
     assert [set(m) for m in messages] == [{"id", "role", "content", "status"}] * 3
     assert [(m["role"], m["status"]) for m in messages] == [
         ("assistant", "complete"),

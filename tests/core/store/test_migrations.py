@@ -42,8 +42,10 @@ def test_migrated_schema_equals_the_orm_models_exactly(store: Store) -> None:
             for fk in table.foreign_keys
         }
         assert migrated_fks == declared_fks, table.name
-        migrated_ix = {(ix["name"], tuple(ix["column_names"])) for ix in inspector.get_indexes(table.name)}
-        declared_ix = {(ix.name, tuple(c.name for c in ix.columns)) for ix in table.indexes}
+        migrated_ix = {
+            (ix["name"], tuple(ix["column_names"]), bool(ix["unique"])) for ix in inspector.get_indexes(table.name)
+        }
+        declared_ix = {(ix.name, tuple(c.name for c in ix.columns), bool(ix.unique)) for ix in table.indexes}
         assert migrated_ix == declared_ix, table.name
     plain_tables = {name for name in inspector.get_table_names() if not name.startswith("messages_fts")} - {
         "schema_migrations"
