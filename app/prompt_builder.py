@@ -9,12 +9,16 @@ post-history instructions come after the history.
 What the tutor remembers beyond the turns it sees (:class:`Recall`: facts about the learner from the store's
 learner memory, and a summary of the turns the context window dropped) is part of the system message: it
 changes rarely (a new fact, or the window's cut moving, which re-evaluates the prompt anyway).
+
+Every message the builder makes also says where its text came from, as labelled :class:`PromptPart` pieces
+(card fields, lorebook entries, memory, summary, turns…) whose texts join back into the content exactly: the
+prompt inspector shows them. A new kind of content is one more labelled part.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from app.cards.examples import parse_examples
@@ -30,13 +34,49 @@ _TURN_CHARS = 300
 MAX_LORE_TOKENS = 1024
 
 
+ROLE_LABELS = {"system": "System message", "user": "Learner", "assistant": "Tutor"}
+SYSTEM_SEPARATOR = "\n\n"  # between the parts of the system message
+LORE_HEADER = "Background for the next reply:\n"
+
+
+@dataclass(frozen=True)
+class PromptPart:
+    """One labelled piece of a prompt message, for the prompt inspector.
+
+    ``kind`` is a stable id (``description``, ``lore``, ``memory``, ``user``…), ``label`` says it in words, and
+    ``text`` is exactly what the model reads; ``sep`` is the text that joins it to the piece before it (or a
+    header, for the first piece), counted with it.
+    """
+
+    kind: str
+    label: str
+    text: str
+    sep: str = ""
+
+
 @dataclass(frozen=True)
 class ChatMessage:
     role: Role
     content: str
+    # Where the content came from; empty for a plain message (one part of its role). Not part of equality.
+    parts: tuple[PromptPart, ...] = field(default=(), compare=False, repr=False)
 
     def to_dict(self) -> dict[str, str]:
         return {"role": self.role, "content": self.content}
+
+    @classmethod
+    def of_parts(cls, role: Role, parts: Sequence[PromptPart]) -> ChatMessage:
+        """A message whose content is ``parts`` joined (each part's ``sep`` then its text)."""
+        return cls(role, "".join(p.sep + p.text for p in parts), tuple(parts))
+
+    def pieces(self) -> tuple[PromptPart, ...]:
+        """The labelled parts of this message; a plain message is one part of its role's kind."""
+        return self.parts or (PromptPart(self.role, ROLE_LABELS[self.role], self.content),)
+
+
+def _joined(parts: Sequence[PromptPart], separator: str, header: str = "") -> list[PromptPart]:
+    """``parts`` with ``separator`` between them and ``header`` before the first."""
+    return [replace(p, sep=header if i == 0 else separator) for i, p in enumerate(parts)]
 
 
 @dataclass(frozen=True)
@@ -116,27 +156,41 @@ def default_system_prompt(persona: Persona, user: str = DEFAULT_USER_NAME) -> st
 
 def system_prompt(persona: Persona, topic: str, user: str = DEFAULT_USER_NAME, recall: Recall | None = None) -> str:
     """The fixed system message of a conversation."""
+    return ChatMessage.of_parts("system", system_parts(persona, topic, user, recall)).content
+
+
+def system_parts(
+    persona: Persona, topic: str, user: str = DEFAULT_USER_NAME, recall: Recall | None = None
+) -> list[PromptPart]:
+    """The system message as labelled parts, in order (joined by blank lines)."""
     original = default_system_prompt(persona, user)
-    parts = [persona.fill(persona.system_prompt, user, original).strip() or original]
-    for label, text in (
-        ("Character", persona.description),
-        ("Personality", persona.personality),
-        ("Scenario", persona.scenario),
+    parts = [
+        PromptPart(
+            "system_prompt", "System prompt", persona.fill(persona.system_prompt, user, original).strip() or original
+        )
+    ]
+    for kind, label, text in (
+        ("description", "Character", persona.description),
+        ("personality", "Personality", persona.personality),
+        ("scenario", "Scenario", persona.scenario),
     ):
         if text.strip():
-            parts.append(f"{label}: {persona.fill(text, user).strip()}")
+            parts.append(PromptPart(kind, label, f"{label}: {persona.fill(text, user).strip()}"))
     if persona.tutor.get("teaching_approach"):
-        parts.append(f"Teaching approach: {persona.tutor['teaching_approach']}")
+        approach = f"Teaching approach: {persona.tutor['teaching_approach']}"
+        parts.append(PromptPart("teaching_approach", "Teaching approach", approach))
     if topic:
-        parts.append(f"Topic of this lesson: {topic}")
+        parts.append(PromptPart("topic", "Topic", f"Topic of this lesson: {topic}"))
     examples = _examples(persona, user)
     if examples:
-        parts.append(f"Example dialogue (style only):\n{examples}")
+        parts.append(PromptPart("examples", "Example dialogue", f"Example dialogue (style only):\n{examples}"))
     if recall and recall.memory:
-        parts.append(f"What you remember about {user}:\n" + "\n".join(f"- {fact}" for fact in recall.memory))
+        remembered = "\n".join(f"- {fact}" for fact in recall.memory)
+        parts.append(PromptPart("memory", "Learner memory", f"What you remember about {user}:\n{remembered}"))
     if recall and recall.summary:
-        parts.append(f"Earlier in this conversation (no longer shown), {user} asked:\n{recall.summary}")
-    return "\n\n".join(parts)
+        earlier = f"Earlier in this conversation (no longer shown), {user} asked:\n{recall.summary}"
+        parts.append(PromptPart("summary", "Summary of dropped turns", earlier))
+    return _joined(parts, SYSTEM_SEPARATOR)
 
 
 def greeting(persona: Persona, user: str = DEFAULT_USER_NAME, index: int = 0) -> str:
@@ -154,13 +208,21 @@ def greetings(persona: Persona, user: str = DEFAULT_USER_NAME) -> list[str]:
 
 def lore(persona: Persona, history: Sequence[ChatMessage], user: str = DEFAULT_USER_NAME) -> str:
     """The lorebook entries the recent history activates, as one block of text ("" when none)."""
+    return "\n\n".join(p.text for p in lore_parts(persona, history, user))
+
+
+def lore_parts(persona: Persona, history: Sequence[ChatMessage], user: str = DEFAULT_USER_NAME) -> list[PromptPart]:
+    """The lorebook entries the recent history activates, one part each (named as the card names them)."""
     book = persona.character_book
     if book:
         own = book.get("token_budget")
         fits = isinstance(own, int | float) and not isinstance(own, bool) and 0 < own <= MAX_LORE_TOKENS
         book = book if fits else {**book, "token_budget": MAX_LORE_TOKENS}
     entries = activate(book, [m.content for m in history])
-    return "\n\n".join(persona.fill(e.content, user) for e in entries)
+    return [
+        PromptPart("lore", f"Lorebook: {e.name}" if e.name else "Lorebook entry", persona.fill(e.content, user))
+        for e in entries
+    ]
 
 
 def build_messages(
@@ -172,16 +234,21 @@ def build_messages(
 ) -> list[ChatMessage]:
     """System message, then the conversation so far (greeting first, the new user turn last).
 
-    Activated lorebook entries go in a system message just before the newest user turn.
+    Activated lorebook entries go in a system message just before the newest user turn. Each message carries
+    its labelled parts (:attr:`ChatMessage.parts`).
     """
-    messages = [ChatMessage("system", system_prompt(persona, topic, user, recall))]
-    turns = [m for m in history if m.content.strip() or m.role == "user"]
-    background = lore(persona, turns, user)
+    messages = [ChatMessage.of_parts("system", system_parts(persona, topic, user, recall))]
+    turns = [
+        m if m.parts else ChatMessage.of_parts(m.role, m.pieces())
+        for m in history
+        if m.content.strip() or m.role == "user"
+    ]
+    background = lore_parts(persona, turns, user)
     if background:
         cut = len(turns) - 1 if turns and turns[-1].role == "user" else len(turns)
-        turns.insert(cut, ChatMessage("system", f"Background for the next reply:\n{background}"))
+        turns.insert(cut, ChatMessage.of_parts("system", _joined(background, "\n\n", LORE_HEADER)))
     messages.extend(turns)
     post = persona.fill(persona.post_history_instructions, user).strip()
     if post:
-        messages.append(ChatMessage("system", post))
+        messages.append(ChatMessage.of_parts("system", [PromptPart("post_history", "Post-history instructions", post)]))
     return messages
