@@ -30,6 +30,7 @@ from app.prompt_builder import (
     summarize_dropped,
     summary_request,
 )
+from app.prompt_inspection import prompt_record
 from app.store import Conversation, Message, Store
 
 log = logging.getLogger(__name__)
@@ -434,8 +435,22 @@ class ChatService:
             generated_tokens=timings.generated_tokens,
             tokens_per_s=timings.tokens_per_s,
         )
+        self._record_prompt(messages, reply_id, params, timings, prefix)
         verdict = self._judge(conversation, messages, text, reply_id)
         return TurnResult(conversation.id, question_id, reply_id, text, status, timings, verdict)
+
+    def _record_prompt(
+        self, messages: list[ChatMessage], reply_id: int, params: SamplingParams, timings: Timings, prefix: str
+    ) -> None:
+        """Keep what the model saw for reply ``reply_id`` (the prompt inspector's data).
+
+        Like the badges, an aid: a failure is logged and the reply stands without it.
+        """
+        try:
+            record = prompt_record(self._require_backend(), reply_id, messages, params, timings, prefix)
+            self.store.save_prompt_record(record)
+        except Exception:
+            log.exception("the prompt record of message %s could not be made", reply_id)
 
     def _judge(
         self, conversation: Conversation, messages: list[ChatMessage], reply: str, reply_id: int

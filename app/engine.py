@@ -267,6 +267,29 @@ class LlamaEngine:
         tokens = self._llm.tokenize(result.prompt.encode("utf-8", errors="replace"), add_bos=False, special=True)
         return tokens, [s for s in result.stop if s]
 
+    def template_text(self, messages: Sequence[ChatMessage]) -> str:
+        """The text ``messages`` render to with the model's chat template: what :meth:`render` tokenizes."""
+        return self._template.render([m.to_dict() for m in messages]).prompt
+
+    def token_starts(self, text: str) -> list[int] | None:
+        """Where each token of the prompt ``text`` (tokenized as :meth:`render` does) starts, as byte offsets
+        into its UTF-8 encoding; None when the tokens' pieces do not spell ``text`` back exactly."""
+        self._check_thread()
+        data = text.encode("utf-8", errors="replace")
+        starts, pieces = [], []
+        offset = 0
+        for token in self._llm.tokenize(data, add_bos=False, special=True):
+            starts.append(offset)
+            piece = self._llm.detokenize([token], special=True)
+            pieces.append(piece)
+            offset += len(piece)
+        return starts if b"".join(pieces) == data else None
+
+    def count_text(self, text: str) -> int:
+        """How many tokens plain ``text`` is (no special tokens; as the start of a continued reply is read)."""
+        self._check_thread()
+        return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)) if text else 0
+
     @property
     def model_key(self) -> str:
         """Identifies what a KV snapshot of this engine is valid for."""

@@ -5,6 +5,7 @@
 
 from app.store.annotations import Feedback, MemoryFact, Summary, Verdict
 from app.store.database import Store
+from app.store.prompt_records import PromptRecord, RecordedPart
 from app.store.records import Conversation, ImportedMessage, Message, MessageStatus, Role, SearchHit
 from app.store.schema import Base
 
@@ -16,6 +17,8 @@ __all__ = [
     "MemoryFact",
     "Message",
     "MessageStatus",
+    "PromptRecord",
+    "RecordedPart",
     "Role",
     "SearchHit",
     "Store",

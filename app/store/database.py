@@ -27,6 +27,7 @@ from app.errors import StoreError
 from app.store import migrations
 from app.store.annotations import Annotations
 from app.store.file_check import check_database_file, restore_hint
+from app.store.prompt_records import PromptRecords
 from app.store.records import (
     Conversation,
     ImportedMessage,
@@ -65,7 +66,7 @@ def friendly(path: Path, exc: BaseException) -> StoreError:
     return StoreError(f"Cannot use the database {path}: {detail}")
 
 
-class Store(Annotations):
+class Store(Annotations, PromptRecords):
     """The conversation database."""
 
     def __init__(self, path: Path) -> None:
