@@ -103,8 +103,11 @@ def attribute(
                 result.append(_recorded(part, message.role, index, count(part.sep + part.text), estimated=True))
             else:
                 result.append(_recorded(part, message.role, index, tallies[(index, part_index)]))
-    unlocated = sum(p.tokens for p in result if p.estimated)
-    result.append(RecordedPart(TEMPLATE_KIND, TEMPLATE_LABEL, _markup(rendered, located), max(markup - unlocated, 0)))
+    unlocated = sum(p.tokens for p in result if p.estimated)  # their tokens were tallied as markup
+    template = max(markup - unlocated, 0)
+    result.append(
+        RecordedPart(TEMPLATE_KIND, TEMPLATE_LABEL, _markup(rendered, located), template, estimated=unlocated > 0)
+    )
     return result
 
 
@@ -131,7 +134,7 @@ def exact_parts(
     rendered = engine.template_text(messages)
     starts = engine.token_starts(rendered)
     if starts is None:  # the tokenizer's pieces do not spell the text back: count part by part instead
-        parts = estimated_parts(messages, lambda text: engine.count_text(text))
+        parts = estimated_parts(messages, engine.count_text)
         total = len(engine.render(messages)[0])
         body = sum(p.tokens for p in parts[:-1])
         parts[-1] = RecordedPart(TEMPLATE_KIND, TEMPLATE_LABEL, parts[-1].text, max(total - body, 0), estimated=True)

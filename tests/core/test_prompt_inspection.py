@@ -98,6 +98,7 @@ def test_a_message_the_template_rewrites_is_counted_on_its_own_and_marked_as_an_
     parts = attribute(messages, rendered, _char_tokens(rendered), len, shouting(placeholders(messages)))
     assert [(p.kind, p.tokens, p.estimated) for p in parts[:2]] == [("system", 8, False), ("user", 11, True)]
     assert sum(p.tokens for p in parts) == len(rendered)  # the estimate comes out of the template's share
+    assert parts[-1].kind == "template" and parts[-1].estimated
 
 
 def test_remote_estimates_add_the_backends_own_allowance_for_the_template() -> None:
