@@ -53,6 +53,7 @@ _KIND_LABELS = {
     "continued": QT_TRANSLATE_NOOP("PromptInspector", "Reply so far (continued)"),
 }
 _LORE_PREFIX = "Lorebook: "
+_TURN_KINDS = ("user", "assistant", "continued")
 
 
 def part_label(part: RecordedPart) -> str:
@@ -76,13 +77,15 @@ class ShareBar(QStyledItemDelegate):
         painter.save()
         if option.state & QStyle.StateFlag.State_Selected:
             painter.fillRect(option.rect, option.palette.highlight())
-        rect: QRect = option.rect.adjusted(2, 4, -2, -4)
-        bar = QRect(rect.left(), rect.top(), max(1, int(rect.width() * share)), rect.height())
+        rect: QRect = option.rect
+        inner = rect.adjusted(2, 3, -2, -3)
+        bar = QRect(inner.left(), inner.top(), max(1, int(inner.width() * share)), inner.height())
         colour = option.palette.link().color()
-        colour.setAlpha(150)
+        colour.setAlpha(110)
         painter.fillRect(bar, colour)
         painter.setPen(option.palette.text().color())
-        painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, f"{share * 100:.1f}%")
+        align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
+        painter.drawText(rect.adjusted(0, 0, -4, 0), align, f"{share * 100:.1f}%")
         painter.restore()
 
 
@@ -147,7 +150,7 @@ class PromptInspector(QDialog):
 
     def _item(self, part: RecordedPart, total: int) -> QTreeWidgetItem:
         tokens = f"~{part.tokens}" if part.estimated else str(part.tokens)
-        item = QTreeWidgetItem([part_label(part), tokens, ""])
+        item = QTreeWidgetItem([part_label(part) + _snippet(part), tokens, ""])
         item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         item.setData(2, SHARE_ROLE, part.tokens / total)
         where = self.tr("message {n}").format(n=part.message) if part.message >= 0 else ""
@@ -171,11 +174,20 @@ class PromptInspector(QDialog):
         tokens = self.tr("<b>Prompt:</b> {total} tokens: {reused} reused from the cache, {evaluated} evaluated").format(
             total=record.prompt_tokens, reused=record.cached_prompt_tokens, evaluated=record.evaluated_tokens
         )
-        sampler = html.escape(", ".join(f"{key} {value}" for key, value in record.sampler.items()))  # names are ids
+        settings = ", ".join(f"{key} {'—' if value is None else value}" for key, value in record.sampler.items())
+        sampler = html.escape(settings)  # the parameter names are ids, as in the sampling panel
         lines = [model, tokens, self.tr("<b>Sampler:</b> {settings}").format(settings=sampler)]
         if record.estimated:
             lines.append(self.tr("Counts marked ~ are estimates, not the model's own tokenizer's."))
         return "<br/>".join(lines)
+
+
+def _snippet(part: RecordedPart, limit: int = 24) -> str:
+    """The start of a turn's text, so the turns of a long conversation can be told apart in the list."""
+    if part.kind not in _TURN_KINDS:
+        return ""
+    flat = " ".join(part.text.split())
+    return " · " + (flat if len(flat) <= limit else flat[: limit - 1] + "…")
 
 
 def _no_record_text(message: Message) -> str:
