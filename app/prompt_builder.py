@@ -206,11 +206,6 @@ def greetings(persona: Persona, user: str = DEFAULT_USER_NAME) -> list[str]:
     return [persona.fill(g, user).strip() for g in persona.greetings]
 
 
-def lore(persona: Persona, history: Sequence[ChatMessage], user: str = DEFAULT_USER_NAME) -> str:
-    """The lorebook entries the recent history activates, as one block of text ("" when none)."""
-    return "\n\n".join(p.text for p in lore_parts(persona, history, user))
-
-
 def lore_parts(persona: Persona, history: Sequence[ChatMessage], user: str = DEFAULT_USER_NAME) -> list[PromptPart]:
     """The lorebook entries the recent history activates, one part each (named as the card names them)."""
     book = persona.character_book
