@@ -110,7 +110,7 @@ class PromptRecords:
             row.model_source = record.model_source
             row.backend = record.backend
             row.context_size = record.context_size
-            row.sampler_json = json.dumps(record.sampler, sort_keys=True)
+            row.sampler_json = json.dumps(record.sampler)  # in SamplingParams order, as the panel shows it
             row.prompt_tokens = record.prompt_tokens
             row.cached_prompt_tokens = record.cached_prompt_tokens
             row.estimated = record.estimated

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QFontInfo
+from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from app.engine import SamplingParams
@@ -40,7 +42,7 @@ def test_the_prompt_link_under_a_reply_shows_what_the_model_saw(
     assert f"{turn.timings.prompt_tokens} tokens" in summary and "reused from the cache" in summary
     assert "temperature 0.7" in summary and "max_tokens 6" in summary and record.model in summary
     assert inspector.template.toPlainText() == record.template and "<|im_start|>assistant" in record.template
-    assert inspector.template.font().fixedPitch()
+    assert QFontInfo(inspector.template.font()).fixedPitch()
 
     user_row = next(row for row in rows if row and row.text(0) == "Learner · 什么是卷积核？")
     inspector.parts.setCurrentItem(user_row)
@@ -51,7 +53,9 @@ def test_the_prompt_link_under_a_reply_shows_what_the_model_saw(
     inspector.grab().save(str(screenshot_dir() / "prompt-inspector.png"))
     inspector.tabs.setCurrentWidget(inspector.template)
     inspector.grab().save(str(screenshot_dir() / "prompt-inspector-template.png"))
-    qtbot.keyClick(inspector, Qt.Key.Key_Escape)
+    buttons = inspector.findChild(QDialogButtonBox)
+    assert buttons is not None
+    qtbot.mouseClick(buttons.button(QDialogButtonBox.StandardButton.Close), Qt.MouseButton.LeftButton)
     assert not inspector.isVisible()
 
     greeting = store.messages(turn.conversation_id)[0]
