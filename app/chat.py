@@ -36,6 +36,7 @@ from app.prompt_builder import (
     summarize_dropped,
     summary_request,
 )
+from app.prompt_inspection import prompt_record
 from app.store import Conversation, Message, Store
 from app.topics import remember_topic
 
@@ -198,10 +199,10 @@ class ChatService:
     def _fitted_prompt(
         self,
         conversation: Conversation,
-        persona: Persona,
         params: SamplingParams,
         until: int | None = None,
         instruction: str = "",
+        persona: Persona | None = None,
     ) -> list[ChatMessage]:
         """The prompt for the next reply within the context, from the active path (up to message ``until``).
 
@@ -210,6 +211,7 @@ class ChatService:
         An ``instruction`` for this one reply (a quiz to phrase) is a system message at the very end, so the
         prefix the cache holds is unchanged.
         """
+        persona = persona or self.persona_of(conversation)
         return self._fit(conversation, persona, self._visible(conversation.id, until), params, self.window, instruction)
 
     def _fit(
@@ -435,7 +437,7 @@ class ChatService:
         """A new version of the last reply; the old one stays as a browsable alternative."""
         conversation, question, reply = self._last_exchange(conversation_id, "There is no reply to regenerate yet.")
         persona, version_id = self.pins.pin(conversation)
-        messages = self._fitted_prompt(conversation, persona, params, until=question.id)
+        messages = self._fitted_prompt(conversation, params, until=question.id, persona=persona)
         branch = self.store.add_branch(reply.id, "", status="streaming", persona_version_id=version_id)
         return self._stream(conversation, persona, messages, branch.id, question.id, params, cancel, on_token)
 
@@ -467,7 +469,7 @@ class ChatService:
         """Let the model go on writing the last reply (a stopped one, or one cut at the token limit)."""
         conversation, question, last = self._last_exchange(conversation_id, "There is no reply to continue.")
         persona, version_id = self.pins.pin(conversation)
-        messages = self._fitted_prompt(conversation, persona, params, until=question.id)
+        messages = self._fitted_prompt(conversation, params, until=question.id, persona=persona)
         # a continued reply keeps the card that began it; an older one learns the card that finishes it
         self.store.update_message(last.id, status="streaming", persona_version_id=last.persona_version_id or version_id)
         return self._stream(
@@ -504,7 +506,7 @@ class ChatService:
         instruction: str = "",
     ) -> TurnResult:
         persona, version_id = self.pins.pin(conversation)
-        messages = self._fitted_prompt(conversation, persona, params, instruction=instruction)
+        messages = self._fitted_prompt(conversation, params, instruction=instruction, persona=persona)
         reply = self.store.add_message(
             conversation.id, "assistant", "", status="streaming", persona_version_id=version_id
         )
@@ -591,6 +593,7 @@ class ChatService:
             generated_tokens=timings.generated_tokens,
             tokens_per_s=timings.tokens_per_s,
         )
+        self._record_prompt(messages, reply_id, params, timings, prefix)
         question = self.store.message(question_id).content
         self._record_facts(conversation.id, question_id, lambda: from_learner(question))
         verdict = self._judge(conversation, persona, messages, text, reply_id)
@@ -606,6 +609,19 @@ class ChatService:
             record(self.store, conversation_id, find(), message_id)
         except Exception:
             log.exception("the facts ledger failed on message %s", message_id)
+
+    def _record_prompt(
+        self, messages: list[ChatMessage], reply_id: int, params: SamplingParams, timings: Timings, prefix: str
+    ) -> None:
+        """Keep what the model saw for reply ``reply_id`` (the prompt inspector's data).
+
+        Like the badges, an aid: a failure is logged and the reply stands without it.
+        """
+        try:
+            record = prompt_record(self._require_backend(), reply_id, messages, params, timings, prefix)
+            self.store.save_prompt_record(record)
+        except Exception:
+            log.exception("the prompt record of message %s could not be made", reply_id)
 
     def _judge(
         self, conversation: Conversation, persona: Persona, messages: list[ChatMessage], reply: str, reply_id: int

@@ -191,6 +191,9 @@ class LlamaEngine:
         self._gpu_layers = gpu_layers
         self._reuse_prefix = config.reuse_prefix
         self._watched: threading.Event | None = None
+        # the last prompt rendered: its messages, text, tokens and stop strings
+        self._last_render: tuple[tuple[tuple[str, str], ...], str, list[int], list[str]] = ((), "", [], [])
+        self._pieces: dict[int, bytes] = {}
         # ctypes callbacks must outlive the context that calls them
         self._abort_callback = llama_cpp.ggml_abort_callback(
             lambda _data: self._watched is not None and self._watched.is_set()
@@ -262,10 +265,50 @@ class LlamaEngine:
 
     def render(self, messages: Sequence[ChatMessage]) -> tuple[list[int], list[str]]:
         """The prompt tokens for ``messages`` (chat template applied) and the template's stop strings."""
-        result = self._template.render([m.to_dict() for m in messages])
-        # like llama-cpp-python's formatter: the template writes the BOS token itself when the model wants one
-        tokens = self._llm.tokenize(result.prompt.encode("utf-8", errors="replace"), add_bos=False, special=True)
-        return tokens, [s for s in result.stop if s]
+        key = tuple((m.role, m.content) for m in messages)
+        if self._last_render[0] != key:  # a turn renders the same prompt to fit it, to generate and to record it
+            result = self._template.render([m.to_dict() for m in messages])
+            # like llama-cpp-python's formatter: the template writes the BOS token itself when the model wants one
+            data = result.prompt.encode("utf-8", errors="replace")
+            tokens = self._llm.tokenize(data, add_bos=False, special=True)
+            self._last_render = (key, result.prompt, tokens, [s for s in result.stop if s])
+        _key, _text, tokens, stop = self._last_render
+        return list(tokens), list(stop)
+
+    def template_text(self, messages: Sequence[ChatMessage]) -> str:
+        """The text ``messages`` render to with the model's chat template: what :meth:`render` tokenizes."""
+        key = tuple((m.role, m.content) for m in messages)
+        if self._last_render[0] == key:
+            return self._last_render[1]
+        return self._template.render([m.to_dict() for m in messages]).prompt
+
+    def token_starts(self, text: str) -> list[int] | None:
+        """Where each token of the prompt ``text`` (tokenized as :meth:`render` does) starts, as byte offsets
+        into its UTF-8 encoding; None when the tokens' pieces do not spell ``text`` back exactly."""
+        self._check_thread()
+        data = text.encode("utf-8", errors="replace")
+        _key, last_text, last_tokens, _stop = self._last_render
+        tokens = last_tokens if text == last_text else self._llm.tokenize(data, add_bos=False, special=True)
+        pieces = [self._piece(token) for token in tokens]
+        if b"".join(pieces) != data:
+            return None
+        starts, offset = [], 0
+        for piece in pieces:
+            starts.append(offset)
+            offset += len(piece)
+        return starts
+
+    def _piece(self, token: int) -> bytes:
+        """The bytes of one token (the vocabulary never changes, so each is looked up once)."""
+        piece = self._pieces.get(token)
+        if piece is None:
+            piece = self._pieces[token] = self._llm.detokenize([token], special=True)
+        return piece
+
+    def count_text(self, text: str) -> int:
+        """How many tokens plain ``text`` is (no special tokens; as the start of a continued reply is read)."""
+        self._check_thread()
+        return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)) if text else 0
 
     @property
     def model_key(self) -> str:

@@ -16,12 +16,15 @@ changes rarely (a new fact, or the window's cut moving, which re-evaluates the p
 
 The learner's goal and level (:class:`Lesson`) are labelled parts of the system message too: they are set when
 the conversation starts and change only when the learner changes them, so they keep the prefix stable.
+Every message the builder makes also says where its text came from, as labelled :class:`PromptPart` pieces
+(card fields, lorebook entries, memory, summary, turns…) whose texts join back into the content exactly: the
+prompt inspector shows them. A new kind of content is one more labelled part.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from app.cards.examples import parse_examples
@@ -41,13 +44,49 @@ MAX_LEDGER_TOKENS = 256
 _LEDGER_ORDER = ("learner", "correction", "story")
 
 
+ROLE_LABELS = {"system": "System message", "user": "Learner", "assistant": "Tutor"}
+SYSTEM_SEPARATOR = "\n\n"  # between the parts of the system message
+LORE_HEADER = "Background for the next reply:\n"
+
+
+@dataclass(frozen=True)
+class PromptPart:
+    """One labelled piece of a prompt message, for the prompt inspector.
+
+    ``kind`` is a stable id (``description``, ``lore``, ``memory``, ``user``…), ``label`` says it in words, and
+    ``text`` is exactly what the model reads; ``sep`` is the text that joins it to the piece before it (or a
+    header, for the first piece), counted with it.
+    """
+
+    kind: str
+    label: str
+    text: str
+    sep: str = ""
+
+
 @dataclass(frozen=True)
 class ChatMessage:
     role: Role
     content: str
+    # Where the content came from; empty for a plain message (one part of its role). Not part of equality.
+    parts: tuple[PromptPart, ...] = field(default=(), compare=False, repr=False)
 
     def to_dict(self) -> dict[str, str]:
         return {"role": self.role, "content": self.content}
+
+    @classmethod
+    def of_parts(cls, role: Role, parts: Sequence[PromptPart]) -> ChatMessage:
+        """A message whose content is ``parts`` joined (each part's ``sep`` then its text)."""
+        return cls(role, "".join(p.sep + p.text for p in parts), tuple(parts))
+
+    def pieces(self) -> tuple[PromptPart, ...]:
+        """The labelled parts of this message; a plain message is one part of its role's kind."""
+        return self.parts or (PromptPart(self.role, ROLE_LABELS[self.role], self.content),)
+
+
+def _joined(parts: Sequence[PromptPart], separator: str, header: str = "") -> list[PromptPart]:
+    """``parts`` with ``separator`` between them and ``header`` before the first."""
+    return [replace(p, sep=header if i == 0 else separator) for i, p in enumerate(parts)]
 
 
 LEVELS = ("beginner", "intermediate", "advanced")
@@ -79,16 +118,16 @@ class Lesson:
     level: str = ""
 
 
-def lesson_parts(lesson: Lesson | None, language: str, user: str = DEFAULT_USER_NAME) -> list[str]:
+def lesson_parts(lesson: Lesson | None, language: str, user: str = DEFAULT_USER_NAME) -> list[PromptPart]:
     """The system message's labelled goal and level parts ("" level or goal: no part)."""
     if lesson is None:
         return []
     parts = []
     if lesson.goal.strip():
-        parts.append(f"Learning goal of {user}: {' '.join(lesson.goal.split())}")
+        parts.append(PromptPart("goal", "Learning goal", f"Learning goal of {user}: {' '.join(lesson.goal.split())}"))
     if lesson.level in _LEVEL_INSTRUCTIONS:
         english, chinese = _LEVEL_INSTRUCTIONS[lesson.level]
-        parts.append(f"Level: {user} is " + (chinese if language == "zh" else english))
+        parts.append(PromptPart("level", "Level", f"Level: {user} is " + (chinese if language == "zh" else english)))
     return parts
 
 
@@ -176,28 +215,46 @@ def system_prompt(
     lesson: Lesson | None = None,
 ) -> str:
     """The fixed system message of a conversation."""
+    return ChatMessage.of_parts("system", system_parts(persona, topic, user, recall, lesson)).content
+
+
+def system_parts(
+    persona: Persona,
+    topic: str,
+    user: str = DEFAULT_USER_NAME,
+    recall: Recall | None = None,
+    lesson: Lesson | None = None,
+) -> list[PromptPart]:
+    """The system message as labelled parts, in order (joined by blank lines)."""
     original = default_system_prompt(persona, user)
-    parts = [persona.fill(persona.system_prompt, user, original).strip() or original]
-    for label, text in (
-        ("Character", persona.description),
-        ("Personality", persona.personality),
-        ("Scenario", persona.scenario),
+    parts = [
+        PromptPart(
+            "system_prompt", "System prompt", persona.fill(persona.system_prompt, user, original).strip() or original
+        )
+    ]
+    for kind, label, text in (
+        ("description", "Character", persona.description),
+        ("personality", "Personality", persona.personality),
+        ("scenario", "Scenario", persona.scenario),
     ):
         if text.strip():
-            parts.append(f"{label}: {persona.fill(text, user).strip()}")
+            parts.append(PromptPart(kind, label, f"{label}: {persona.fill(text, user).strip()}"))
     if persona.tutor.get("teaching_approach"):
-        parts.append(f"Teaching approach: {persona.tutor['teaching_approach']}")
+        approach = f"Teaching approach: {persona.tutor['teaching_approach']}"
+        parts.append(PromptPart("teaching_approach", "Teaching approach", approach))
     if topic:
-        parts.append(f"Topic of this lesson: {topic}")
+        parts.append(PromptPart("topic", "Topic", f"Topic of this lesson: {topic}"))
     parts.extend(lesson_parts(lesson, persona.language, user))
     examples = _examples(persona, user)
     if examples:
-        parts.append(f"Example dialogue (style only):\n{examples}")
+        parts.append(PromptPart("examples", "Example dialogue", f"Example dialogue (style only):\n{examples}"))
     if recall and recall.memory:
-        parts.append(f"What you remember about {user}:\n" + "\n".join(f"- {fact}" for fact in recall.memory))
+        remembered = "\n".join(f"- {fact}" for fact in recall.memory)
+        parts.append(PromptPart("memory", "Learner memory", f"What you remember about {user}:\n{remembered}"))
     if recall and recall.summary:
-        parts.append(f"Earlier in this conversation (no longer shown), {user} asked:\n{recall.summary}")
-    return "\n\n".join(parts)
+        earlier = f"Earlier in this conversation (no longer shown), {user} asked:\n{recall.summary}"
+        parts.append(PromptPart("summary", "Summary of dropped turns", earlier))
+    return _joined(parts, SYSTEM_SEPARATOR)
 
 
 def greeting(persona: Persona, user: str = DEFAULT_USER_NAME, index: int = 0) -> str:
@@ -213,15 +270,18 @@ def greetings(persona: Persona, user: str = DEFAULT_USER_NAME) -> list[str]:
     return [persona.fill(g, user).strip() for g in persona.greetings]
 
 
-def lore(persona: Persona, history: Sequence[ChatMessage], user: str = DEFAULT_USER_NAME) -> str:
-    """The lorebook entries the recent history activates, as one block of text ("" when none)."""
+def lore_parts(persona: Persona, history: Sequence[ChatMessage], user: str = DEFAULT_USER_NAME) -> list[PromptPart]:
+    """The lorebook entries the recent history activates, one part each (named as the card names them)."""
     book = persona.character_book
     if book:
         own = book.get("token_budget")
         fits = isinstance(own, int | float) and not isinstance(own, bool) and 0 < own <= MAX_LORE_TOKENS
         book = book if fits else {**book, "token_budget": MAX_LORE_TOKENS}
     entries = activate(book, [m.content for m in history])
-    return "\n\n".join(persona.fill(e.content, user) for e in entries)
+    return [
+        PromptPart("lore", f"Lorebook: {e.name}" if e.name else "Lorebook entry", persona.fill(e.content, user))
+        for e in entries
+    ]
 
 
 def estimate_tokens(text: str) -> int:
@@ -255,7 +315,8 @@ def ledger_message(lines: Sequence[str]) -> ChatMessage | None:
     if not lines:
         return None
     facts = "\n".join(f"- {line}" for line in lines)
-    return ChatMessage("system", f"Facts established in this conversation (keep to them):\n{facts}")
+    header = "Facts established in this conversation (keep to them):\n"
+    return ChatMessage.of_parts("system", [PromptPart("ledger", "Facts ledger", facts, sep=header)])
 
 
 def build_messages(
@@ -269,18 +330,23 @@ def build_messages(
     """System message, then the conversation so far (greeting first, the new user turn last).
 
     Activated lorebook entries, then the facts ledger, go in system messages just before the newest user turn.
+    Each message carries its labelled parts (:attr:`ChatMessage.parts`).
     """
-    messages = [ChatMessage("system", system_prompt(persona, topic, user, recall, lesson))]
-    turns = [m for m in history if m.content.strip() or m.role == "user"]
-    background = lore(persona, turns, user)
+    messages = [ChatMessage.of_parts("system", system_parts(persona, topic, user, recall, lesson))]
+    turns = [
+        m if m.parts else ChatMessage.of_parts(m.role, m.pieces())
+        for m in history
+        if m.content.strip() or m.role == "user"
+    ]
+    background = lore_parts(persona, turns, user)
     cut = len(turns) - 1 if turns and turns[-1].role == "user" else len(turns)
     ledger = ledger_message(recall.ledger) if recall else None
     if ledger and turns and turns[-1].role == "user":  # facts for the next reply, when there is one to make
         turns.insert(cut, ledger)
     if background:
-        turns.insert(cut, ChatMessage("system", f"Background for the next reply:\n{background}"))
+        turns.insert(cut, ChatMessage.of_parts("system", _joined(background, "\n\n", LORE_HEADER)))
     messages.extend(turns)
     post = persona.fill(persona.post_history_instructions, user).strip()
     if post:
-        messages.append(ChatMessage("system", post))
+        messages.append(ChatMessage.of_parts("system", [PromptPart("post_history", "Post-history instructions", post)]))
     return messages

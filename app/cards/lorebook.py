@@ -33,6 +33,7 @@ class ActiveEntry:
     content: str
     position: str  # "before_char" or "after_char"
     insertion_order: float
+    name: str = ""  # what the card calls it (name, comment or first key), for the prompt inspector
 
 
 def estimate_tokens(text: str) -> int:
@@ -84,6 +85,14 @@ def _selected(entry: dict[str, Any], text: str, case_sensitive: bool) -> bool:
     return {1: not all(hits), 2: not any(hits), 3: all(hits)}.get(int(logic), any(hits))
 
 
+def _entry_name(entry: dict[str, Any]) -> str:
+    keys = [k for k in entry.get("keys", []) if isinstance(k, str) and k.strip()]
+    for value in (entry.get("name"), entry.get("comment"), keys[0] if keys else None):
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
+
+
 def activate(
     book: dict[str, Any] | None,
     recent: Sequence[str],
@@ -108,7 +117,8 @@ def activate(
             continue
         order = _number(entry.get("insertion_order"), 0)
         position = "before_char" if entry.get("position") == "before_char" else "after_char"
-        candidates.append((_number(entry.get("priority"), 0), order, ActiveEntry(content, position, order)))
+        active = ActiveEntry(content, position, order, _entry_name(entry))
+        candidates.append((_number(entry.get("priority"), 0), order, active))
     budget = _number(book.get("token_budget"), 0)
     if budget > 0:
         # over budget: lower priority goes first, then lower insertion_order

@@ -23,6 +23,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
     show = sub.add_parser("show", parents=[common], help="the messages of one conversation")
     show.add_argument("id", type=int, metavar="ID")
     show.add_argument("--json", action="store_true")
+    show.add_argument("--message", type=int, metavar="MID", help="only this message")
+    show.add_argument("--prompt", action="store_true", help="what the model saw for reply MID (needs --message)")
     show.set_defaults(handler=run_show)
     export = sub.add_parser("export", parents=[common], help="write a conversation to a file")
     export.add_argument("id", type=int, metavar="ID")
@@ -64,6 +66,10 @@ def run_list(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def run_show(args: argparse.Namespace, paths: AppPaths) -> int:
+    if args.message is not None or args.prompt:
+        from app.cli.prompt_view import show_message
+
+        return show_message(_store(paths), args.id, args.message, args.prompt, args.json)
     store = _store(paths)
     try:
         conversation = store.conversation(args.id)

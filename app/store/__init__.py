@@ -7,6 +7,7 @@ from app.store.annotations import Feedback, MemoryFact, Summary, Verdict
 from app.store.catalog import PersonaVersion, TopicRecord
 from app.store.database import Store
 from app.store.ledger import LedgerFact
+from app.store.prompt_records import PromptRecord, RecordedPart
 from app.store.quizzes import Grade, Quiz, QuizQuestion
 from app.store.records import Conversation, ImportedMessage, Message, MessageStatus, Role, SearchHit
 from app.store.replays import ProbeRun, StoredReplay
@@ -24,8 +25,10 @@ __all__ = [
     "MessageStatus",
     "PersonaVersion",
     "ProbeRun",
+    "PromptRecord",
     "Quiz",
     "QuizQuestion",
+    "RecordedPart",
     "Role",
     "SearchHit",
     "Store",

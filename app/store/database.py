@@ -29,6 +29,7 @@ from app.store.annotations import Annotations
 from app.store.catalog import Catalog
 from app.store.file_check import check_database_file, restore_hint
 from app.store.ledger import LedgerStore
+from app.store.prompt_records import PromptRecords
 from app.store.quizzes import Quizzes
 from app.store.records import (
     Conversation,
@@ -69,7 +70,7 @@ def friendly(path: Path, exc: BaseException) -> StoreError:
     return StoreError(f"Cannot use the database {path}: {detail}")
 
 
-class Store(Annotations, Quizzes, LedgerStore, Replays, Catalog):
+class Store(Annotations, Quizzes, LedgerStore, Replays, Catalog, PromptRecords):
     """The conversation database."""
 
     def __init__(self, path: Path) -> None:

@@ -150,6 +150,25 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         ],
     ),
     (
+        # What the model saw for each reply, for the prompt inspector (parts and template compressed in ``body``).
+        "0006_prompt_records",
+        [
+            """CREATE TABLE prompt_records (
+                message_id INTEGER NOT NULL PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+                model VARCHAR NOT NULL,
+                model_source VARCHAR NOT NULL,
+                backend VARCHAR NOT NULL,
+                context_size INTEGER NOT NULL,
+                sampler_json VARCHAR NOT NULL,
+                prompt_tokens INTEGER NOT NULL,
+                cached_prompt_tokens INTEGER NOT NULL,
+                estimated BOOLEAN NOT NULL,
+                body BLOB NOT NULL,
+                created_at DATETIME NOT NULL
+            )""",
+        ],
+    ),
+    (
         # Learning: a goal and a level per conversation, and the quizzes the persona gives, graded per question.
         "0007_learning",
         [

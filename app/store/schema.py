@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, String, text
+from sqlalchemy import Boolean, Float, ForeignKey, Index, LargeBinary, String, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -234,4 +234,22 @@ class TopicRow(Base):
     title: Mapped[str] = mapped_column(String)
     title_zh: Mapped[str] = mapped_column(String, default="")
     source: Mapped[str] = mapped_column(String)  # builtin | pack | typed
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class PromptRecordRow(Base):
+    """What the model saw for one reply (app.store.prompt_records): parts and template, compressed."""
+
+    __tablename__ = "prompt_records"
+
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
+    model: Mapped[str] = mapped_column(String)
+    model_source: Mapped[str] = mapped_column(String)
+    backend: Mapped[str] = mapped_column(String)
+    context_size: Mapped[int]
+    sampler_json: Mapped[str] = mapped_column(String)
+    prompt_tokens: Mapped[int]
+    cached_prompt_tokens: Mapped[int]
+    estimated: Mapped[bool] = mapped_column(Boolean)
+    body: Mapped[bytes] = mapped_column(LargeBinary)  # zlib-compressed JSON: {"parts": [...], "template": "..."}
     created_at: Mapped[datetime] = mapped_column(default=now)

@@ -91,6 +91,7 @@ _ACTION_LABELS = {
     "up": QT_TRANSLATE_NOOP("ChatView", "▲ Good"),  # not 👍/👎: many desktops have no emoji font (empty boxes)
     "down": QT_TRANSLATE_NOOP("ChatView", "▼ Bad"),
     "flag": QT_TRANSLATE_NOOP("ChatView", "⚑ Flag"),
+    "prompt": QT_TRANSLATE_NOOP("ChatView", "Prompt"),  # the prompt inspector (app.ui.prompt_inspector)
 }
 _THUMB_ACTIONS = {"up": 1, "down": -1}
 
@@ -286,6 +287,8 @@ class ChatView(QTextBrowser):
             menu.addSeparator()
             delete = menu.addAction(self.tr("Delete message…"))
             delete.triggered.connect(lambda: self.action_requested.emit("delete", message_id))
+            prompt = menu.addAction(self.tr("Show prompt…"))
+            prompt.triggered.connect(lambda: self.action_requested.emit("prompt", message_id))
         menu.exec(event.globalPos())
 
     def append_bubble(self, bubble: Bubble) -> None:

@@ -59,6 +59,7 @@ from app.ui.lesson_bar import LessonBar
 from app.ui.locale_format import number
 from app.ui.model_manager import ModelMenu
 from app.ui.persona_menu import PersonaMenu
+from app.ui.prompt_inspector import PROMPT_ACTION, PromptInspector, open_prompt_inspector
 from app.ui.remote_dialog import install_remote_menu
 from app.ui.sampling_panel import install_sampling_menu, turn_params
 from app.ui.search_panel import SearchPanel
@@ -493,7 +494,7 @@ class MainWindow(QMainWindow):
             elif i == last_user:
                 actions = ("edit",)
             thumbs, feedback_note = self.feedback.state(message.id, feedback) if is_reply else (None, "")
-            actions = (*FEEDBACK_ACTIONS, *actions) if is_reply else actions
+            actions = (*FEEDBACK_ACTIONS, *actions, PROMPT_ACTION) if is_reply else actions
             version = versions.get(message.id, (1, 1)) if is_reply or message.role == "user" else (1, 1)
             speaker = self.tr("You") if message.role == "user" else speaker_name
             verdict = verdicts.get(message.id) if is_reply else None
@@ -680,6 +681,9 @@ class MainWindow(QMainWindow):
 
     @Slot(str, int)
     def _on_action(self, action: str, message_id: int) -> None:
+        if action == PROMPT_ACTION:
+            self.prompt_inspector: PromptInspector | None = open_prompt_inspector(self, self._store, message_id)
+            return
         if action == "badge":
             self.show_badge_details(message_id)
             return

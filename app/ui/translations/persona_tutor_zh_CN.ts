@@ -264,6 +264,10 @@
         <translation>⚑ 标记问题</translation>
     </message>
     <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
         <source>on track</source>
         <translation>正常</translation>
     </message>
@@ -310,6 +314,10 @@
     <message>
         <source>Delete message…</source>
         <translation>删除消息…</translation>
+    </message>
+    <message>
+        <source>Show prompt…</source>
+        <translation>查看提示词…</translation>
     </message>
 </context>
 <context>
@@ -1951,6 +1959,153 @@ Copy the file into the models folder (safe if you move or delete the original), 
     <message>
         <source>Take a quiz to see what to review.</source>
         <translation>做一次测验，看看哪些需要复习。</translation>
+    </message>
+</context>
+<context>
+    <name>PromptInspector</name>
+    <message>
+        <source>System prompt</source>
+        <translation>系统提示词</translation>
+    </message>
+    <message>
+        <source>Character</source>
+        <translation>人物</translation>
+    </message>
+    <message>
+        <source>Personality</source>
+        <translation>性格</translation>
+    </message>
+    <message>
+        <source>Scenario</source>
+        <translation>情境</translation>
+    </message>
+    <message>
+        <source>Teaching approach</source>
+        <translation>教学方式</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>话题</translation>
+    </message>
+    <message>
+        <source>Learning goal</source>
+        <translation>学习目标</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>水平</translation>
+    </message>
+    <message>
+        <source>Facts ledger</source>
+        <translation>已确立的事实</translation>
+    </message>
+    <message>
+        <source>Example dialogue</source>
+        <translation>示例对话</translation>
+    </message>
+    <message>
+        <source>Learner memory</source>
+        <translation>学习者记忆</translation>
+    </message>
+    <message>
+        <source>Summary of dropped turns</source>
+        <translation>已移出对话的摘要</translation>
+    </message>
+    <message>
+        <source>Learner</source>
+        <translation>学习者</translation>
+    </message>
+    <message>
+        <source>Tutor</source>
+        <translation>导师</translation>
+    </message>
+    <message>
+        <source>System message</source>
+        <translation>系统消息</translation>
+    </message>
+    <message>
+        <source>Post-history instructions</source>
+        <translation>历史后指令</translation>
+    </message>
+    <message>
+        <source>Chat template markup</source>
+        <translation>聊天模板标记</translation>
+    </message>
+    <message>
+        <source>Reply so far (continued)</source>
+        <translation>已写的回复（续写）</translation>
+    </message>
+    <message>
+        <source>Lorebook: {name}</source>
+        <translation>世界书：{name}</translation>
+    </message>
+    <message>
+        <source>Lorebook entry</source>
+        <translation>世界书条目</translation>
+    </message>
+    <message>
+        <source>Prompt of reply {id}</source>
+        <translation>回复 {id} 的提示词</translation>
+    </message>
+    <message>
+        <source>Prompt inspector</source>
+        <translation>提示词检查器</translation>
+    </message>
+    <message>
+        <source>Part</source>
+        <translation>部分</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>词元</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>占比</translation>
+    </message>
+    <message>
+        <source>Prompt parts</source>
+        <translation>提示词各部分</translation>
+    </message>
+    <message>
+        <source>Part text</source>
+        <translation>部分原文</translation>
+    </message>
+    <message>
+        <source>Rendered template</source>
+        <translation>渲染后的模板</translation>
+    </message>
+    <message>
+        <source>The server rendered the chat template itself.</source>
+        <translation>聊天模板由服务器自行渲染。</translation>
+    </message>
+    <message>
+        <source>message {n}</source>
+        <translation>第 {n} 条消息</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Model:&lt;/b&gt; {model} ({source}, {backend}, context {context} tokens)</source>
+        <translation>&lt;b&gt;模型：&lt;/b&gt;{model}（{source}，{backend}，上下文 {context} 词元）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Prompt:&lt;/b&gt; {total} tokens: {reused} reused from the cache, {evaluated} evaluated</source>
+        <translation>&lt;b&gt;提示词：&lt;/b&gt;{total} 词元：{reused} 个复用自缓存，{evaluated} 个重新计算</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Sampler:&lt;/b&gt; {settings}</source>
+        <translation>&lt;b&gt;采样：&lt;/b&gt;{settings}</translation>
+    </message>
+    <message>
+        <source>Counts marked ~ are estimates, not the model&apos;s own tokenizer&apos;s.</source>
+        <translation>标有 ~ 的数目是估算值，并非模型自身分词器的计数。</translation>
+    </message>
+    <message>
+        <source>Only the tutor&apos;s replies have a prompt.</source>
+        <translation>只有导师的回复才有提示词。</translation>
+    </message>
+    <message>
+        <source>No prompt was kept for this reply: it was written before Persona Tutor recorded prompts, imported, or it failed before the model read anything.</source>
+        <translation>这条回复没有保存提示词：它写于 Persona Tutor 开始记录提示词之前、是导入的，或在模型读取任何内容之前就失败了。</translation>
     </message>
 </context>
 <context>
