@@ -156,6 +156,16 @@ def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
     return n
 
 
+class _Watch:
+    """The cancel event llama.cpp's abort callback checks during prompt evaluation (None: not armed)."""
+
+    def __init__(self) -> None:
+        self.event: threading.Event | None = None
+
+    def is_set(self) -> bool:
+        return self.event is not None and self.event.is_set()
+
+
 class LlamaEngine:
     """A loaded GGUF model and its context; create, use and close it on one thread."""
 
@@ -190,14 +200,15 @@ class LlamaEngine:
         self._path = config.model_path
         self._gpu_layers = gpu_layers
         self._reuse_prefix = config.reuse_prefix
-        self._watched: threading.Event | None = None
+        self._watch = _Watch()
         # the last prompt rendered: its messages, text, tokens and stop strings
         self._last_render: tuple[tuple[tuple[str, str], ...], str, list[int], list[str]] = ((), "", [], [])
         self._pieces: dict[int, bytes] = {}
-        # ctypes callbacks must outlive the context that calls them
-        self._abort_callback = llama_cpp.ggml_abort_callback(
-            lambda _data: self._watched is not None and self._watched.is_set()
-        )
+        # ctypes callbacks must outlive the context that calls them. This one holds the watch, not the engine: an
+        # engine in a reference cycle would be freed by the cyclic garbage collector, which finalizes llama.cpp's
+        # model and context in no set order (a context freed after its model corrupts the heap and aborts).
+        watch = self._watch
+        self._abort_callback = llama_cpp.ggml_abort_callback(lambda _data: watch.is_set())
         self._no_abort = llama_cpp.ggml_abort_callback()  # a NULL function pointer
         template = self._llm.metadata.get("tokenizer.chat_template") or _FALLBACK_TEMPLATE
         try:
@@ -218,9 +229,9 @@ class LlamaEngine:
         """
         import llama_cpp
 
-        if cancel is self._watched:
+        if cancel is self._watch.event:
             return
-        self._watched = cancel
+        self._watch.event = cancel
         callback = self._abort_callback if cancel is not None else self._no_abort
         llama_cpp.llama_set_abort_callback(self._llm._ctx.ctx, callback, None)
 

@@ -139,6 +139,9 @@ class MainWindow(QMainWindow):
             self._thread.setObjectName("chat-worker")
             self.worker = ChatWorker(paths, store, personas)
             self.worker.moveToThread(self._thread)
+            # The model is freed on its own thread as that thread ends, even when quit() wins the race with a queued
+            # close_requested: an engine left to the garbage collector is freed in no safe order.
+            self._thread.finished.connect(self.worker.close, Qt.ConnectionType.DirectConnection)
         else:
             self._thread, self.worker = handover.thread, handover.worker
             self._thread.setParent(self)

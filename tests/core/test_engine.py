@@ -150,3 +150,20 @@ def test_flash_attention_and_a_q8_kv_cache_work_on_a_cpu_build(starter_path: Pat
         engine.close()
     with pytest.raises(ModelError, match="KV cache type"):
         LlamaEngine(EngineConfig(model_path=starter_path, kv_type="q4_weird"))
+
+
+def test_an_engine_nobody_holds_is_freed_at_once_not_by_the_cycle_collector(starter_path: Path) -> None:
+    """The cyclic collector finalizes llama.cpp's model and context in no set order (freeing a context after its
+    model corrupts the heap): an engine must not sit in a reference cycle of its own."""
+    import gc
+    import weakref
+
+    engine = LlamaEngine(EngineConfig(model_path=starter_path, n_ctx=256, n_threads=2))
+    engine.generate([ChatMessage("user", "Hi")], SamplingParams(max_tokens=2, seed=1), threading.Event())
+    llama = weakref.ref(engine._llm)
+    gc.disable()
+    try:
+        del engine
+        assert llama() is None
+    finally:
+        gc.enable()

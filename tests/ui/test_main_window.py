@@ -112,6 +112,18 @@ def test_chat_stop_and_restart(qtbot: QtBot, paths: AppPaths, store: Store, star
     again.close()
 
 
+def test_the_model_is_freed_on_its_thread_when_that_thread_ends(
+    qtbot: QtBot, paths: AppPaths, store: Store, starter_path: Path
+) -> None:
+    """Even when the thread's event loop quits before a queued close reaches the worker (the race shutdown can
+    lose), the engine is closed on the worker thread rather than left to the garbage collector."""
+    window = open_window(qtbot, paths, store, starter_path)
+    assert window.worker._engine is not None
+    window._thread.quit()  # no close_requested first
+    window._thread.wait()
+    assert window.worker._engine is None
+
+
 def test_keyboard_escape_stops_and_ctrl_n_starts_a_new_chat(
     qtbot: QtBot, paths: AppPaths, store: Store, starter_path: Path
 ) -> None:
