@@ -14,6 +14,7 @@ import logging
 import os
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -196,6 +197,9 @@ class LlamaEngine:
                 )
         except (ValueError, RuntimeError) as exc:
             raise ModelError(f"llama.cpp could not load {config.model_path.name}: {exc}") from exc
+        # Closed in order (context, then model) when the engine goes away unclosed, even inside a reference cycle:
+        # the finalizer holds the Llama, so the cyclic collector never finalizes llama.cpp's parts on its own.
+        self._free = weakref.finalize(self, self._llm.close)
         self._owner = threading.get_ident()
         self._path = config.model_path
         self._gpu_layers = gpu_layers
@@ -218,7 +222,7 @@ class LlamaEngine:
                 bos_token=self._token_text(self._llm.token_bos()),
             )
         except ModelError:
-            self._llm.close()
+            self._free()
             raise
 
     def _abort_prefill_on(self, cancel: threading.Event | None) -> None:
@@ -469,4 +473,4 @@ class LlamaEngine:
 
     def close(self) -> None:
         self._check_thread()
-        self._llm.close()
+        self._free()

@@ -167,3 +167,18 @@ def test_an_engine_nobody_holds_is_freed_at_once_not_by_the_cycle_collector(star
         assert llama() is None
     finally:
         gc.enable()
+
+
+def test_an_engine_in_a_reference_cycle_closes_its_model_in_order(starter_path: Path) -> None:
+    """Whatever holds an unclosed engine in a cycle, the collector only drops the engine; its finalizer closes
+    llama.cpp's context and model through Llama.close, in that order."""
+    import gc
+
+    engine = LlamaEngine(EngineConfig(model_path=starter_path, n_ctx=256, n_threads=2))
+    llama_context = engine._llm._ctx
+    engine.cycle = engine  # type: ignore[attr-defined]
+    finalizer = engine._free
+    del engine
+    gc.collect()
+    assert not finalizer.alive
+    assert llama_context.ctx is None  # freed by Llama.close, not by the collector finalizing parts one by one
