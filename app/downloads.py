@@ -214,11 +214,24 @@ def pull_from_url(
     cancel: threading.Event | None = None,
 ) -> InstalledModel:
     """Download a ``.gguf`` from any http(s) URL; with ``sha256`` it is verified, else its hash is recorded."""
-    parts = urlsplit(url)
-    name = Path(unquote(parts.path)).name
-    if parts.scheme not in {"http", "https"} or not name.endswith(".gguf"):
-        raise ModelError(f"{url} is not an http(s) URL of a .gguf file.")
+    name = url_file_name(url)
+    if sha256 is not None and not is_sha256(sha256):
+        raise ModelError(f"{sha256!r} is not a SHA-256 checksum (64 hexadecimal digits).")
     return _pull(models_dir, url, name, url, sha256, None, progress, cancel, hub=False)
+
+
+def url_file_name(url: str) -> str:
+    """The ``.gguf`` file an http(s) URL names (what it is saved as), or a ModelError saying what is wrong."""
+    parts = urlsplit(url.strip())
+    name = Path(unquote(parts.path)).name
+    if parts.scheme not in {"http", "https"} or not parts.netloc or not name.endswith(".gguf"):
+        raise ModelError(f"{url} is not an http(s) URL of a .gguf file.")
+    return name
+
+
+def partial_path(models_dir: Path, name: str) -> Path:
+    """Where the part of a download of ``name`` already received is kept until it completes."""
+    return models_dir / PARTIAL_DIR / f"{name}.part"
 
 
 def _pull(
@@ -240,7 +253,7 @@ def _pull(
         raise ModelError(f"A model named {target.stem!r} is already installed; remove it first to download it again.")
     with _translated_errors(where, url, models_dir, token):
         remote = _remote_file(url, token)
-        expected = sha256 or (remote.etag if remote.etag and _is_sha256(remote.etag) else None)
+        expected = sha256 or (remote.etag if remote.etag and is_sha256(remote.etag) else None)
         partial = _download(models_dir, name, remote, token, progress, cancel)
         digest = _verify(partial, remote, expected, where)
         with _discard_on_error(partial):
@@ -254,7 +267,9 @@ def _pull(
     return next(m for m in installed_models(models_dir) if m.id == target.stem)
 
 
-def _is_sha256(value: str) -> bool:
+def is_sha256(value: str) -> bool:
+    """Whether ``value`` is a SHA-256 hex digest (either case)."""
+    value = value.lower()
     return len(value) == 64 and all(c in "0123456789abcdef" for c in value)
 
 
@@ -281,7 +296,7 @@ def _download(
     from huggingface_hub.file_download import http_get
     from huggingface_hub.utils import build_hf_headers
 
-    partial = models_dir / PARTIAL_DIR / f"{name}.part"
+    partial = partial_path(models_dir, name)
     partial.parent.mkdir(parents=True, exist_ok=True)
     note = {"url": remote.requested, "etag": remote.etag, "size": remote.size}
     resume = partial.stat().st_size if partial.is_file() else 0

@@ -7,6 +7,7 @@ even after a restart.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
@@ -24,7 +25,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.downloads import PARTIAL_DIR, AccessDenied, DownloadProgress, load_token, pull_catalog_entry, save_token
+from app.downloads import (
+    AccessDenied,
+    DownloadProgress,
+    load_token,
+    partial_path,
+    pull_catalog_entry,
+    pull_from_url,
+    save_token,
+    url_file_name,
+)
 from app.errors import PersonaTutorError
 from app.model_catalog import CatalogEntry, Fit, Machine, fits, load_catalog, this_machine
 from app.model_library import installed_models
@@ -84,6 +94,9 @@ class CatalogTab(QWidget):
         self._fits: list[Fit] = []
         self.job: ModelJob | None = None
         self._scan: ModelJob | None = None
+        self._partial_now: Path | None = None  # the running download's partial file
+        self._resume_hint = ""
+        self._last_url = ""  # offered again by Download from URL, so a stopped download resumes
         self._build()
 
     def _build(self) -> None:
@@ -102,6 +115,9 @@ class CatalogTab(QWidget):
         self.download_button.clicked.connect(self.download)
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.cancel)
+        self.url_button = QPushButton(self.tr("Download from URL…"))
+        self.url_button.setToolTip(self.tr("Any http(s) address of a .gguf file"))
+        self.url_button.clicked.connect(self.ask_url)
         self.token_button = QPushButton(self.tr("Hugging Face token…"))
         self.token_button.setToolTip(self.tr("For gated or private repositories; stored readable only by you"))
         self.token_button.clicked.connect(self.ask_token)
@@ -109,6 +125,7 @@ class CatalogTab(QWidget):
         buttons.addWidget(self.download_button)
         buttons.addWidget(self.cancel_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.url_button)
         buttons.addWidget(self.token_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.machine_label)
@@ -201,13 +218,14 @@ class CatalogTab(QWidget):
                 self.table.selectRow(row)
 
     def _partial(self, entry: CatalogEntry) -> Path:
-        return self._paths.models_dir / PARTIAL_DIR / f"{Path(entry.file).name}.part"
+        return partial_path(self._paths.models_dir, Path(entry.file).name)
 
     def _update_buttons(self) -> None:
         fit = self.selected_fit()
         running = self.job is not None
         self.download_button.setEnabled(not running and fit is not None and not fit.installed)
         self.cancel_button.setEnabled(running)
+        self.url_button.setEnabled(not running)
         resumable = fit is not None and not fit.installed and self._partial(fit.entry).is_file()
         self.download_button.setText(self.tr("Resume download") if resumable and not running else self.tr("Download"))
 
@@ -223,9 +241,41 @@ class CatalogTab(QWidget):
         def work(job: ModelJob) -> object:
             return pull_catalog_entry(models_dir, entry, token=token, progress=job.report, cancel=job.cancel)
 
+        self._start(work, entry.name, self._partial(entry), self.tr("Resume download continues from there."))
+
+    def ask_url(self) -> None:
+        """Ask for any .gguf address (and its SHA-256), then download it like a catalog entry."""
+        from app.ui.url_download import UrlDownloadDialog
+
+        dialog = UrlDownloadDialog(self, self._last_url)
+        dialog.accepted.connect(lambda: self.download_url(dialog.url(), dialog.sha256()))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def download_url(self, url: str, sha256: str | None = None) -> None:
+        if self.job is not None:
+            return
+        models_dir = self._paths.models_dir
+        try:
+            name = url_file_name(url)
+        except PersonaTutorError as exc:
+            message_box(self, self.tr("Download failed"), str(exc), QMessageBox.Icon.Warning)
+            return
+        self._last_url = url
+
+        def work(job: ModelJob) -> object:
+            return pull_from_url(models_dir, url, sha256=sha256, progress=job.report, cancel=job.cancel)
+
+        again = self.tr("Download from URL with the same address continues from there.")
+        self._start(work, name, partial_path(models_dir, name), again)
+
+    def _start(self, work: Callable[[ModelJob], object], name: str, partial: Path, resume_hint: str) -> None:
+        """Run one download on the pool with the shared progress bar, status line and Cancel; ``resume_hint`` says
+        how to continue it after a cancel."""
         self.progress.setRange(0, 0)
         self.progress.show()
-        self.status.setText(self.tr("Connecting to download {name}…").format(name=entry.name))
+        self.status.setText(self.tr("Connecting to download {name}…").format(name=name))
+        self._partial_now, self._resume_hint = partial, resume_hint
         job = ModelJob(self)
         job.progressed.connect(self._on_progress)
         job.succeeded.connect(self._on_downloaded)
@@ -257,14 +307,11 @@ class CatalogTab(QWidget):
 
     @Slot(str)
     def _on_cancelled(self, _message: str) -> None:
+        partial = self._partial_now
         self._finish()
-        fit = self.selected_fit()
-        kept = self._partial(fit.entry).stat().st_size if fit and self._partial(fit.entry).is_file() else 0
-        self.status.setText(
-            self.tr("Download cancelled; {size} kept. Resume download continues from there.").format(
-                size=human_size(kept)
-            )
-        )
+        kept = partial.stat().st_size if partial is not None and partial.is_file() else 0
+        cancelled = self.tr("Download cancelled; {size} kept.").format(size=human_size(kept))
+        self.status.setText(f"{cancelled} {self._resume_hint}")
 
     @Slot(object)
     def _on_failed(self, exc: Exception) -> None:
@@ -277,6 +324,7 @@ class CatalogTab(QWidget):
 
     def _finish(self) -> None:
         self.job = None
+        self._partial_now = None
         self.progress.hide()
         self._update_buttons()
 

@@ -11,6 +11,7 @@ import threading
 import pytest
 
 from app.downloads import (
+    PARTIAL_DIR,
     AccessDenied,
     DownloadCancelled,
     DownloadProgress,
@@ -194,6 +195,9 @@ def test_pull_from_any_url_with_and_without_a_checksum(hub: FakeHub, paths: AppP
     assert other.sha256 == hashlib.sha256(MODEL).hexdigest()
     with pytest.raises(ModelError, match="not an http"):
         pull_from_url(paths.models_dir, f"{hub.url}/files/readme.txt")
+    with pytest.raises(ModelError, match="not a SHA-256"):  # said before a byte is downloaded
+        pull_from_url(paths.models_dir, f"{hub.url}/files/third.gguf", sha256="abc")
+    assert not (paths.models_dir / PARTIAL_DIR / "third.gguf.part").exists()
     with pytest.raises(ModelError, match=r"not found on the server \(404\)"):
         pull_from_url(paths.models_dir, f"{hub.url}/files/gone.gguf")
 

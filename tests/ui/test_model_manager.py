@@ -333,3 +333,59 @@ def test_a_failed_download_is_one_clear_message(
     box = open_box(catalog, "model-message")
     assert box is not None and reason in box.text()
     assert catalog.download_button.isEnabled() and not catalog.progress.isVisible()
+
+
+def test_download_from_any_url_checks_the_address_cancels_and_resumes(
+    qtbot: QtBot, manager: ModelManager, paths: AppPaths, hub: FakeHub
+) -> None:
+    from app.ui.url_download import UrlDownloadDialog
+
+    hub.plain["mine.gguf"] = ServedFile(MODEL, chunk_delay=0.05)
+    url = f"{hub.url}/files/mine.gguf"
+    catalog = manager.catalog
+    manager.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: catalog.table.rowCount() == 3)
+
+    def url_dialog() -> UrlDownloadDialog | None:
+        found = [d for d in catalog.findChildren(UrlDownloadDialog) if d.isVisible()]
+        return found[-1] if found else None
+
+    catalog.url_button.click()
+    qtbot.waitUntil(lambda: url_dialog() is not None)
+    dialog = url_dialog()
+    assert dialog is not None
+    ok = dialog.buttons.buttons()[0]
+    assert not ok.isEnabled()  # nothing typed yet
+    dialog.url_edit.setText(f"{hub.url}/files/readme.txt")
+    assert not ok.isEnabled() and "not an http(s) address of a .gguf file" in dialog.problem.text()
+    dialog.url_edit.setText(url)
+    dialog.sha_edit.setText("abc")
+    assert not ok.isEnabled() and "64 hexadecimal digits" in dialog.problem.text()
+    dialog.sha_edit.setText(hashlib.sha256(MODEL).hexdigest().upper())
+    assert ok.isEnabled() and not dialog.problem.isVisible()
+    dialog.grab().save(str(screenshot_dir() / "download-from-url.png"))
+    dialog.accept()
+
+    qtbot.waitUntil(lambda: " of " in catalog.status.text() and "/s" in catalog.status.text())
+    assert catalog.progress.isVisible() and not catalog.url_button.isEnabled()
+    catalog.cancel_button.click()
+    qtbot.waitUntil(lambda: catalog.job is None)
+    kept = (paths.models_dir / PARTIAL_DIR / "mine.gguf.part").stat().st_size
+    assert 0 < kept < len(MODEL)
+    assert "cancelled" in catalog.status.text() and "same address" in catalog.status.text()
+    assert installed_models(paths.models_dir) == []
+
+    hub.requests.clear()
+    hub.plain["mine.gguf"].chunk_delay = 0
+    catalog.url_button.click()
+    qtbot.waitUntil(lambda: url_dialog() is not None)
+    again = url_dialog()
+    assert again is not None and again.url() == url  # offered again, so the download resumes
+    again.sha_edit.setText(hashlib.sha256(MODEL).hexdigest())
+    with qtbot.waitSignal(manager.model_installed, timeout=30_000) as installed:
+        again.accept()
+    assert installed.args == ["mine"]
+    assert [r.range for r in hub.requests if r.method == "GET"] == [f"bytes={kept}-"]
+    assert "Downloaded and verified" in catalog.status.text()
+    wait_listed(qtbot, manager, 1)
+    assert [m.source for m in installed_models(paths.models_dir)] == [f"url:{url}"]

@@ -173,6 +173,14 @@
         <translation>取消</translation>
     </message>
     <message>
+        <source>Download from URL…</source>
+        <translation>从网址下载…</translation>
+    </message>
+    <message>
+        <source>Any http(s) address of a .gguf file</source>
+        <translation>任意 .gguf 文件的 http(s) 地址</translation>
+    </message>
+    <message>
         <source>Hugging Face token…</source>
         <translation>Hugging Face 令牌…</translation>
     </message>
@@ -205,6 +213,14 @@
         <translation>继续下载</translation>
     </message>
     <message>
+        <source>Resume download continues from there.</source>
+        <translation>“继续下载”会从那里接着下载。</translation>
+    </message>
+    <message>
+        <source>Download from URL with the same address continues from there.</source>
+        <translation>用同一地址“从网址下载”会从那里接着下载。</translation>
+    </message>
+    <message>
         <source>Connecting to download {name}…</source>
         <translation>正在连接以下载 {name}…</translation>
     </message>
@@ -217,12 +233,12 @@
         <translation>已下载并校验：{name}。</translation>
     </message>
     <message>
-        <source>Download cancelled; {size} kept. Resume download continues from there.</source>
-        <translation>下载已取消；已保留 {size}。“继续下载”会从此处接着下载。</translation>
-    </message>
-    <message>
         <source>Download failed</source>
         <translation>下载失败</translation>
+    </message>
+    <message>
+        <source>Download cancelled; {size} kept.</source>
+        <translation>下载已取消；已保留 {size}。</translation>
     </message>
     <message>
         <source>Hugging Face token</source>
@@ -2541,6 +2557,41 @@ Copy the file into the models folder (safe if you move or delete the original), 
     <message>
         <source>Undo (Ctrl+Z)</source>
         <translation>撤销 (Ctrl+Z)</translation>
+    </message>
+</context>
+<context>
+    <name>UrlDownloadDialog</name>
+    <message>
+        <source>Download from URL</source>
+        <translation>从网址下载</translation>
+    </message>
+    <message>
+        <source>optional: 64 hexadecimal digits</source>
+        <translation>可选：64 位十六进制数字</translation>
+    </message>
+    <message>
+        <source>The address of a .gguf file. A stopped download continues where it stopped when you enter the same address again. With a SHA-256 the file is verified; without one its checksum is recorded.</source>
+        <translation>一个 .gguf 文件的地址。再次输入同一地址时，停止的下载会从停下的地方继续。填写 SHA-256 会校验文件；不填则记录文件的校验和。</translation>
+    </message>
+    <message>
+        <source>Address:</source>
+        <translation>地址：</translation>
+    </message>
+    <message>
+        <source>SHA-256:</source>
+        <translation>SHA-256：</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>This is not an http(s) address of a .gguf file.</source>
+        <translation>这不是 .gguf 文件的 http(s) 地址。</translation>
+    </message>
+    <message>
+        <source>A SHA-256 checksum is 64 hexadecimal digits.</source>
+        <translation>SHA-256 校验和是 64 位十六进制数字。</translation>
     </message>
 </context>
 <context>
