@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
@@ -24,6 +24,24 @@ from app.store.schema import ConversationRow, MessageRow, PersonaVersionRow, Top
 
 PersonaSource = Literal["builtin", "imported", "user"]
 TopicSource = Literal["builtin", "pack", "typed"]
+
+# The recorded topic a conversation's topic text names: by id, title or Chinese title, ignoring case and outer
+# spaces; built-in and pack topics before typed ones. Migration 0010 backfilled ``conversations.topic_id`` so.
+_TOPIC_NAMED = """SELECT topics.id FROM topics
+    WHERE lower(topics.id) = lower(trim({topic})) OR lower(topics.title) = lower(trim({topic}))
+        OR (topics.title_zh != '' AND topics.title_zh = trim({topic}))
+    ORDER BY topics.source = 'typed', topics.id LIMIT 1"""
+_TOPIC_OF_TEXT = text(_TOPIC_NAMED.format(topic=":topic"))
+_ROW_TOPIC = _TOPIC_NAMED.format(topic="conversations.topic")
+_LINK_TOPICS = text(
+    f"UPDATE conversations SET topic_id = ({_ROW_TOPIC}) WHERE topic_id IS NULL AND ({_ROW_TOPIC}) IS NOT NULL"
+)
+
+
+def topic_id_for(session: Session, topic: str) -> str | None:
+    """The id of the recorded topic ``topic`` names, if one does (what a new conversation links)."""
+    found = session.scalar(_TOPIC_OF_TEXT, {"topic": topic})
+    return None if found is None else str(found)
 
 
 @dataclass(frozen=True)
@@ -125,6 +143,7 @@ class Catalog:
                         index_elements=["id"], set_={"title": title, "title_zh": title_zh, "source": source}
                     )
                 )
+            session.execute(_LINK_TOPICS)  # conversations that named these topics before they were recorded
 
     def record_typed_topic(self, title: str) -> TopicRecord:
         """A topic the learner typed (kept once per wording, ignoring case and spacing)."""
@@ -136,6 +155,7 @@ class Catalog:
                 .values(id=topic_id, title=cleaned, title_zh="", source="typed", created_at=now())
                 .on_conflict_do_nothing(index_elements=["id"])
             )
+            session.execute(_LINK_TOPICS)
             row = session.get(TopicRow, topic_id)
             assert row is not None
             return _topic(row)

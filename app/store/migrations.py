@@ -251,6 +251,21 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
             "CREATE INDEX ix_probe_runs_persona_id ON probe_runs (persona_id)",
         ],
     ),
+    (
+        # A conversation links the recorded topic its topic text names (an id, a title or a Chinese title;
+        # built-in and pack topics before typed ones), so topics can be counted and renamed without guessing.
+        "0010_conversation_topics",
+        [
+            "ALTER TABLE conversations ADD COLUMN topic_id VARCHAR REFERENCES topics (id) ON DELETE SET NULL",
+            """UPDATE conversations SET topic_id = (
+                SELECT topics.id FROM topics
+                WHERE lower(topics.id) = lower(trim(conversations.topic))
+                    OR lower(topics.title) = lower(trim(conversations.topic))
+                    OR (topics.title_zh != '' AND topics.title_zh = trim(conversations.topic))
+                ORDER BY topics.source = 'typed', topics.id LIMIT 1
+            )""",
+        ],
+    ),
 ]
 
 KNOWN = [name for name, _ in MIGRATIONS]

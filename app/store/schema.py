@@ -40,6 +40,8 @@ class ConversationRow(Base):
     # ("beginner" | "intermediate" | "advanced", "" when not chosen): both shape the system prompt.
     goal: Mapped[str] = mapped_column(String, default="", server_default=text("''"))
     level: Mapped[str] = mapped_column(String, default="", server_default=text("''"))
+    # The recorded topic the ``topic`` text names (NULL: none recorded matches it, or from before 0010).
+    topic_id: Mapped[str | None] = mapped_column(ForeignKey("topics.id", ondelete="SET NULL"))
 
 
 class MessageRow(Base):
