@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
@@ -25,23 +25,41 @@ from app.store.schema import ConversationRow, MessageRow, PersonaVersionRow, Top
 PersonaSource = Literal["builtin", "imported", "user"]
 TopicSource = Literal["builtin", "pack", "typed"]
 
-# The recorded topic a conversation's topic text names: by id, title or Chinese title, ignoring case and outer
-# spaces; built-in and pack topics before typed ones. Migration 0010 backfilled ``conversations.topic_id`` so.
-_TOPIC_NAMED = """SELECT topics.id FROM topics
-    WHERE lower(topics.id) = lower(trim({topic})) OR lower(topics.title) = lower(trim({topic}))
-        OR (topics.title_zh != '' AND topics.title_zh = trim({topic}))
-    ORDER BY topics.source = 'typed', topics.id LIMIT 1"""
-_TOPIC_OF_TEXT = text(_TOPIC_NAMED.format(topic=":topic"))
-_ROW_TOPIC = _TOPIC_NAMED.format(topic="conversations.topic")
-_LINK_TOPICS = text(
-    f"UPDATE conversations SET topic_id = ({_ROW_TOPIC}) WHERE topic_id IS NULL AND ({_ROW_TOPIC}) IS NOT NULL"
-)
+
+def _topic_key(text: str) -> str:
+    """How topic names compare: ignoring case and spacing (as :func:`app.topics.known_topic` does)."""
+    return " ".join(text.split()).casefold()
+
+
+def _topic_names(session: Session) -> dict[str, str]:
+    """Every name of a recorded topic (its id, title and Chinese title) → its id; a built-in or pack topic
+    wins over a typed one of the same name. Migration 0010 backfilled ``conversations.topic_id`` so."""
+    rows = session.execute(
+        select(TopicRow.id, TopicRow.title, TopicRow.title_zh).order_by(TopicRow.source == "typed", TopicRow.id)
+    )
+    names: dict[str, str] = {}
+    for topic_id, title, title_zh in rows:
+        for name in (topic_id, title, title_zh):
+            if name.strip():
+                names.setdefault(_topic_key(name), topic_id)
+    return names
 
 
 def topic_id_for(session: Session, topic: str) -> str | None:
     """The id of the recorded topic ``topic`` names, if one does (what a new conversation links)."""
-    found = session.scalar(_TOPIC_OF_TEXT, {"topic": topic})
-    return None if found is None else str(found)
+    return _topic_names(session).get(_topic_key(topic))
+
+
+def _link_topics(session: Session) -> None:
+    """Link the conversations that named a topic before it was recorded (those of the first releases too)."""
+    unlinked = select(ConversationRow.topic).where(ConversationRow.topic_id.is_(None)).distinct()
+    texts = session.scalars(unlinked).all()  # through a partial index: cheap once every conversation is linked
+    names = _topic_names(session) if texts else {}
+    for text_ in texts:
+        topic_id = names.get(_topic_key(text_))
+        if topic_id is not None:
+            linked = update(ConversationRow).where(ConversationRow.topic_id.is_(None), ConversationRow.topic == text_)
+            session.execute(linked.values(topic_id=topic_id))
 
 
 @dataclass(frozen=True)
@@ -143,7 +161,7 @@ class Catalog:
                         index_elements=["id"], set_={"title": title, "title_zh": title_zh, "source": source}
                     )
                 )
-            session.execute(_LINK_TOPICS)  # conversations that named these topics before they were recorded
+            _link_topics(session)
 
     def record_typed_topic(self, title: str) -> TopicRecord:
         """A topic the learner typed (kept once per wording, ignoring case and spacing)."""
@@ -155,7 +173,7 @@ class Catalog:
                 .values(id=topic_id, title=cleaned, title_zh="", source="typed", created_at=now())
                 .on_conflict_do_nothing(index_elements=["id"])
             )
-            session.execute(_LINK_TOPICS)
+            _link_topics(session)
             row = session.get(TopicRow, topic_id)
             assert row is not None
             return _topic(row)

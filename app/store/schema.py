@@ -22,6 +22,8 @@ class Base(DeclarativeBase):
 
 class ConversationRow(Base):
     __tablename__ = "conversations"
+    # Conversations whose topic text names no recorded topic (yet): linked when that topic is recorded.
+    __table_args__ = (Index("ix_conversations_topic_unlinked", "topic", sqlite_where=text("topic_id IS NULL")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     persona_id: Mapped[str] = mapped_column(String)

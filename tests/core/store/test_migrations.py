@@ -162,10 +162,12 @@ def test_the_topic_link_is_backfilled_from_topics_recorded_before_0010(
         "INSERT INTO topics (id, title, title_zh, source, created_at) VALUES (?, ?, ?, ?, '2026-01-01')",
         [("cnn", "Convolutional neural networks", "卷积神经网络", "builtin"),
          ("typed:backpropagation", "Backpropagation", "", "typed"),
-         ("backpropagation", "Backpropagation", "反向传播", "builtin")],
+         ("backpropagation", "Backpropagation", "反向传播", "builtin"),
+         ("transformers", "Attention and Transformers", "注意力机制与 Transformer", "builtin")],
     )  # fmt: skip
     con.execute("INSERT INTO conversations (persona_id, topic, model, title, created_at, updated_at) "
                 "VALUES ('xiaomiao', '卷积神经网络', 'm', 'zh', '2026-01-02', '2026-01-02'), "
+                "('xiaomiao', ' 注意力机制与 transformer ', 'm', 'zh2', '2026-01-02', '2026-01-02'), "
                 "('xiaomiao', 'Knitting', 'm', 'no topic', '2026-01-02', '2026-01-02')")  # fmt: skip
     con.commit()
     con.close()
@@ -177,6 +179,7 @@ def test_the_topic_link_is_backfilled_from_topics_recorded_before_0010(
             ("CNN", "cnn"),  # by id, ignoring case
             ("Backpropagation", "backpropagation"),  # by title: a built-in topic before a typed one
             ("卷积神经网络", "cnn"),  # by Chinese title
+            (" 注意力机制与 transformer ", "transformers"),  # ignoring case and outer spaces
             ("Knitting", None),
         ]
         assert _rows(path, "SELECT name FROM schema_migrations ORDER BY rowid") == [(n,) for n in KNOWN]
