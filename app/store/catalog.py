@@ -55,10 +55,10 @@ def _link_topics(session: Session) -> None:
     unlinked = select(ConversationRow.topic).where(ConversationRow.topic_id.is_(None)).distinct()
     texts = session.scalars(unlinked).all()  # through a partial index: cheap once every conversation is linked
     names = _topic_names(session) if texts else {}
-    for text_ in texts:
-        topic_id = names.get(_topic_key(text_))
+    for wording in texts:
+        topic_id = names.get(_topic_key(wording))
         if topic_id is not None:
-            linked = update(ConversationRow).where(ConversationRow.topic_id.is_(None), ConversationRow.topic == text_)
+            linked = update(ConversationRow).where(ConversationRow.topic_id.is_(None), ConversationRow.topic == wording)
             session.execute(linked.values(topic_id=topic_id))
 
 
