@@ -14,8 +14,9 @@ from app.store.catalog import PersonaSource
 
 
 def card_source(persona: Persona) -> PersonaSource:
-    """``builtin`` for the cards shipped with the app, ``user`` for the learner's own (imported or made here:
-    the library does not tell the two apart)."""
+    """``builtin`` for the cards shipped with the app, ``user`` for the learner's own (the library does not
+    tell imported cards from those made here: an import records its card as ``imported`` at once, see
+    :meth:`PersonaPins.record_import`, and a version keeps the source it was first recorded with)."""
     return "builtin" if persona.builtin else "user"
 
 
@@ -35,6 +36,11 @@ class PersonaPins:
         """The stored version of ``persona``'s card as it is now."""
         return self.store.record_persona_version(persona.id, persona.name, persona.card, card_source(persona))
 
+    def record_import(self, persona: Persona) -> PersonaVersion:
+        """Keep a copy of a card just imported, marked ``imported``: conversations with it until it is edited
+        pin this version, so where their card came from stays known."""
+        return self.store.record_persona_version(persona.id, persona.name, persona.card, "imported")
+
     def persona(self, conversation: Conversation) -> Persona:
         """The conversation's persona: its card from the library, else the pinned snapshot.
 
@@ -49,6 +55,14 @@ class PersonaPins:
                     f"{exc} This conversation is older than saved persona copies, so it cannot go on without it."
                 ) from None
             return snapshot_persona(self.store.persona_version(conversation.persona_version_id))
+
+    def name_of(self, conversation: Conversation) -> str:
+        """The name of the persona ``conversation`` runs with: its card's, else the pinned copy's, else as
+        :meth:`name` finds it (a conversation from before copies were kept)."""
+        try:
+            return self.persona(conversation).name
+        except PersonaError:
+            return self.name(conversation.persona_id)
 
     def pin(self, conversation: Conversation) -> tuple[Persona, int | None]:
         """The persona a new turn runs with and its version id; the conversation moves to the card's current

@@ -11,6 +11,7 @@ from app.errors import PersonaError, PersonaTutorError
 from app.paths import AppPaths
 
 if TYPE_CHECKING:
+    from app.personas import Persona, PersonaLibrary
     from app.store import Store
 
 
@@ -130,16 +131,15 @@ def run_export(args: argparse.Namespace, paths: AppPaths) -> int:
     return 0
 
 
-def _persona_for(paths: AppPaths, wanted: str | None, transcript_persona: str | None, name: str | None) -> str:
-    from app.personas import PersonaLibrary
-
-    library = PersonaLibrary(paths.user_personas_dir)
+def _persona_for(
+    library: PersonaLibrary, wanted: str | None, transcript_persona: str | None, name: str | None
+) -> Persona:
     if wanted:
-        return library.get(wanted).id
+        return library.get(wanted)
     personas = library.all()
     for persona in personas:
         if persona.id == transcript_persona or (name and persona.name == name):
-            return persona.id
+            return persona
     who = f"the character '{name}'" if name else "no character name"
     raise PersonaTutorError(
         f"The chat was made with {who}, which matches no installed persona; import its card first or pass --persona ID."
@@ -147,24 +147,31 @@ def _persona_for(paths: AppPaths, wanted: str | None, transcript_persona: str | 
 
 
 def run_import(args: argparse.Namespace, paths: AppPaths) -> int:
+    """Import the chats of a file, each pinning a copy of its persona's card (as a new chat does), so it can be
+    continued even after that persona is deleted."""
+    from app.persona_pins import PersonaPins
+    from app.personas import PersonaLibrary
     from app.store.transcripts import read_transcripts
 
+    library = PersonaLibrary(paths.user_personas_dir)
     transcripts = read_transcripts(args.file)
-    chosen = [_persona_for(paths, args.persona, t.persona_id, t.character_name) for t in transcripts]
+    chosen = [_persona_for(library, args.persona, t.persona_id, t.character_name) for t in transcripts]
     store = _store(paths)
     try:
+        pins = PersonaPins(store, library)
         created = []
-        for transcript, persona_id in zip(transcripts, chosen, strict=True):
+        for transcript, persona in zip(transcripts, chosen, strict=True):
             first_question = next((m.content for m in transcript.messages if m.role == "user"), "")
             title = transcript.title or " ".join(first_question.split())[:60] or args.file.stem
             created.append(
                 store.import_conversation(
-                    persona_id,
+                    persona.id,
                     args.topic or transcript.topic or "Imported",
                     transcript.model or "imported",
                     title,
                     transcript.messages,
                     transcript.created_at,
+                    persona_version_id=pins.record(persona).id,
                 )
             )
     finally:

@@ -71,19 +71,28 @@ def run_show(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def run_import(args: argparse.Namespace, paths: AppPaths) -> int:
-    """Import each file on its own: good cards are imported even when another file is bad."""
+    """Import each file on its own: good cards are imported even when another file is bad. Each card imported
+    is kept in the store as an ``imported`` version."""
+    from app.persona_pins import PersonaPins
     from app.personas import PersonaLibrary
+    from app.store import Store
 
     library = PersonaLibrary(paths.user_personas_dir)
-    failed = 0
-    for path in args.files:
-        try:
-            persona = library.import_file(path)
-        except PersonaError as exc:
-            failed += 1
-            print(f"persona-tutor: error: {exc}", file=sys.stderr)
-            continue
-        print(persona.id, flush=True)
+    store = Store(paths.database_path)
+    try:
+        pins = PersonaPins(store, library)
+        failed = 0
+        for path in args.files:
+            try:
+                persona = library.import_file(path)
+            except PersonaError as exc:
+                failed += 1
+                print(f"persona-tutor: error: {exc}", file=sys.stderr)
+                continue
+            pins.record_import(persona)
+            print(persona.id, flush=True)
+    finally:
+        store.close()
     return 1 if failed else 0
 
 

@@ -26,6 +26,42 @@ PersonaSource = Literal["builtin", "imported", "user"]
 TopicSource = Literal["builtin", "pack", "typed"]
 
 
+def _topic_key(text: str) -> str:
+    """How topic names compare: ignoring case and spacing (as :func:`app.topics.known_topic` does)."""
+    return " ".join(text.split()).casefold()
+
+
+def _topic_names(session: Session) -> dict[str, str]:
+    """Every name of a recorded topic (its id, title and Chinese title) → its id; a built-in or pack topic
+    wins over a typed one of the same name. Migration 0010 backfilled ``conversations.topic_id`` so."""
+    rows = session.execute(
+        select(TopicRow.id, TopicRow.title, TopicRow.title_zh).order_by(TopicRow.source == "typed", TopicRow.id)
+    )
+    names: dict[str, str] = {}
+    for topic_id, title, title_zh in rows:
+        for name in (topic_id, title, title_zh):
+            if name.strip():
+                names.setdefault(_topic_key(name), topic_id)
+    return names
+
+
+def topic_id_for(session: Session, topic: str) -> str | None:
+    """The id of the recorded topic ``topic`` names, if one does (what a new conversation links)."""
+    return _topic_names(session).get(_topic_key(topic))
+
+
+def _link_topics(session: Session) -> None:
+    """Link the conversations that named a topic before it was recorded (those of the first releases too)."""
+    unlinked = select(ConversationRow.topic).where(ConversationRow.topic_id.is_(None)).distinct()
+    texts = session.scalars(unlinked).all()  # through a partial index: cheap once every conversation is linked
+    names = _topic_names(session) if texts else {}
+    for wording in texts:
+        topic_id = names.get(_topic_key(wording))
+        if topic_id is not None:
+            linked = update(ConversationRow).where(ConversationRow.topic_id.is_(None), ConversationRow.topic == wording)
+            session.execute(linked.values(topic_id=topic_id))
+
+
 @dataclass(frozen=True)
 class PersonaVersion:
     id: int
@@ -125,6 +161,7 @@ class Catalog:
                         index_elements=["id"], set_={"title": title, "title_zh": title_zh, "source": source}
                     )
                 )
+            _link_topics(session)
 
     def record_typed_topic(self, title: str) -> TopicRecord:
         """A topic the learner typed (kept once per wording, ignoring case and spacing)."""
@@ -136,6 +173,7 @@ class Catalog:
                 .values(id=topic_id, title=cleaned, title_zh="", source="typed", created_at=now())
                 .on_conflict_do_nothing(index_elements=["id"])
             )
+            _link_topics(session)
             row = session.get(TopicRow, topic_id)
             assert row is not None
             return _topic(row)

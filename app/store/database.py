@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.errors import StoreError
 from app.store import migrations
 from app.store.annotations import Annotations
-from app.store.catalog import Catalog
+from app.store.catalog import Catalog, topic_id_for
 from app.store.file_check import check_database_file, restore_hint
 from app.store.ledger import LedgerStore
 from app.store.prompt_records import PromptRecords
@@ -120,6 +120,7 @@ class Store(Annotations, Quizzes, LedgerStore, Replays, Catalog, PromptRecords):
                 goal=goal,
                 level=level,
                 persona_version_id=persona_version_id,
+                topic_id=topic_id_for(session, topic),
             )
             session.add(row)
             session.flush()
@@ -454,13 +455,16 @@ class Store(Annotations, Quizzes, LedgerStore, Replays, Catalog, PromptRecords):
         title: str,
         messages: Sequence[ImportedMessage],
         created_at: datetime | None = None,
+        persona_version_id: int | None = None,
     ) -> Conversation:
-        """Add a whole conversation from a file in one transaction: all of it or nothing."""
+        """Add a whole conversation from a file in one transaction: all of it or nothing. ``persona_version_id``
+        pins the card it goes on with, as :meth:`create_conversation` does."""
         with self._session() as session:
             when = created_at or now()
             row = ConversationRow(
-                persona_id=persona_id, topic=topic, model=model, title=title, created_at=when, updated_at=when
-            )
+                persona_id=persona_id, topic=topic, model=model, title=title, created_at=when, updated_at=when,
+                persona_version_id=persona_version_id, topic_id=topic_id_for(session, topic),
+            )  # fmt: skip
             session.add(row)
             session.flush()
             parent: int | None = None

@@ -251,6 +251,25 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
             "CREATE INDEX ix_probe_runs_persona_id ON probe_runs (persona_id)",
         ],
     ),
+    (
+        # A conversation links the recorded topic its topic text names: its id, title or Chinese title, ignoring
+        # case and outer spaces, a built-in or pack topic before a typed one (names looked up in a temporary
+        # table: comparing every conversation with every topic takes seconds on a large history).
+        "0010_conversation_topics",
+        [
+            "ALTER TABLE conversations ADD COLUMN topic_id VARCHAR REFERENCES topics (id) ON DELETE SET NULL",
+            "CREATE INDEX ix_conversations_topic_unlinked ON conversations (topic) WHERE topic_id IS NULL",
+            "CREATE TEMP TABLE topic_names (name VARCHAR NOT NULL PRIMARY KEY, id VARCHAR NOT NULL)",
+            """INSERT OR IGNORE INTO topic_names (name, id)
+            SELECT name, id FROM (
+                SELECT lower(trim(id)) AS name, id, source = 'typed' AS late FROM topics
+                UNION ALL SELECT lower(trim(title)), id, source = 'typed' FROM topics
+                UNION ALL SELECT lower(trim(title_zh)), id, source = 'typed' FROM topics WHERE trim(title_zh) != ''
+            ) ORDER BY late, id""",
+            "UPDATE conversations SET topic_id = (SELECT id FROM topic_names WHERE name = lower(trim(topic)))",
+            "DROP TABLE temp.topic_names",
+        ],
+    ),
 ]
 
 KNOWN = [name for name, _ in MIGRATIONS]

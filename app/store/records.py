@@ -29,6 +29,7 @@ class Conversation:
     goal: str = ""  # the learning goal ("" when none)
     level: str = ""  # "beginner" | "intermediate" | "advanced" ("" when not chosen)
     persona_version_id: int | None = None  # the card version it runs with (None: from before version 0005)
+    topic_id: str | None = None  # the recorded topic ``topic`` names (None: none recorded matches it)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -44,6 +45,7 @@ class Conversation:
             "sampler": self.sampler,
             "goal": self.goal,
             "level": self.level,
+            "topic_id": self.topic_id,
         }
 
 
@@ -107,7 +109,7 @@ def conversation_record(row: ConversationRow) -> Conversation:
     return Conversation(
         row.id, row.persona_id, row.topic, row.model, row.title, row.created_at, row.updated_at,
         json.loads(row.sampler_json) if row.sampler_json else None, bool(row.pinned), bool(row.archived),
-        row.deleted_at, row.goal or "", row.level or "", row.persona_version_id,
+        row.deleted_at, row.goal or "", row.level or "", row.persona_version_id, row.topic_id,
     )  # fmt: skip
 
 

@@ -22,6 +22,8 @@ class Base(DeclarativeBase):
 
 class ConversationRow(Base):
     __tablename__ = "conversations"
+    # Conversations whose topic text names no recorded topic (yet): linked when that topic is recorded.
+    __table_args__ = (Index("ix_conversations_topic_unlinked", "topic", sqlite_where=text("topic_id IS NULL")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     persona_id: Mapped[str] = mapped_column(String)
@@ -40,6 +42,8 @@ class ConversationRow(Base):
     # ("beginner" | "intermediate" | "advanced", "" when not chosen): both shape the system prompt.
     goal: Mapped[str] = mapped_column(String, default="", server_default=text("''"))
     level: Mapped[str] = mapped_column(String, default="", server_default=text("''"))
+    # The recorded topic the ``topic`` text names (NULL: none recorded matches it, or from before 0010).
+    topic_id: Mapped[str | None] = mapped_column(ForeignKey("topics.id", ondelete="SET NULL"))
 
 
 class MessageRow(Base):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,9 +11,11 @@ from PySide6.QtCore import QCoreApplication, QEvent, QMimeData, QObject, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from app.errors import PersonaError
+from app.errors import PersonaError, StoreError
 from app.personas import Persona, PersonaLibrary
 from app.ui.language import QT_TRANSLATE_NOOP
+
+log = logging.getLogger(__name__)
 
 CARD_SUFFIXES = (".json", ".png", ".charx", ".byaf")
 CARD_FILTER = QT_TRANSLATE_NOOP("CardImport", "Persona cards (*.png *.json *.charx *.byaf);;All files (*)")
@@ -37,14 +41,24 @@ class ImportOutcome:
         return text.format(done=done, total=total, names=names)
 
 
-def import_cards(library: PersonaLibrary, files: list[Path]) -> ImportOutcome:
-    """Import every file; a bad file is reported and never stops the others."""
+def import_cards(
+    library: PersonaLibrary, files: list[Path], on_imported: Callable[[Persona], object] | None = None
+) -> ImportOutcome:
+    """Import every file; a bad file is reported and never stops the others. ``on_imported`` is told of each
+    card imported (the window keeps a copy of it in the store, marked imported)."""
     outcome = ImportOutcome()
     for path in files:
         try:
-            outcome.imported.append(library.import_file(path))
+            persona = library.import_file(path)
         except PersonaError as exc:
             outcome.errors.append(str(exc))
+            continue
+        outcome.imported.append(persona)
+        if on_imported is not None:
+            try:
+                on_imported(persona)
+            except StoreError:  # the card is in the library; its first chat keeps a copy of it instead
+                log.warning("the imported card %s could not be recorded in the store", persona.id, exc_info=True)
     return outcome
 
 

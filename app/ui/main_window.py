@@ -59,6 +59,7 @@ from app.ui.lesson_bar import LessonBar
 from app.ui.locale_format import number
 from app.ui.model_manager import ModelMenu
 from app.ui.persona_menu import PersonaMenu
+from app.ui.persona_picker import forget_deleted, show_persona
 from app.ui.prompt_inspector import PROMPT_ACTION, PromptInspector, open_prompt_inspector
 from app.ui.remote_dialog import install_remote_menu
 from app.ui.sampling_panel import install_sampling_menu, turn_params
@@ -305,7 +306,7 @@ class MainWindow(QMainWindow):
             self.tr("&Undo delete"), self, shortcut=QKeySequence.StandardKey.Undo, triggered=self.undo_delete
         )
         self.menus["Conversation"].addActions([regenerate, edit, find, undo])
-        self.persona_menu = PersonaMenu(self._personas, self, self.model_work)
+        self.persona_menu = PersonaMenu(self._personas, self, self.model_work, self._conversations.pins.record_import)
         self.menus["Personas"].addActions(self.persona_menu.actions)
         self.persona_menu.new_chat_requested.connect(self.new_chat_with)
         self.persona_menu.personas_changed.connect(self.reload_personas)
@@ -399,10 +400,7 @@ class MainWindow(QMainWindow):
         conversation = self._store.conversation(conversation_id)
         self._conversation_id = conversation_id
         self._page = page
-        index = self.persona_box.findData(conversation.persona_id)
-        self.persona_box.blockSignals(True)
-        self.persona_box.setCurrentIndex(max(index, 0))
-        self.persona_box.blockSignals(False)
+        show_persona(self.persona_box, conversation.persona_id, self._conversations.pins.name_of(conversation))
         self.topic_box.setEditText(conversation.topic)
         self.learning.show_conversation(conversation)
         self.ledger_panel.show_conversation(conversation_id)
@@ -475,6 +473,7 @@ class MainWindow(QMainWindow):
         self.ledger_panel.show_conversation(None)
         self.sidebar.clear_selection()
         self.learning.show_conversation(None)
+        forget_deleted(self.persona_box)
         self._show_greeting()
         self._update_controls()
         self.input.setFocus()
@@ -584,6 +583,9 @@ class MainWindow(QMainWindow):
         self.persona_box.setCurrentIndex(index if index >= 0 else max(self.persona_box.findData(current), 0))
         self.persona_box.blockSignals(False)
         self._on_persona_changed()
+        if self._conversation_id is not None:  # its persona may be the one just deleted
+            conversation = self._store.conversation(self._conversation_id)
+            show_persona(self.persona_box, conversation.persona_id, self._conversations.pins.name_of(conversation))
         self.refresh_sidebar()
 
     def new_chat_with(self, persona_id: str) -> None:

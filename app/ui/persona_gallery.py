@@ -6,6 +6,7 @@ dropped on it (and on the main window) from a file manager, several at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
@@ -51,9 +52,14 @@ class PersonaGallery(QDialog):
     personas_changed = Signal(str)  # after an import, save or delete; the id to select ("" for none)
 
     def __init__(
-        self, library: PersonaLibrary, parent: QWidget | None = None, model_work: ModelWorkQueue | None = None
+        self,
+        library: PersonaLibrary,
+        parent: QWidget | None = None,
+        model_work: ModelWorkQueue | None = None,
+        on_imported: Callable[[Persona], object] | None = None,
     ) -> None:
         super().__init__(parent)
+        self._on_imported = on_imported  # told of each card imported (see app.ui.card_import.import_cards)
         self._model_work = model_work  # the chat worker's queue, for the editor's "Test this persona"
         self.setWindowTitle(self.tr("Personas"))
         self.setObjectName("persona-gallery")
@@ -211,7 +217,7 @@ class PersonaGallery(QDialog):
             self.accept()
 
     def import_files(self, files: list[Path]) -> ImportOutcome:
-        outcome = import_cards(self._library, files)
+        outcome = import_cards(self._library, files, self._on_imported)
         self.last_import = outcome
         if outcome.imported:
             self.reload(outcome.imported[-1].id)

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
-from app.personas import PersonaLibrary
+from app.personas import Persona, PersonaLibrary
 from app.ui.card_import import CardDropFilter, ImportOutcome, ask_for_card_files, import_cards, report
 from app.ui.chat_worker import ModelWorkQueue
 from app.ui.persona_editor import PersonaEditor
@@ -24,8 +24,15 @@ class PersonaMenu(QObject):
     new_chat_requested = Signal(str)  # persona id
     personas_changed = Signal(str)  # the id to select ("" keeps the current one)
 
-    def __init__(self, library: PersonaLibrary, window: QMainWindow, model_work: ModelWorkQueue | None = None) -> None:
+    def __init__(
+        self,
+        library: PersonaLibrary,
+        window: QMainWindow,
+        model_work: ModelWorkQueue | None = None,
+        on_imported: Callable[[Persona], object] | None = None,
+    ) -> None:
         super().__init__(window)
+        self._on_imported = on_imported  # told of each card imported (see app.ui.card_import.import_cards)
         self._model_work = model_work
         self._library = library
         self._window = window
@@ -49,7 +56,7 @@ class PersonaMenu(QObject):
 
     def open_gallery(self) -> PersonaGallery:
         if self.gallery is None:
-            self.gallery = PersonaGallery(self._library, self._window, self._model_work)
+            self.gallery = PersonaGallery(self._library, self._window, self._model_work, self._on_imported)
             self.gallery.new_chat_requested.connect(self.new_chat_requested)
             self.gallery.personas_changed.connect(self.personas_changed)
         else:
@@ -74,7 +81,7 @@ class PersonaMenu(QObject):
 
     def import_files(self, files: list[Path]) -> ImportOutcome:
         """Import dropped or chosen card files; the last good one becomes the selected persona."""
-        outcome = import_cards(self._library, files)
+        outcome = import_cards(self._library, files, self._on_imported)
         self.last_import = outcome
         if outcome.imported:
             if self.gallery is not None:

@@ -119,3 +119,26 @@ def test_topics_typed_by_the_learner_are_remembered_beside_the_built_in_ones(ser
     assert any(t.id == "cnn" and t.title_zh == "卷积神经网络" for t in service.store.topics())
     service.start("xiaomiao", "Sorting algorithms", "starter")
     assert [t.title for t in service.store.topics() if t.source == "typed"] == ["Sorting algorithms"]
+    # a new conversation links the topic it named, the learner's own ones too
+    linked = [c.topic_id for c in sorted(service.store.conversations(), key=lambda c: c.id)]
+    assert linked == ["cnn", "cnn", "typed:sorting algorithms"]
+
+
+CARDS = Path(__file__).resolve().parents[1] / "data" / "cards"
+
+
+def test_an_imported_card_is_kept_as_imported_until_it_is_edited(store: Store, library: PersonaLibrary) -> None:
+    pins = PersonaPins(store, library)
+    sensei = library.import_file(CARDS / "stc_default_CodingSensei.png")
+    imported = pins.record_import(sensei)
+    assert (imported.persona_id, imported.name, imported.source) == (sensei.id, "Coding Sensei", "imported")
+    conversation = ChatService(store, library).start(sensei.id, "Python", "starter")
+    assert store.conversation(conversation.id).persona_version_id == imported.id  # the imported copy, as it was
+    assert [v.source for v in store.persona_versions(sensei.id)] == ["imported"]
+    library.save({**sensei.card, "data": {**sensei.card["data"], "description": "Sterner now."}}, sensei.id)
+    edited = pins.record(library.get(sensei.id))
+    assert edited.source == "user"
+    assert [v.source for v in store.persona_versions(sensei.id)] == ["imported", "user"]
+    library.delete(sensei.id)
+    assert pins.name_of(store.conversation(conversation.id)) == "Coding Sensei"  # from the copy it pinned
+    assert pins.name_of(store.create_conversation("gone", "CNN", "m")) == "gone"  # no card, no copy: its id

@@ -8,6 +8,7 @@ from app.paths import AppPaths
 from app.personas import PersonaLibrary
 from app.store.catalog import card_hash
 from tests.integration.test_cli import run_cli
+from tests.integration.test_store_cli import ST_DIR
 
 CARD = {
     "name": "Professor Owl",
@@ -57,3 +58,26 @@ def test_chat_without_a_persona_or_conversation_says_what_it_needs(isolated_home
     assert result.stderr.strip() == (
         "persona-tutor: error: chat needs --persona ID and --topic TEXT (or --conversation ID to continue one)."
     )
+
+
+def test_an_imported_chat_keeps_its_card_and_continues_after_the_persona_was_deleted(
+    isolated_home: Path, starter_path: Path
+) -> None:
+    paths = AppPaths.resolve(isolated_home).ensure()
+    library = PersonaLibrary(paths.user_personas_dir)
+    owl = library.save(CARD)
+    chat_file = ST_DIR / "Amy - 2024-09-01@10h15m30s.jsonl"
+    imported = run_cli(["conversations", "import", str(chat_file), "--persona", owl.id, "--json"], isolated_home)
+    assert imported.returncode == 0, imported.stderr
+    conversation = str(json.loads(imported.stdout)[0]["id"])
+    shown = json.loads(run_cli(["conversations", "show", conversation, "--json"], isolated_home).stdout)
+    assert shown["persona_version"]["content_hash"] == card_hash(owl.card)  # pinned at import, before any turn
+    assert "topic_id" in shown and shown["persona_id"] == owl.id
+    before = len(shown["messages"])
+    library.delete(owl.id)
+
+    turn = _chat(isolated_home, starter_path, ["--conversation", conversation], "Are you still there?\n")
+    assert str(turn["conversation_id"]) == conversation and str(turn["reply"]).strip()
+    after = json.loads(run_cli(["conversations", "show", conversation, "--json"], isolated_home).stdout)
+    assert len(after["messages"]) == before + 2
+    assert after["persona_version"] == shown["persona_version"]

@@ -189,3 +189,22 @@ def test_export_to_an_unknown_suffix_fails_cleanly(tmp_path: Path, capsys: pytes
     code, _, err = cli(["personas", "export", "xiaomiao", str(tmp_path / "x.gif")], capsys)
     assert code == 1 and "x.gif" in err
     assert not (tmp_path / "x.gif").exists()
+
+
+def test_imported_cards_are_kept_in_the_store_as_imported(
+    isolated_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.paths import AppPaths
+    from app.store import Store
+
+    code, out, err = cli(["personas", "import", str(CARDS / "stc_contest_Assistant_Amy.png"), "missing.png"], capsys)
+    assert code == 1 and "missing.png" in err
+    (amy,) = out.split()
+    store = Store(AppPaths.resolve(isolated_home).database_path)
+    try:
+        versions = store.persona_versions(amy)
+        assert [(v.name, v.source) for v in versions] == [("Amy", "imported")]
+        assert versions[0].card == json.loads(cli(["personas", "show", amy, "--json"], capsys)[1])
+        assert store.persona_versions("xiaomiao") == []  # built-ins are recorded when a chat uses them
+    finally:
+        store.close()

@@ -1804,6 +1804,13 @@ Copy the file into the models folder (safe if you move or delete the original), 
     </message>
 </context>
 <context>
+    <name>PersonaPicker</name>
+    <message>
+        <source>{name} (deleted)</source>
+        <translation>{name}（已删除）</translation>
+    </message>
+</context>
+<context>
     <name>PersonaTestBench</name>
     <message>
         <source>Probe</source>

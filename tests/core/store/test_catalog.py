@@ -94,3 +94,45 @@ def test_built_in_and_typed_topics_are_listed_once(store: Store) -> None:
         ("cnn", "CNNs", "卷积神经网络", "builtin"),
         ("typed:sorting algorithms", "Sorting algorithms", "", "typed"),
     ]
+
+
+def test_a_new_conversation_links_the_recorded_topic_its_topic_names(store: Store) -> None:
+    store.record_topics([("cnn", "Convolutional neural networks", "卷积神经网络")], "builtin")
+    typed = store.record_typed_topic("Sorting algorithms")
+    by_id = store.create_conversation("xiaomiao", "CNN", "m")
+    by_title = store.create_conversation("xiaomiao", " convolutional NEURAL networks ", "m")
+    by_chinese = store.create_conversation("xiaomiao", "卷积神经网络", "m")
+    by_typed = store.create_conversation("xiaomiao", "sorting algorithms", "m")
+    unknown = store.create_conversation("xiaomiao", "Medieval poetry", "m")
+    linked = [store.conversation(c.id).topic_id for c in (by_id, by_title, by_chinese, by_typed, unknown)]
+    assert linked == ["cnn", "cnn", "cnn", typed.id, None]
+    assert store.conversation(by_id.id).to_json()["topic_id"] == "cnn"
+    assert store.conversation(by_id.id).topic == "CNN"  # the words the learner chose stay as they were
+    imported = store.import_conversation("xiaomiao", "卷积神经网络", "imported", "t", [])
+    assert imported.topic_id == "cnn"
+
+
+def test_a_topic_recorded_later_links_the_conversations_that_named_it(store: Store) -> None:
+    early = store.create_conversation("xiaomiao", "Medieval poetry", "m")
+    assert early.topic_id is None
+    store.record_typed_topic("medieval  poetry")  # typed again later, spaced differently
+    assert store.conversation(early.id).topic_id == "typed:medieval poetry"
+    # a built-in recorded later does not take a link already made
+    store.record_topics([("medieval poetry", "Medieval poetry", "")], "pack")
+    assert store.conversation(early.id).topic_id == "typed:medieval poetry"
+
+
+def test_conversations_of_the_first_release_link_their_topics_once_recorded(tmp_path: Path) -> None:
+    path = tmp_path / "persona-tutor.db"
+    shutil.copy(FIXTURE_V0001, path)
+    store = Store(path)
+    try:
+        assert [c.topic_id for c in store.conversations()] == [None, None]  # no topics were recorded back then
+        store.record_topics([("cnn", "Convolutional neural networks", ""), ("backpropagation", "Backpropagation", "")],
+                            "builtin")  # fmt: skip
+        assert {c.topic: c.topic_id for c in store.conversations()} == {
+            "CNN": "cnn",
+            "Backpropagation": "backpropagation",
+        }
+    finally:
+        store.close()

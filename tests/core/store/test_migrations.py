@@ -144,3 +144,44 @@ def test_the_replay_tables_come_from_their_own_migration(store: Store) -> None:
     columns = [c["name"] for c in inspect(store._engine).get_columns("replays")]
     assert columns[:4] == ["id", "feedback_id", "message_id", "model"]
     assert {"persona_hash", "reply", "before_json", "after_json", "created_at"} <= set(columns)
+
+
+def test_the_topic_link_is_backfilled_from_topics_recorded_before_0010(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.store import migrations
+
+    assert KNOWN[-1] == "0010_conversation_topics"
+    path = tmp_path / "persona-tutor.db"
+    shutil.copy(FIXTURE_V0001, path)
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:-1])
+    monkeypatch.setattr(migrations, "KNOWN", KNOWN[:-1])
+    migrations.migrate(path)  # the database as the app before 0010 left it, with topics it recorded
+    con = sqlite3.connect(path)
+    con.executemany(
+        "INSERT INTO topics (id, title, title_zh, source, created_at) VALUES (?, ?, ?, ?, '2026-01-01')",
+        [("cnn", "Convolutional neural networks", "卷积神经网络", "builtin"),
+         ("typed:backpropagation", "Backpropagation", "", "typed"),
+         ("backpropagation", "Backpropagation", "反向传播", "builtin"),
+         ("transformers", "Attention and Transformers", "注意力机制与 Transformer", "builtin")],
+    )  # fmt: skip
+    con.execute("INSERT INTO conversations (persona_id, topic, model, title, created_at, updated_at) "
+                "VALUES ('xiaomiao', '卷积神经网络', 'm', 'zh', '2026-01-02', '2026-01-02'), "
+                "('xiaomiao', ' 注意力机制与 transformer ', 'm', 'zh2', '2026-01-02', '2026-01-02'), "
+                "('xiaomiao', 'Knitting', 'm', 'no topic', '2026-01-02', '2026-01-02')")  # fmt: skip
+    con.commit()
+    con.close()
+    monkeypatch.undo()
+    store = Store(path)
+    try:
+        linked = [(c.topic, c.topic_id) for c in sorted(store.conversations(), key=lambda c: c.id)]
+        assert linked == [
+            ("CNN", "cnn"),  # by id, ignoring case
+            ("Backpropagation", "backpropagation"),  # by title: a built-in topic before a typed one
+            ("卷积神经网络", "cnn"),  # by Chinese title
+            (" 注意力机制与 transformer ", "transformers"),  # ignoring case and outer spaces
+            ("Knitting", None),
+        ]
+        assert _rows(path, "SELECT name FROM schema_migrations ORDER BY rowid") == [(n,) for n in KNOWN]
+    finally:
+        store.close()
