@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QTableWidgetItem
 
 from app.ui.chat_view import BADGE_COLOURS_DARK, BADGE_LOOK
+from app.ui.checker_reasons import reason_texts
 
 _NONE = "–"
 
@@ -39,7 +40,7 @@ def badge_item(badge: dict[str, Any] | None, before: dict[str, Any] | None = Non
     colour = badge_colour((badge or {}).get("label"))
     if colour is not None:
         item.setForeground(colour)
-    reasons = list((badge or {}).get("reasons") or [])
+    reasons = reason_texts((badge or {}).get("reasons") or [])
     if reasons:
         item.setToolTip("\n".join(reasons))
     return item

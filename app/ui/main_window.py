@@ -49,6 +49,7 @@ from app.ui.avatars import avatar_image, register_sources
 from app.ui.backup_actions import install_backup_menu
 from app.ui.chat_view import Bubble, ChatView
 from app.ui.chat_worker import ChatWorker, ModelWorkQueue, TurnRequest, WorkerHandle
+from app.ui.checker_reasons import reason_texts
 from app.ui.conversation_list import ConversationList
 from app.ui.feedback_actions import FEEDBACK_ACTIONS, FeedbackActions
 from app.ui.language import LanguageChooser
@@ -543,7 +544,7 @@ class MainWindow(QMainWindow):
             summary.append(
                 self.tr("{title}: {label} (score {score})").format(title=title, label=badge.get("label"), score=score)
             )
-            summary += [f"  • {reason}" for reason in badge.get("reasons", [])]
+            summary += [f"  • {reason}" for reason in reason_texts(badge.get("reasons", []))]
             details.append(self.tr("{title} signals:").format(title=title))
             details += [f"  {name} = {value} → {weight:+}" for name, value, weight in badge.get("signals", [])]
         box = QMessageBox(self)
