@@ -12,19 +12,21 @@ from datetime import datetime
 
 import pytest
 from PySide6.QtCore import QTranslator
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.checker import check
 from app.checker.reasons import REASONS, fields
 from app.feedback import FeedbackDraft
+from app.paths import AppPaths
 from app.personas import PersonaLibrary
-from app.store import Message, Verdict
+from app.store import Message, Store, Verdict
 from app.ui.badge_cells import badge_item
 from app.ui.chat_view import badges_html
 from app.ui.checker_reasons import CONTEXT, TEMPLATES, reason_text
 from app.ui.feedback_dialog import DEFAULT_WIDTH, FeedbackDialog
 from app.ui.language import CATALOG, TRANSLATIONS_DIR, install_translators
+from app.ui.main_window import MainWindow
 from tests.ui.test_main_window import screenshot_dir
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -117,3 +119,24 @@ def test_the_flag_dialog_shows_every_reason_whole_wide_and_narrow(
         assert "contradicts the Convolutional neural networks notes" in text and "misses the core of the answer" in text
     else:
         assert "的资料矛盾：" in text and "没有答到要点" in text and "misses" not in text
+
+
+def test_the_badge_details_speak_the_interface_language(
+    qtbot: QtBot, language: str, verdict: dict[str, object], paths: AppPaths, store: Store
+) -> None:
+    conversation = store.create_conversation("xiaomiao", "cnn", "starter")
+    store.add_message(conversation.id, "user", QUESTION)
+    reply = store.add_message(conversation.id, "assistant", REPLY)
+    store.add_verdict(reply.id, "reply-checker", "1.3", verdict)
+    window = MainWindow(paths, store, PersonaLibrary(paths.user_personas_dir))  # no model: nothing to load
+    qtbot.addWidget(window)
+    window.show_badge_details(reply.id)
+    box = window.findChild(QMessageBox)
+    assert box is not None
+    if language == "en":
+        assert "Persona: off (score 0.00)" in box.text() and "• switched to English" in box.text()
+    else:
+        assert "角色：偏离" in box.text() and "• 改说英文了" in box.text() and "off" not in box.text()
+    qtbot.waitExposed(box)
+    box.grab().save(str(screenshot_dir() / f"badge-details-{language}.png"))
+    box.close()
