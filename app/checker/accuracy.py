@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from app.checker.answer_key import contradictions, key_coverage, question_key
 from app.checker.ledger import ledger_signals
+from app.checker.reasons import Reason, reason
 from app.checker.reference import notes_signals
 from app.checker.text import MYTH_MARKERS, find_term, is_cjk_text, sentences
 from app.checker.topic_pack import Misconception, TopicPack
@@ -86,19 +87,19 @@ def _recited_example(reply: str, question: str, examples: Sequence[tuple[str, st
     return None
 
 
-def _generic_signals(reply: str, question: str | None) -> tuple[list[Signal], list[str]]:
+def _generic_signals(reply: str, question: str | None) -> tuple[list[Signal], list[Reason]]:
     signals: list[Signal] = []
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     if _non_answer(reply, question):
         signals.append(Signal("non_answer", 1.0, -3.0))
-        reasons.append("does not answer the question")
+        reasons.append(reason("non_answer"))
     nothing = _DOES_NOTHING.search(reply)
     if nothing:
         signals.append(Signal("does_nothing", 1.0, -2.5))
-        reasons.append(f"claims it “{nothing.group(0)}”")
+        reasons.append(reason("does_nothing", phrase=nothing.group(0)))
     if question and _TRAINING_QUESTION.search(question) and len(reply) >= 30 and not _TRAINING_TERMS.search(reply):
         signals.append(Signal("training_without_gradients", 1.0, -1.5))
-        reasons.append("the question asks how it is trained, but the reply never mentions a loss or gradients")
+        reasons.append(reason("training_without_gradients"))
     return signals, reasons
 
 
@@ -160,18 +161,20 @@ def _core_coverage(reply: str, pack: TopicPack) -> float:
     return sum(1 for group in pack.core if any(find_term(low, w) >= 0 for w in group)) / len(pack.core)
 
 
-def _coverage_signals(reply: str, focus: TopicPack, question: str | None, lang: str) -> tuple[list[Signal], list[str]]:
+def _coverage_signals(
+    reply: str, focus: TopicPack, question: str | None, lang: str
+) -> tuple[list[Signal], list[Reason]]:
     """The question's answer key when the pack has one for it, else the pack's core concepts."""
     key = question_key(question, focus) if question else None
     if key is None:
         core = _core_coverage(reply, focus)
         signal = Signal(f"core_coverage:{focus.id}", core, -1.2 if core == 0 else 0.8 * core)
-        return [signal], [f"mentions none of the core ideas of {focus.label(lang)}"] if core == 0 else []
+        return [signal], [reason("no_core_ideas", topic=focus.label(lang))] if core == 0 else []
     coverage, missing = key_coverage(reply, key)
-    reasons = []
+    reasons: list[Reason] = []
     if coverage < KEY_PIVOT:
         answer = key.answer_zh if lang == "zh" and key.answer_zh else key.answer
-        reasons.append(f"misses the core of the answer ({answer}); not mentioned: {', '.join(missing)}")
+        reasons.append(reason("misses_answer", answer=answer, missing=", ".join(missing)))
     signals = [Signal(f"answer_key:{focus.id}", coverage, KEY_WEIGHT * (coverage - KEY_PIVOT))]
     similarity = answer_similarity(reply, key, lang == "zh")
     if similarity is not None:
@@ -181,19 +184,19 @@ def _coverage_signals(reply: str, focus: TopicPack, question: str | None, lang: 
 
 def _term_signals(
     reply: str, asked: Sequence[TopicPack], packs: Sequence[TopicPack], lang: str
-) -> tuple[list[Signal], list[str]]:
+) -> tuple[list[Signal], list[Reason]]:
     """Another topic's terms in the reply, and two different concepts equated."""
     signals: list[Signal] = []
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     foreign = foreign_terms(reply, asked, packs)
     if foreign:
         count = min(FOREIGN_CAP, len(foreign))
         signals.append(Signal("foreign_terms", len(foreign), FOREIGN_WEIGHT * count))
         words = ", ".join(f"“{word}” ({pack.label(lang)})" for pack, word in foreign[:3])
-        reasons.append(f"brings in terms of other topics: {words}")
+        reasons.append(reason("foreign_terms", terms=words))
     for x, y in identity_claims(reply, asked, packs)[:1]:
         signals.append(Signal("identity_claim", 1.0, IDENTITY))
-        reasons.append(f"treats “{x}” as if it were “{y}”: they are different things")
+        reasons.append(reason("identity_claim", term=x, other=y))
     return signals, reasons
 
 
@@ -211,7 +214,7 @@ def accuracy_badge(
     """Score the Accuracy badge against the packs the question (or else the topic) is about, the notes, and the
     conversation's facts ledger."""
     signals: list[Signal] = []
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     zh = is_cjk_text(reply)
     asked = detect_packs(question, packs) if question else []
     active = list(asked) or ([topic] if topic else [])
@@ -223,16 +226,16 @@ def accuracy_badge(
         correction = item.correction_zh if zh and item.correction_zh else item.correction
         claim = item.claim_zh if zh and item.claim_zh else item.claim
         reasons.append(
-            f"contradicts the {pack.label('zh' if zh else 'en')} notes: {correction}"
+            reason("pack_correction", topic=pack.label("zh" if zh else "en"), correction=correction)
             if correction
-            else f"states a misconception: {claim}"
+            else reason("misconception", claim=claim)
         )
 
     if not partial and question:
         recited = _recited_example(reply, question, examples)
         if recited is not None:
             signals.append(Signal("recited_example", recited, -2.5))
-            reasons.append("repeats the persona's example answer instead of answering this question")
+            reasons.append(reason("recited_example"))
 
     if not partial:
         generic_signals, generic_reasons = _generic_signals(reply, question)
@@ -242,7 +245,9 @@ def accuracy_badge(
     for contradiction in contradictions(reply, active):
         signals.append(Signal(f"contradiction:{contradiction.kind}:{contradiction.pack.id}", 1.0, CONTRADICTION))
         fact = contradiction.fact_zh if zh and contradiction.fact_zh else contradiction.fact
-        reasons.append(f"contradicts a key fact of {contradiction.pack.label('zh' if zh else 'en')}: {fact}")
+        reasons.append(
+            reason("key_fact_contradiction", topic=contradiction.pack.label("zh" if zh else "en"), fact=fact)
+        )
 
     if not partial and active and len(reply) >= (20 if zh else 40):
         focus = asked[0] if asked else active[0]
@@ -259,7 +264,7 @@ def accuracy_badge(
             if other is not None and scores[other.id] >= 2 and scores[other.id] >= 2 * max(1, wanted):
                 signals.append(Signal(f"wrong_topic:{other.id}", scores[other.id] - wanted, -2.5))
                 lang = "zh" if zh else "en"
-                reasons.append(f"explains {other.label(lang)} where the question asked about {focus.label(lang)}")
+                reasons.append(reason("wrong_topic", other=other.label(lang), topic=focus.label(lang)))
 
     if notes:
         note_signals, note_reasons = notes_signals(reply, notes)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.checker.persona_profile import PersonaProfile
+from app.checker.reasons import Reason, reason
 from app.checker.text import cjk_ratio, cosine, ngram_profile, sentences
 from app.checker.verdict import Badge, Signal, Thresholds, make_badge
 
@@ -74,9 +75,9 @@ def style_margin(profile: PersonaProfile, reply: str) -> float:
     return cosine(grams, profile.style) - cosine(grams, neutral)
 
 
-def _catchphrase_signals(profile: PersonaProfile, reply: str, n_sentences: int) -> tuple[list[Signal], list[str]]:
+def _catchphrase_signals(profile: PersonaProfile, reply: str, n_sentences: int) -> tuple[list[Signal], list[Reason]]:
     signals: list[Signal] = []
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     low = reply.lower()
     for phrase in profile.catchphrases:
         count = low.count(phrase.text)
@@ -89,21 +90,23 @@ def _catchphrase_signals(profile: PersonaProfile, reply: str, n_sentences: int) 
         else:
             weight = -2.0
             signals.append(Signal(f"catchphrase:{phrase.text}", count, weight))
-            where = f"in {n_sentences} sentences" if n_sentences > 1 else "in the reply"
-            reasons.append(f"no “{phrase.text}” {where}")
+            if n_sentences > 1:
+                reasons.append(reason("catchphrase_missing", phrase=phrase.text, count=n_sentences))
+            else:
+                reasons.append(reason("catchphrase_missing_reply", phrase=phrase.text))
     return signals, reasons
 
 
-def _language_signal(profile: PersonaProfile, reply: str) -> tuple[Signal | None, str | None]:
+def _language_signal(profile: PersonaProfile, reply: str) -> tuple[Signal | None, Reason | None]:
     cjk, latin = cjk_ratio(reply)
     if cjk == 0 and latin == 0:
         return None, None
     if profile.language == "zh":
         if cjk < 0.35:
-            return Signal("language", cjk, -3.0), "switched to English"
+            return Signal("language", cjk, -3.0), reason("switched_to_english")
         return Signal("language", cjk, 0.2), None
     if latin < 0.5:
-        return Signal("language", latin, -3.0), "switched to Chinese"
+        return Signal("language", latin, -3.0), reason("switched_to_chinese")
     return Signal("language", latin, 0.2), None
 
 
@@ -126,14 +129,14 @@ def consistency_badge(
 ) -> Badge:
     """Score the Persona badge; ``partial`` (a streaming prefix) skips the checks that need the whole reply."""
     signals: list[Signal] = []
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     n_sentences = len(sentences(reply))
     allowed_out = asked_to_drop_role(question) and profile.may_step_out
     if allowed_out:
         signals.append(Signal("step_out_allowed", 1.0, 2.5))
-        reasons.append(f"the learner asked to drop the role and {profile.name} may step out")
+        reasons.append(reason("step_out_allowed", persona=profile.name))
     elif asked_to_drop_role(question):
-        reasons.append(f"the learner asked to drop the role, but {profile.name} should stay in character")
+        reasons.append(reason("step_out_refused", persona=profile.name))
 
     lowered = reply.lower()
     forbidden = [f for f in profile.forbidden if f in lowered]
@@ -141,7 +144,7 @@ def consistency_badge(
     if forbidden or disclaimer:
         said = forbidden[0] if forbidden else disclaimer.group(0) if disclaimer else ""
         signals.append(Signal("ai_disclaimer", 1.0, -5.0))
-        reasons.append(f"says “{said}”")
+        reasons.append(reason("ai_disclaimer", phrase=said))
 
     boiler = _BOILERPLATE.findall(reply)
     structure = len(_NUMBERED_BOLD.findall(reply)) + len(_HEADING.findall(reply))
@@ -149,7 +152,7 @@ def consistency_badge(
         value = len(boiler) + 0.5 * structure
         signals.append(Signal("assistant_boilerplate", value, 0.0 if allowed_out else -min(2.4, 0.9 * value)))
         if not allowed_out:
-            reasons.append("sounds like a generic assistant" + (f" (“{boiler[0]}”)" if boiler else " (textbook lists)"))
+            reasons.append(reason("assistant_phrase", phrase=boiler[0]) if boiler else reason("assistant_lists"))
 
     if not partial or n_sentences >= 2:
         cp_signals, cp_reasons = _catchphrase_signals(profile, reply, n_sentences)
@@ -170,7 +173,7 @@ def consistency_badge(
     if n_sentences >= 3 and not partial:
         signals.append(Signal("first_person", float(voiced), 0.3 if voiced else (0.0 if allowed_out else -0.8)))
         if not voiced and not allowed_out:
-            reasons.append(f"never speaks as {profile.name} (no first-person voice)")
+            reasons.append(reason("no_first_person", persona=profile.name))
 
     actions = len(_ROLEPLAY_ACTION.findall(reply))
     if actions:
@@ -179,12 +182,12 @@ def consistency_badge(
     margin = style_margin(profile, reply)
     signals.append(Signal("style_margin", margin, 0.0 if allowed_out else max(-1.5, min(1.5, 10.0 * margin))))
     if margin < -0.05 and not allowed_out:
-        reasons.append(f"reads more like a neutral assistant than like {profile.name}")
+        reasons.append(reason("neutral_style", persona=profile.name))
 
     if history and not partial:
         drift = _drift_signal(profile, margin, history)
         if drift is not None:
             signals.append(drift)
             if drift.contribution < -0.5:
-                reasons.append(f"less like {profile.name} than the earlier replies")
+                reasons.append(reason("drift", persona=profile.name))
     return make_badge(BIAS, signals, reasons, THRESHOLDS)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 import app.facts_ledger as facts
+from app.checker.reasons import Reason, reason
 from app.checker.text import MYTH_MARKERS, is_cjk_text, sentences
 from app.checker.verdict import Signal
 
@@ -92,10 +93,27 @@ def _broken(reply: str, fact: facts.FactLike, stories: Sequence[facts.FactCandid
     return False
 
 
-def ledger_signals(reply: str, ledger: Sequence[facts.FactLike]) -> tuple[list[Signal], list[str]]:
+def ledger_reason(fact: facts.FactLike) -> Reason:
+    """The reason for a broken row, in the words of :func:`app.facts_ledger.describe` (one code per wording)."""
+    if fact.kind == "learner":
+        if fact.subject in ("name", "level"):
+            return reason(f"ledger_learner_{fact.subject}", value=fact.text)
+        return reason("ledger_fact", fact=fact.text)
+    if fact.kind == "correction":
+        return (
+            reason("ledger_correction", fact=fact.text, wrong=fact.subject)
+            if fact.subject
+            else reason("ledger_fact", fact=fact.text)
+        )
+    if facts.color_of(fact.text):
+        return reason("ledger_colour", subject=fact.subject, value=fact.text)
+    return reason("ledger_name", subject=fact.subject, value=fact.text)
+
+
+def ledger_signals(reply: str, ledger: Sequence[facts.FactLike]) -> tuple[list[Signal], list[Reason]]:
     """A signal and a reason for each active ledger row the reply contradicts."""
     signals: list[Signal] = []
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     if not ledger or not reply.strip():
         return signals, reasons
     stories = facts.story_facts(reply)
@@ -103,5 +121,5 @@ def ledger_signals(reply: str, ledger: Sequence[facts.FactLike]) -> tuple[list[S
         if getattr(fact, "active", True) and _broken(reply, fact, stories):
             row = getattr(fact, "id", index + 1)
             signals.append(Signal(f"ledger:{fact.kind}:{row}", 1.0, CONTRADICTION))
-            reasons.append(f"contradicts the ledger: {facts.describe(fact)}")
+            reasons.append(ledger_reason(fact))
     return signals, reasons

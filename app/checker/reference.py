@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from app.checker.reasons import Reason, reason
 from app.checker.verdict import Signal
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?%?")
@@ -42,24 +43,24 @@ def number_mismatches(reply: str, notes: str) -> list[tuple[str, str]]:
     return found
 
 
-def notes_signals(reply: str, notes: str) -> tuple[list[Signal], list[str]]:
+def notes_signals(reply: str, notes: str) -> tuple[list[Signal], list[Reason]]:
     signals: list[Signal] = []
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     mismatched = number_mismatches(reply, notes)
     if mismatched:
         signals.append(Signal("number_mismatch", len(mismatched), -2.0 * min(2, len(mismatched))))
         said, noted = mismatched[0]
-        reasons.append(f"contradicts the notes: says {said} where the notes say {noted}")
+        reasons.append(reason("notes_number_mismatch", said=said, noted=noted))
     numbers = _NUMBER.findall(reply)
     novel = [n for n in numbers if n.rstrip("%") not in notes]
     if numbers:
         signals.append(Signal("unsupported_numbers", len(novel), -0.8 * min(3, len(novel))))
         if novel:
-            reasons.append(f"numbers not in the notes: {', '.join(novel[:3])}")
+            reasons.append(reason("notes_unknown_numbers", numbers=", ".join(novel[:3])))
     grams = _trigrams(reply)
     if grams:
         unsupported = len(grams - _trigrams(notes)) / len(grams)
         signals.append(Signal("unsupported_text", unsupported, -2.0 * max(0.0, unsupported - 0.5)))
         if unsupported > 0.8:
-            reasons.append("most of the reply is not backed by the notes")
+            reasons.append(reason("notes_unsupported"))
     return signals, reasons

@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from app.checker.reasons import Reason
+
 Label = Literal["ok", "doubtful", "off"]
 
 
@@ -23,11 +25,12 @@ class Signal:
 
 @dataclass(frozen=True)
 class Badge:
-    """One badge: ``score`` in 0..1 (higher is better), its label, reasons for a person, signals for a panel."""
+    """One badge: ``score`` in 0..1 (higher is better), its label, reasons for a person (English text with a code
+    for translation, :mod:`app.checker.reasons`), signals for a panel."""
 
     score: float
     label: Label
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Reason, ...] = ()
     signals: tuple[Signal, ...] = ()
 
     def to_json(self, *, with_signals: bool = False) -> dict[str, Any]:
@@ -70,7 +73,7 @@ class Thresholds:
         return "doubtful"
 
 
-def make_badge(bias: float, signals: list[Signal], reasons: list[str], thresholds: Thresholds) -> Badge:
+def make_badge(bias: float, signals: list[Signal], reasons: list[Reason], thresholds: Thresholds) -> Badge:
     """Sum the contributions onto ``bias`` (log-odds) and squash to 0..1."""
     z = bias + sum(s.contribution for s in signals)
     score = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

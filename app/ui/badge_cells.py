@@ -10,18 +10,25 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QTableWidgetItem
 
 from app.ui.chat_view import BADGE_COLOURS_DARK, BADGE_LOOK
+from app.ui.checker_reasons import reason_texts
 
 _NONE = "–"
+
+
+def badge_word(label: object) -> str:
+    """A badge label (``ok``, ``doubtful``, ``off``) as the learner reads it: ``on track``, translated."""
+    look = BADGE_LOOK.get(str(label))
+    return QCoreApplication.translate("ChatView", look[1]) if look else str(label)
 
 
 def badge_text(badge: dict[str, Any] | None) -> str:
     """``✔ on track 0.82``; a dash when there is no badge (an empty reply)."""
     if not badge or badge.get("label") not in BADGE_LOOK:
         return _NONE
-    icon, word, _colour = BADGE_LOOK[badge["label"]]
+    icon = BADGE_LOOK[badge["label"]][0]
     score = badge.get("score")
     shown = f" {float(score):.2f}" if isinstance(score, int | float) else ""
-    return f"{icon} {QCoreApplication.translate('ChatView', word)}{shown}"
+    return f"{icon} {badge_word(badge['label'])}{shown}"
 
 
 def badge_colour(label: str | None) -> QColor | None:
@@ -39,7 +46,7 @@ def badge_item(badge: dict[str, Any] | None, before: dict[str, Any] | None = Non
     colour = badge_colour((badge or {}).get("label"))
     if colour is not None:
         item.setForeground(colour)
-    reasons = list((badge or {}).get("reasons") or [])
+    reasons = reason_texts((badge or {}).get("reasons") or [])
     if reasons:
         item.setToolTip("\n".join(reasons))
     return item

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app.rendering import COPY_SCHEME, markdown_to_html
 from app.ui.avatars import accent_color, avatar_image
+from app.ui.checker_reasons import reason_texts
 from app.ui.language import QT_TRANSLATE_NOOP
 
 RENDER_INTERVAL_MS = 40
@@ -144,7 +145,7 @@ def badges_html(verdict: dict[str, Any], message_id: int, dark: bool = False) ->
             f'<a href="action:badge/{message_id}"><span style="color:{colour}">{icon} {title}: {word}</span></a>'
         )
         if badge.get("label") != "ok":
-            reasons += [f"{title}: {r}" for r in list(badge.get("reasons", []))[:2]]
+            reasons += [f"{title}: {r}" for r in reason_texts(list(badge.get("reasons", []))[:2])]
     reason_html = "".join(f"<br/>{html.escape(r)}" for r in reasons)
     return f'<p class="badges">{" &nbsp;·&nbsp; ".join(parts)}<span class="reason">{reason_html}</span></p>'
 

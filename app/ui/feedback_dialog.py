@@ -8,12 +8,12 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.feedback import BADGES, RATINGS, REASONS, FeedbackDraft
 from app.store import Message, Verdict
+from app.ui.checker_reasons import reason_texts
 from app.ui.feedback_labels import badge_label, rating_label, reason_label
 from app.ui.language import QT_TRANSLATE_NOOP
 
@@ -50,6 +51,7 @@ _LOOK = {
 }
 _UNKNOWN_LOOK = QT_TRANSLATE_NOOP("FeedbackDialog", "· unknown")
 _EXCERPT_CHARS = 280
+DEFAULT_WIDTH = 640
 
 
 def _excerpt(text: str, limit: int = _EXCERPT_CHARS) -> str:
@@ -70,7 +72,6 @@ class FeedbackDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Flag this reply"))
-        self.setMinimumWidth(560)
         self.reply = reply
         self._thumbs = draft.thumbs
         self._alternatives = alternatives
@@ -95,6 +96,20 @@ class FeedbackDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        self._fit_height(DEFAULT_WIDTH)
+        self.resize(DEFAULT_WIDTH, self.minimumHeight())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_height(event.size().width())
+
+    def _fit_height(self, width: int) -> None:
+        """Keep the dialog tall enough for its word-wrapped text at ``width``: the checker's reasons grow by
+        lines as the dialog narrows, and Qt does not grow a window's minimum height for that by itself."""
+        layout = self.layout()
+        need = layout.totalHeightForWidth(width) if layout is not None else -1
+        if need > 0 and need != self.minimumHeight():
+            self.setMinimumHeight(need)
 
     def _reasons_box(self, draft: FeedbackDraft) -> QGroupBox:
         box = QGroupBox(self.tr("What is wrong with it?"))
@@ -109,27 +124,32 @@ class FeedbackDialog(QDialog):
 
     def _ratings_box(self, draft: FeedbackDraft) -> QGroupBox:
         box = QGroupBox(self.tr("Ratings (optional)"))
-        row = QHBoxLayout(box)
+        grid = QGridLayout(box)  # each label above its menu: fits a narrow dialog in either language
         self.rating_boxes: dict[str, QComboBox] = {}
-        for key in RATINGS:
+        for column, key in enumerate(RATINGS):
             label = rating_label(key)
             combo = QComboBox()
             combo.addItems([self.tr(choice) for choice in _RATING_CHOICES])
             combo.setCurrentIndex(int(draft.ratings.get(key, 0)))
             combo.setAccessibleName(label)
             self.rating_boxes[key] = combo
-            row.addWidget(QLabel(label))
-            row.addWidget(combo)
+            title = QLabel(label)
+            title.setBuddy(combo)
+            grid.addWidget(title, 0, column)
+            grid.addWidget(combo, 1, column)
         return box
 
     def _verdict_box(self, verdict: Verdict, draft: FeedbackDraft) -> QGroupBox:
         box = QGroupBox(self.tr("The checker said — was it right?"))
-        form = QFormLayout(box)
+        grid = QGridLayout(box)
+        grid.setColumnStretch(1, 1)
+        top = Qt.AlignmentFlag.AlignTop
         self.review_boxes: dict[str, QComboBox] = {}
-        for key in BADGES:
+        self.checker_said: dict[str, QLabel] = {}
+        for row, key in enumerate(BADGES):
             title = badge_label(key)
             badge = verdict.verdict.get(key) or {}
-            reasons = "; ".join(list(badge.get("reasons", []))[:2])
+            reasons = reason_texts(list(badge.get("reasons", []))[:2])
             combo = QComboBox()
             for text, value in _REVIEW_CHOICES:
                 combo.addItem(self.tr(text), value)
@@ -137,12 +157,14 @@ class FeedbackDialog(QDialog):
             combo.setAccessibleName(self.tr("{title} badge review").format(title=title))
             self.review_boxes[key] = combo
             look = self.tr(_LOOK.get(str(badge.get("label")), _UNKNOWN_LOOK))
-            said = QLabel(look + (f" — {reasons}" if reasons else ""))
+            said = QLabel("\n".join([look, *(f"• {reason}" for reason in reasons)]))
+            said.setTextFormat(Qt.TextFormat.PlainText)  # reasons quote the reply: never read them as HTML
             said.setWordWrap(True)
-            line = QHBoxLayout()
-            line.addWidget(said, 1)
-            line.addWidget(combo)
-            form.addRow(self.tr("{title}:").format(title=title), line)
+            said.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.checker_said[key] = said
+            grid.addWidget(QLabel(self.tr("{title}:").format(title=title)), row, 0, top)
+            grid.addWidget(said, row, 1, top)
+            grid.addWidget(combo, row, 2, top)
         return box
 
     def _better_box(self, draft: FeedbackDraft) -> QGroupBox:

@@ -39,6 +39,10 @@ class LessonBar(QWidget):
         self.goal_box = QComboBox()
         self.goal_box.setEditable(True)
         self.goal_box.setAccessibleName(self.tr("Learning goal"))
+        # A pack's long goals must not widen the chat column: with the Facts panel open at 1024 px it would
+        # squeeze the conversation list instead (the picked goal still shows whole in the open list).
+        self.goal_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.goal_box.setMinimumContentsLength(12)
         line = self.goal_box.lineEdit()
         assert line is not None  # the box is editable
         line.setPlaceholderText(self.tr("Type a learning goal or pick one"))

@@ -47,8 +47,10 @@ from app.topics import BUILTIN_TOPICS
 from app.ui.about_dialog import AboutDialog
 from app.ui.avatars import avatar_image, register_sources
 from app.ui.backup_actions import install_backup_menu
+from app.ui.badge_cells import badge_word
 from app.ui.chat_view import Bubble, ChatView
 from app.ui.chat_worker import ChatWorker, ModelWorkQueue, TurnRequest, WorkerHandle
+from app.ui.checker_reasons import reason_texts
 from app.ui.conversation_list import ConversationList
 from app.ui.feedback_actions import FEEDBACK_ACTIONS, FeedbackActions
 from app.ui.language import LanguageChooser
@@ -543,9 +545,11 @@ class MainWindow(QMainWindow):
             badge = verdict.get(key, {})
             score = number(badge.get("score", 0), 2)
             summary.append(
-                self.tr("{title}: {label} (score {score})").format(title=title, label=badge.get("label"), score=score)
+                self.tr("{title}: {label} (score {score})").format(
+                    title=title, label=badge_word(badge.get("label")), score=score
+                )
             )
-            summary += [f"  • {reason}" for reason in badge.get("reasons", [])]
+            summary += [f"  • {reason}" for reason in reason_texts(badge.get("reasons", []))]
             details.append(self.tr("{title} signals:").format(title=title))
             details += [f"  {name} = {value} → {weight:+}" for name, value, weight in badge.get("signals", [])]
         box = QMessageBox(self)

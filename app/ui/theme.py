@@ -7,8 +7,8 @@ the chat view has its own colours for each theme (``ChatView.set_dark``).
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QMenu, QWidget
+from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QPainter, QPalette
+from PySide6.QtWidgets import QApplication, QMenu, QProxyStyle, QStyle, QStyleOption, QWidget
 
 from app.ui.language import QT_TRANSLATE_NOOP
 
@@ -49,11 +49,50 @@ def dark_palette() -> QPalette:
     return palette
 
 
+_OUTLINED = (
+    QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+    QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck,
+    QStyle.PrimitiveElement.PE_IndicatorRadioButton,
+)
+
+
+class OutlinedFusion(QProxyStyle):
+    """Fusion, with check boxes and radio buttons outlined on a dark palette: Fusion draws their edge in the
+    window colour darkened, which a dark window swallows, so an unticked box was all but invisible."""
+
+    def __init__(self) -> None:
+        super().__init__("Fusion")
+
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        if element not in _OUTLINED or option.palette.color(QPalette.ColorRole.Window).lightness() >= 128:
+            return
+        edge = QColor(option.palette.color(QPalette.ColorRole.WindowText))
+        edge.setAlpha(110)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(edge)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        box = option.rect.adjusted(0, 0, -1, -1)
+        if element == QStyle.PrimitiveElement.PE_IndicatorRadioButton:
+            painter.drawEllipse(box)
+        else:
+            painter.translate(0.5, 0.5)
+            painter.drawRect(box)
+        painter.restore()
+
+
 def apply_palette(dark: bool) -> None:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         return
-    app.setStyle("Fusion")
+    app.setStyle(OutlinedFusion())
     style = app.style()
     app.setPalette(dark_palette() if dark else style.standardPalette())
 

@@ -38,10 +38,12 @@ WINDOWS = (
     "model-manager.png",
     "model-catalog.png",
     "feedback-dialog.png",
+    "feedback-dialog-zh.png",
     "welcome-page.png",
 )
 SCREENSHOTS = MAIN_WINDOW + WINDOWS  # every file in docs/screenshots, and nothing else
-QUESTION = "用一两句话告诉我：卷积层是做什么的？"  # a short answer: it ends on its own, not at max_tokens
+# A short answer (it ends on its own, not at max_tokens); the name and level fill the Facts panel.
+QUESTION = "我叫小明，我是初学者。用一两句话告诉我：卷积层是做什么的？"
 REPLY_TIMEOUT_MS = 600_000  # pictures, not a speed test: a loaded machine may take minutes for the reply
 MACHINE = Machine(free_ram_mb=6_000, free_vram_mb=None)  # the same verdicts on every machine that renders
 
@@ -52,10 +54,19 @@ def _save(widget: QWidget, name: str) -> None:
 
 
 def _main_window_in_both_themes(qtbot: QtBot, window: MainWindow, language: str) -> None:
+    window.input.setFocus()  # on the draft, as the learner goes on typing (not on a Facts row)
     for theme in ("light", "dark"):
         window.theme.choose(theme)
         qtbot.wait(100)
         _save(window, f"main-window-{theme}-{language}.png")
+
+
+def _flag_dialog(qtbot: QtBot, window: MainWindow, message_id: int, name: str) -> None:
+    flag = window.feedback.flag(message_id)  # at its default size: the reasons wrap, whole
+    qtbot.waitExposed(flag)
+    qtbot.wait(50)
+    _save(flag, name)
+    flag.reject()
 
 
 @pytest.mark.timeout(1800)
@@ -78,21 +89,21 @@ def test_render_the_screenshots(
     assert reply.status == "complete" and reply.verdict is not None
     window.input.setPlainText("池化层呢？")  # a draft: the box reads as in use
     window.speed_label.clear()  # this machine's speed while it renders (under load, maybe) is no one's business
+    window.ledger_panel.toggle.trigger()  # the Facts panel open beside the chat (remembered across the switch)
+    qtbot.waitUntil(lambda: window.ledger_panel.table.rowCount() >= 2)
     _main_window_in_both_themes(qtbot, window, "en")
     window = switch(qtbot, windows, window, "zh_CN")
     try:
         assert window.send_button.text() == "发送" and QUESTION in window.chat_view.toPlainText()
         _main_window_in_both_themes(qtbot, window, "zh")
+        window.theme.choose("light")
+        _flag_dialog(qtbot, window, reply.message_id, "feedback-dialog-zh.png")  # the checker's reasons in Chinese
         window = switch(qtbot, windows, window, "en")
     finally:
         install_translators("en")  # the other tests read English
     window.theme.choose("light")
 
-    flag = window.feedback.flag(reply.message_id)
-    flag.resize(max(flag.sizeHint().width(), 760), flag.sizeHint().height())  # the checker's reasons on one line
-    qtbot.wait(50)
-    _save(flag, "feedback-dialog.png")
-    flag.reject()
+    _flag_dialog(qtbot, window, reply.message_id, "feedback-dialog.png")
 
     personas.import_file(cards_dir() / "stc_default_CodingSensei.png")  # a card from elsewhere, beside ours
     gallery = PersonaGallery(personas)

@@ -337,6 +337,141 @@
     </message>
 </context>
 <context>
+    <name>CheckerReasons</name>
+    <message>
+        <source>the learner asked to drop the role and {persona} may step out</source>
+        <translation>学习者要求不再扮演角色，{persona}可以跳出角色</translation>
+    </message>
+    <message>
+        <source>the learner asked to drop the role, but {persona} should stay in character</source>
+        <translation>学习者要求不再扮演角色，但{persona}应当保持角色</translation>
+    </message>
+    <message>
+        <source>says “{phrase}”</source>
+        <translation>说了“{phrase}”</translation>
+    </message>
+    <message>
+        <source>sounds like a generic assistant (“{phrase}”)</source>
+        <translation>听起来像通用助手（“{phrase}”）</translation>
+    </message>
+    <message>
+        <source>sounds like a generic assistant (textbook lists)</source>
+        <translation>听起来像通用助手（教科书式列表）</translation>
+    </message>
+    <message>
+        <source>no “{phrase}” in {count} sentences</source>
+        <translation>{count} 句话里没有“{phrase}”</translation>
+    </message>
+    <message>
+        <source>no “{phrase}” in the reply</source>
+        <translation>回复里没有“{phrase}”</translation>
+    </message>
+    <message>
+        <source>switched to English</source>
+        <translation>改说英文了</translation>
+    </message>
+    <message>
+        <source>switched to Chinese</source>
+        <translation>改说中文了</translation>
+    </message>
+    <message>
+        <source>never speaks as {persona} (no first-person voice)</source>
+        <translation>从不以{persona}的身份说话（没有第一人称）</translation>
+    </message>
+    <message>
+        <source>reads more like a neutral assistant than like {persona}</source>
+        <translation>读起来更像中立的助手，而不像{persona}</translation>
+    </message>
+    <message>
+        <source>less like {persona} than the earlier replies</source>
+        <translation>不如之前的回复像{persona}</translation>
+    </message>
+    <message>
+        <source>contradicts the {topic} notes: {correction}</source>
+        <translation>与“{topic}”的资料矛盾：{correction}</translation>
+    </message>
+    <message>
+        <source>states a misconception: {claim}</source>
+        <translation>说出了一个常见误解：{claim}</translation>
+    </message>
+    <message>
+        <source>repeats the persona&apos;s example answer instead of answering this question</source>
+        <translation>照搬角色卡里的示例回答，没有回答这个问题</translation>
+    </message>
+    <message>
+        <source>does not answer the question</source>
+        <translation>没有回答问题</translation>
+    </message>
+    <message>
+        <source>claims it “{phrase}”</source>
+        <translation>声称它“{phrase}”</translation>
+    </message>
+    <message>
+        <source>the question asks how it is trained, but the reply never mentions a loss or gradients</source>
+        <translation>问题问的是怎么训练，但回复从没提到损失或梯度</translation>
+    </message>
+    <message>
+        <source>contradicts a key fact of {topic}: {fact}</source>
+        <translation>与“{topic}”的关键事实矛盾：{fact}</translation>
+    </message>
+    <message>
+        <source>mentions none of the core ideas of {topic}</source>
+        <translation>没有提到“{topic}”的任何核心概念</translation>
+    </message>
+    <message>
+        <source>misses the core of the answer ({answer}); not mentioned: {missing}</source>
+        <translation>没有答到要点（{answer}）；未提到：{missing}</translation>
+    </message>
+    <message>
+        <source>brings in terms of other topics: {terms}</source>
+        <translation>混入了其他话题的术语：{terms}</translation>
+    </message>
+    <message>
+        <source>treats “{term}” as if it were “{other}”: they are different things</source>
+        <translation>把“{term}”当成了“{other}”：它们是不同的东西</translation>
+    </message>
+    <message>
+        <source>explains {other} where the question asked about {topic}</source>
+        <translation>问题问的是“{topic}”，却讲了“{other}”</translation>
+    </message>
+    <message>
+        <source>contradicts the notes: says {said} where the notes say {noted}</source>
+        <translation>与参考资料矛盾：说的是 {said}，资料里是 {noted}</translation>
+    </message>
+    <message>
+        <source>numbers not in the notes: {numbers}</source>
+        <translation>参考资料里没有的数字：{numbers}</translation>
+    </message>
+    <message>
+        <source>most of the reply is not backed by the notes</source>
+        <translation>回复的大部分内容在参考资料里找不到依据</translation>
+    </message>
+    <message>
+        <source>contradicts the ledger: your name is {value}</source>
+        <translation>与已记下的事实矛盾：你的名字是{value}</translation>
+    </message>
+    <message>
+        <source>contradicts the ledger: your level is {value}</source>
+        <translation>与已记下的事实矛盾：你的水平是{value}</translation>
+    </message>
+    <message>
+        <source>contradicts the ledger: {fact}</source>
+        <translation>与已记下的事实矛盾：{fact}</translation>
+    </message>
+    <message>
+        <source>contradicts the ledger: {fact} (not: {wrong})</source>
+        <translation>与已记下的事实矛盾：{fact}（而不是：{wrong}）</translation>
+    </message>
+    <message>
+        <source>contradicts the ledger: {subject} is {value}</source>
+        <translation>与已记下的事实矛盾：{subject}是{value}</translation>
+    </message>
+    <message>
+        <source>contradicts the ledger: {subject} is called {value}</source>
+        <translation>与已记下的事实矛盾：{subject}叫{value}</translation>
+    </message>
+</context>
+<context>
     <name>ConversationList</name>
     <message>
         <source>New conversation</source>
