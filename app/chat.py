@@ -184,17 +184,19 @@ class ChatService:
         """Everything the conversation holds, as the model would see it with an unlimited context."""
         persona = self.persona_of(conversation)
         history = history_messages(self.store.messages(conversation.id))
-        recall = Recall(self._memory(conversation), ledger=self._ledger(conversation.id))
+        recall = Recall(self._memory(conversation), ledger=self._ledger(conversation.id, None))
         return build_messages(persona, conversation.topic, history, self.user_name, recall, _lesson(conversation))
 
     def _memory(self, conversation: Conversation) -> tuple[str, ...]:
         """What the learner memory holds for this conversation's topic (and about the learner in general)."""
         return tuple(m.fact for m in self.store.memories(conversation.topic))
 
-    def _ledger(self, conversation_id: int, context_size: int | None = None) -> tuple[str, ...]:
-        """The conversation's facts ledger as prompt lines, within its budget (an eighth of the context at most)."""
+    def _ledger(self, conversation_id: int, through: int | None, context_size: int | None = None) -> tuple[str, ...]:
+        """The facts ledger of the branch through message ``through`` (the active path when None) as prompt lines,
+        within its budget (an eighth of the context at most)."""
         budget = MAX_LEDGER_TOKENS if context_size is None else min(MAX_LEDGER_TOKENS, context_size // 8)
-        return ledger_lines(self.store.ledger(conversation_id, active_only=True), self.user_name, budget)
+        facts = self.store.branch_ledger(conversation_id, through, active_only=True)
+        return ledger_lines(facts, self.user_name, budget)
 
     def _fitted_prompt(
         self,
@@ -252,7 +254,7 @@ class ChatService:
         self, conversation: Conversation, persona: Persona, visible: list[Message], context_size: int
     ) -> Render:
         memory = self._memory(conversation)
-        ledger = self._ledger(conversation.id, context_size)
+        ledger = self._ledger(conversation.id, visible[-1].id if visible else None, context_size)
         pinned = 1 if visible and visible[0].role == "assistant" else 0
         made = {(s.first_message_id, s.last_message_id): s.text for s in self.store.summaries(conversation.id)}
         limit = context_size // 6  # about a sixth of the context in Chinese, less in English
@@ -596,7 +598,7 @@ class ChatService:
         self._record_prompt(messages, reply_id, params, timings, prefix)
         question = self.store.message(question_id).content
         self._record_facts(conversation.id, question_id, lambda: from_learner(question))
-        verdict = self._judge(conversation, persona, messages, text, reply_id)
+        verdict = self._judge(conversation, persona, messages, text, reply_id, question_id)
         if status == "complete":
             self._record_facts(conversation.id, reply_id, lambda: from_reply(text, question))
         return TurnResult(conversation.id, question_id, reply_id, text, status, timings, verdict)
@@ -624,13 +626,19 @@ class ChatService:
             log.exception("the prompt record of message %s could not be made", reply_id)
 
     def _judge(
-        self, conversation: Conversation, persona: Persona, messages: list[ChatMessage], reply: str, reply_id: int
+        self,
+        conversation: Conversation,
+        persona: Persona,
+        messages: list[ChatMessage],
+        reply: str,
+        reply_id: int,
+        question_id: int,
     ) -> dict[str, Any] | None:
         """Run the reply checker on a finished reply and store its verdict with the message.
 
         The badges are an aid: a checker failure is logged and the reply stands without them.
         """
-        stored = self.verdict(conversation, messages, reply, reply_id, persona)
+        stored = self.verdict(conversation, messages, reply, reply_id, persona, question_id)
         if stored is not None:
             self.store.add_verdict(reply_id, CHECKER_NAME, CHECKER_VERSION, stored)
         return stored
@@ -642,13 +650,19 @@ class ChatService:
         reply: str,
         reply_id: int = 0,
         persona: Persona | None = None,
+        question_id: int | None = None,
     ) -> dict[str, Any] | None:
         """The checker's badges for ``reply`` to the prompt ``messages`` (None for an empty reply, or when the
-        checker fails: the badges are an aid, so the failure is logged and the reply stands without them)."""
+        checker fails: the badges are an aid, so the failure is logged and the reply stands without them).
+
+        The ledger it compares with is the branch's through ``question_id`` (by default the question stored reply
+        ``reply_id`` answers; the active path when neither is given)."""
         if not reply.strip():
             return None
         try:
             persona = persona or self.persona_of(conversation)
+            if question_id is None and reply_id:
+                question_id = self.store.message(reply_id).parent_id
             turns = [m for m in messages if m.role != "system"]
             question = next((m.content for m in reversed(turns) if m.role == "user"), None)
             verdict = check(
@@ -658,7 +672,7 @@ class ChatService:
                 topic=conversation.topic,
                 history=turns[:-1],
                 packs=load_packs(self.topics_dir),
-                ledger=self.store.ledger(conversation.id, active_only=True),
+                ledger=self.store.branch_ledger(conversation.id, question_id, active_only=True),
             )
         except Exception:
             log.exception("the reply checker failed on message %s", reply_id)

@@ -168,7 +168,7 @@ def replay_one(
         params = replace(params, max_tokens=max(1, max_tokens))
     conversation, messages, completion = chat.answer_again(item.reply.id, params, cancel)
     before = _badges(chat.verdict(conversation, messages, item.reply.content, item.reply.id))
-    after = _badges(chat.verdict(conversation, messages, completion.text))
+    after = _badges(chat.verdict(conversation, messages, completion.text, question_id=item.reply.parent_id))
     reasons = tuple(item.feedback.reasons)
     complaint = complaint_badges(reasons)
     outcome = outcome_of(before, after, complaint)
