@@ -435,11 +435,15 @@ class ChatService:
         params: SamplingParams,
         cancel: threading.Event,
         on_token: Callable[[str], None] | None = None,
+        instruction: str = "",
     ) -> TurnResult:
-        """A new version of the last reply; the old one stays as a browsable alternative."""
+        """A new version of the last reply; the old one stays as a browsable alternative. ``instruction`` guides
+        the new version (see :meth:`_fitted_prompt`; a quiz's message is redone with its own)."""
         conversation, question, reply = self._last_exchange(conversation_id, "There is no reply to regenerate yet.")
         persona, version_id = self.pins.pin(conversation)
-        messages = self._fitted_prompt(conversation, params, until=question.id, persona=persona)
+        messages = self._fitted_prompt(
+            conversation, params, until=question.id, instruction=instruction, persona=persona
+        )
         branch = self.store.add_branch(reply.id, "", status="streaming", persona_version_id=version_id)
         return self._stream(conversation, persona, messages, branch.id, question.id, params, cancel, on_token)
 
@@ -450,15 +454,18 @@ class ChatService:
         params: SamplingParams,
         cancel: threading.Event,
         on_token: Callable[[str], None] | None = None,
+        instruction: str = "",
     ) -> TurnResult:
-        """Replace an earlier question with ``text`` on a new branch and answer it; the old branch is kept."""
+        """Replace an earlier question with ``text`` on a new branch and answer it; the old branch is kept.
+        ``instruction`` guides the answer (an edited quiz answer is graded again)."""
         text = clean_text(text)
         self._require_question(text)
         original = self.store.message(message_id)
         if original.role != "user":
             raise PersonaTutorError("Only your own messages can be edited.")
         edited = self.store.add_branch(message_id, text)
-        result = self._reply(self.store.conversation(original.conversation_id), edited.id, params, cancel, on_token)
+        conversation = self.store.conversation(original.conversation_id)
+        result = self._reply(conversation, edited.id, params, cancel, on_token, instruction)
         return replace(result, notice=_joined(self._notice(text), result.notice))
 
     def continue_reply(
