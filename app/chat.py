@@ -101,9 +101,20 @@ def _joined(*notices: str | None) -> str | None:
     return " ".join(n for n in notices if n) or None
 
 
-def _persona_score(result: TurnResult) -> float:
-    """The Persona badge's score of a finished turn (-1 without a verdict: an empty or failed reply)."""
-    return float(result.verdict["consistency"]["score"]) if result.verdict else -1.0
+def _persona_score(verdict: dict[str, Any] | None) -> float:
+    """The Persona badge's score of a finished reply (-1 without a verdict: an empty or failed reply)."""
+    return float(verdict["consistency"]["score"]) if verdict else -1.0
+
+
+def _needs_retry(verdict: dict[str, Any] | None, complete: bool, cancel: threading.Event) -> bool:
+    """ "Stay in character" writes a reply once more when it is complete and its Persona badge is off."""
+    off = verdict is not None and verdict["consistency"]["label"] == "off"
+    return off and complete and not cancel.is_set()
+
+
+def _retry_params(params: SamplingParams) -> SamplingParams:
+    """The second try's sampling: the next seed, so a seeded reply does not come out the same."""
+    return replace(params, seed=params.seed + 1) if params.seed is not None else params
 
 
 def _seen_by_model(messages: list[Message]) -> list[Message]:
@@ -399,6 +410,27 @@ class ChatService:
         self.park_context()
         return conversation, messages, backend.generate(messages, params, cancel, on_token)
 
+    def in_character_again(
+        self,
+        conversation: Conversation,
+        messages: list[ChatMessage],
+        first: Completion,
+        params: SamplingParams,
+        cancel: threading.Event,
+        question_id: int | None = None,
+    ) -> tuple[Completion, bool]:
+        """ "Stay in character" for a reply that is not stored (a replay of :meth:`answer_again`): when ``first``
+        is complete and its Persona badge is off, write it once more as a turn would, and keep the more
+        in-character one. Returns that reply and whether it was written twice."""
+        verdict = self.verdict(conversation, messages, first.text, question_id=question_id)
+        if not _needs_retry(verdict, first.finish_reason != "cancelled", cancel):
+            return first, False
+        second = self._require_backend().generate(messages, _retry_params(params), cancel)
+        if second.finish_reason == "cancelled":
+            return first, True
+        again = self.verdict(conversation, messages, second.text, question_id=question_id)
+        return (second if _persona_score(again) > _persona_score(verdict) else first), True
+
     def park_context(self) -> None:
         """Set the live conversation's KV state aside before the backend is used for something else."""
         backend = self.backend
@@ -535,17 +567,17 @@ class ChatService:
     ) -> TurnResult:
         """With "stay in character" on, write an off-persona reply once more (a regenerated alternative) and make
         the version with the higher Persona score the active one; the other stays browsable with ‹ ›."""
-        off = first.verdict is not None and first.verdict["consistency"]["label"] == "off"
-        if not (self.stay_in_character and off and first.status == "complete" and not cancel.is_set()):
+        if not (self.stay_in_character and _needs_retry(first.verdict, first.status == "complete", cancel)):
             return first
         if self.on_retry is not None:
             self.on_retry()
-        retry_params = replace(params, seed=params.seed + 1) if params.seed is not None else params
+        retry_params = _retry_params(params)
         branch = self.store.add_branch(first.message_id, "", status="streaming", persona_version_id=version_id)
         second = self._stream(
             conversation, persona, messages, branch.id, first.user_message_id, retry_params, cancel, on_token
         )
-        better, other = (second, first) if _persona_score(second) > _persona_score(first) else (first, second)
+        second_better = _persona_score(second.verdict) > _persona_score(first.verdict)
+        better, other = (second, first) if second_better else (first, second)
         if better is first:
             self.store.select_branch(first.message_id)
         which = "the second" if better is second else "the first"

@@ -144,3 +144,9 @@ def test_the_replay_tables_come_from_their_own_migration(store: Store) -> None:
     columns = [c["name"] for c in inspect(store._engine).get_columns("replays")]
     assert columns[:4] == ["id", "feedback_id", "message_id", "model"]
     assert {"persona_hash", "reply", "before_json", "after_json", "created_at"} <= set(columns)
+
+
+def test_a_replay_remembers_whether_it_stayed_in_character(store: Store) -> None:
+    assert KNOWN[-1] == "0011_replay_modes"
+    columns = [row[1] for row in _rows(store.path, "PRAGMA table_info(replays)")]
+    assert columns[-1] == "stay_in_character"
