@@ -65,7 +65,7 @@ class QuizService:
         on_token: Callable[[str], None] | None = None,
     ) -> TurnResult:
         """The learner's ``request`` ("Quiz me!"), answered by the persona's introduction and the questions."""
-        if self.store.open_quiz(conversation_id) is not None:
+        if self.waiting(conversation_id) is not None:
             raise PersonaTutorError("A quiz is already waiting for your answers.")
         pack = self.topic_pack(conversation_id)
         if pack is None:
@@ -103,12 +103,19 @@ class QuizService:
         on_token: Callable[[str], None] | None = None,
     ) -> TurnResult:
         """Grade the learner's answers (``text``, one message) to the open quiz; the persona explains mistakes."""
-        quiz = self.store.open_quiz(conversation_id)
+        quiz = self.waiting(conversation_id)
         if quiz is None:
             raise PersonaTutorError("There is no quiz waiting for answers.")
         return self._graded(
             quiz, text, lambda hint: self.chat.send(conversation_id, text, params, cancel, on_token, hint)
         )
+
+    def waiting(self, conversation_id: int) -> Quiz | None:
+        """The quiz the learner's next message answers: the one the active path's last message asks (a quiz
+        asked on a branch the learner left waits there, and one graded on another branch can be answered anew)."""
+        path = self.store.messages(conversation_id)
+        found = self.tree.quiz_on(path)
+        return found[0] if found is not None and found[1] == len(path) - 1 else None
 
     def regenerate(
         self,

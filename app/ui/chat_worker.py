@@ -147,7 +147,8 @@ class ChatWorker(QObject):
         service.stay_in_character = self.stay_in_character.is_set()
         on_token = self.token_received.emit
         try:
-            if request.kind == "quiz" or (request.kind == "send" and self._store.open_quiz(request.conversation_id)):
+            answers = request.kind == "send" and QuizService(service).waiting(request.conversation_id) is not None
+            if request.kind == "quiz" or answers:
                 result = self._quiz(service, request)
             elif request.kind == "send":
                 result = service.send(request.conversation_id, request.text, request.params, self.cancel, on_token)

@@ -153,9 +153,25 @@ def test_regenerate_and_edit_redo_the_quiz_and_its_score_follows_the_branch(serv
     assert store.quiz(quiz.id).score == 2.5
     assert [m.fact[:14] for m in store.memories(topic) if m.fact.startswith("quiz")] == ["quiz cnn 2.5/4"]
     assert follower.follow_branch(conversation.id) is None  # already this branch's grades
+    assert quizzes.waiting(conversation.id) is None  # graded on this branch: the next message is a question
     # editing a message that answers no quiz is an ordinary edit
     assert quizzes.edit_answer(asked.user_message_id, "再考一次", SHORT, threading.Event()) is None
 
 
 def regraded_missed(quiz: Quiz) -> str:
     return "; missed: " + "; ".join(q.answer_key for q in quiz.missed)
+
+
+def test_a_quiz_on_a_branch_the_learner_left_does_not_take_the_next_message(service: ChatService) -> None:
+    store = service.store
+    conversation = service.start("xiaomiao", "CNN", "starter")
+    request = store.add_message(conversation.id, "user", "考考我吧！")
+    intro = store.add_message(conversation.id, "assistant", "喵~ 小测验来啦！")
+    quiz = store.add_quiz(conversation.id, "cnn", "zh", [(0, "Q1", "A1"), (1, "Q2", "A2"), (2, "Q3", "A3")])
+    store.set_quiz_message(quiz.id, intro.id)
+    quizzes = QuizService(service)
+    assert quizzes.waiting(conversation.id) == store.quiz(quiz.id)
+    store.add_branch(request.id, "什么是池化层？")  # the request edited: the quiz stays behind on its branch
+    assert store.open_quiz(conversation.id) is not None and quizzes.waiting(conversation.id) is None
+    store.select_branch(intro.id)
+    assert quizzes.waiting(conversation.id) == store.quiz(quiz.id)
