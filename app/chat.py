@@ -101,9 +101,20 @@ def _joined(*notices: str | None) -> str | None:
     return " ".join(n for n in notices if n) or None
 
 
-def _persona_score(result: TurnResult) -> float:
-    """The Persona badge's score of a finished turn (-1 without a verdict: an empty or failed reply)."""
-    return float(result.verdict["consistency"]["score"]) if result.verdict else -1.0
+def _persona_score(verdict: dict[str, Any] | None) -> float:
+    """The Persona badge's score of a finished reply (-1 without a verdict: an empty or failed reply)."""
+    return float(verdict["consistency"]["score"]) if verdict else -1.0
+
+
+def _needs_retry(verdict: dict[str, Any] | None, complete: bool, cancel: threading.Event) -> bool:
+    """ "Stay in character" writes a reply once more when it is complete and its Persona badge is off."""
+    off = verdict is not None and verdict["consistency"]["label"] == "off"
+    return off and complete and not cancel.is_set()
+
+
+def _retry_params(params: SamplingParams) -> SamplingParams:
+    """The second try's sampling: the next seed, so a seeded reply does not come out the same."""
+    return replace(params, seed=params.seed + 1) if params.seed is not None else params
 
 
 def _seen_by_model(messages: list[Message]) -> list[Message]:
@@ -184,17 +195,19 @@ class ChatService:
         """Everything the conversation holds, as the model would see it with an unlimited context."""
         persona = self.persona_of(conversation)
         history = history_messages(self.store.messages(conversation.id))
-        recall = Recall(self._memory(conversation), ledger=self._ledger(conversation.id))
+        recall = Recall(self._memory(conversation), ledger=self._ledger(conversation.id, None))
         return build_messages(persona, conversation.topic, history, self.user_name, recall, _lesson(conversation))
 
     def _memory(self, conversation: Conversation) -> tuple[str, ...]:
         """What the learner memory holds for this conversation's topic (and about the learner in general)."""
         return tuple(m.fact for m in self.store.memories(conversation.topic))
 
-    def _ledger(self, conversation_id: int, context_size: int | None = None) -> tuple[str, ...]:
-        """The conversation's facts ledger as prompt lines, within its budget (an eighth of the context at most)."""
+    def _ledger(self, conversation_id: int, through: int | None, context_size: int | None = None) -> tuple[str, ...]:
+        """The facts ledger of the branch through message ``through`` (the active path when None) as prompt lines,
+        within its budget (an eighth of the context at most)."""
         budget = MAX_LEDGER_TOKENS if context_size is None else min(MAX_LEDGER_TOKENS, context_size // 8)
-        return ledger_lines(self.store.ledger(conversation_id, active_only=True), self.user_name, budget)
+        facts = self.store.branch_ledger(conversation_id, through, active_only=True)
+        return ledger_lines(facts, self.user_name, budget)
 
     def _fitted_prompt(
         self,
@@ -252,7 +265,7 @@ class ChatService:
         self, conversation: Conversation, persona: Persona, visible: list[Message], context_size: int
     ) -> Render:
         memory = self._memory(conversation)
-        ledger = self._ledger(conversation.id, context_size)
+        ledger = self._ledger(conversation.id, visible[-1].id if visible else None, context_size)
         pinned = 1 if visible and visible[0].role == "assistant" else 0
         made = {(s.first_message_id, s.last_message_id): s.text for s in self.store.summaries(conversation.id)}
         limit = context_size // 6  # about a sixth of the context in Chinese, less in English
@@ -397,6 +410,27 @@ class ChatService:
         self.park_context()
         return conversation, messages, backend.generate(messages, params, cancel, on_token)
 
+    def in_character_again(
+        self,
+        conversation: Conversation,
+        messages: list[ChatMessage],
+        first: Completion,
+        params: SamplingParams,
+        cancel: threading.Event,
+        question_id: int | None = None,
+    ) -> tuple[Completion, bool]:
+        """ "Stay in character" for a reply that is not stored (a replay of :meth:`answer_again`): when ``first``
+        is complete and its Persona badge is off, write it once more as a turn would, and keep the more
+        in-character one. Returns that reply and whether it was written twice."""
+        verdict = self.verdict(conversation, messages, first.text, question_id=question_id)
+        if not _needs_retry(verdict, first.finish_reason != "cancelled", cancel):
+            return first, False
+        second = self._require_backend().generate(messages, _retry_params(params), cancel)
+        if second.finish_reason == "cancelled":
+            return first, True
+        again = self.verdict(conversation, messages, second.text, question_id=question_id)
+        return (second if _persona_score(again) > _persona_score(verdict) else first), True
+
     def park_context(self) -> None:
         """Set the live conversation's KV state aside before the backend is used for something else."""
         backend = self.backend
@@ -433,11 +467,15 @@ class ChatService:
         params: SamplingParams,
         cancel: threading.Event,
         on_token: Callable[[str], None] | None = None,
+        instruction: str = "",
     ) -> TurnResult:
-        """A new version of the last reply; the old one stays as a browsable alternative."""
+        """A new version of the last reply; the old one stays as a browsable alternative. ``instruction`` guides
+        the new version (see :meth:`_fitted_prompt`; a quiz's message is redone with its own)."""
         conversation, question, reply = self._last_exchange(conversation_id, "There is no reply to regenerate yet.")
         persona, version_id = self.pins.pin(conversation)
-        messages = self._fitted_prompt(conversation, params, until=question.id, persona=persona)
+        messages = self._fitted_prompt(
+            conversation, params, until=question.id, instruction=instruction, persona=persona
+        )
         branch = self.store.add_branch(reply.id, "", status="streaming", persona_version_id=version_id)
         return self._stream(conversation, persona, messages, branch.id, question.id, params, cancel, on_token)
 
@@ -448,15 +486,18 @@ class ChatService:
         params: SamplingParams,
         cancel: threading.Event,
         on_token: Callable[[str], None] | None = None,
+        instruction: str = "",
     ) -> TurnResult:
-        """Replace an earlier question with ``text`` on a new branch and answer it; the old branch is kept."""
+        """Replace an earlier question with ``text`` on a new branch and answer it; the old branch is kept.
+        ``instruction`` guides the answer (an edited quiz answer is graded again)."""
         text = clean_text(text)
         self._require_question(text)
         original = self.store.message(message_id)
         if original.role != "user":
             raise PersonaTutorError("Only your own messages can be edited.")
         edited = self.store.add_branch(message_id, text)
-        result = self._reply(self.store.conversation(original.conversation_id), edited.id, params, cancel, on_token)
+        conversation = self.store.conversation(original.conversation_id)
+        result = self._reply(conversation, edited.id, params, cancel, on_token, instruction)
         return replace(result, notice=_joined(self._notice(text), result.notice))
 
     def continue_reply(
@@ -526,17 +567,17 @@ class ChatService:
     ) -> TurnResult:
         """With "stay in character" on, write an off-persona reply once more (a regenerated alternative) and make
         the version with the higher Persona score the active one; the other stays browsable with ‹ ›."""
-        off = first.verdict is not None and first.verdict["consistency"]["label"] == "off"
-        if not (self.stay_in_character and off and first.status == "complete" and not cancel.is_set()):
+        if not (self.stay_in_character and _needs_retry(first.verdict, first.status == "complete", cancel)):
             return first
         if self.on_retry is not None:
             self.on_retry()
-        retry_params = replace(params, seed=params.seed + 1) if params.seed is not None else params
+        retry_params = _retry_params(params)
         branch = self.store.add_branch(first.message_id, "", status="streaming", persona_version_id=version_id)
         second = self._stream(
             conversation, persona, messages, branch.id, first.user_message_id, retry_params, cancel, on_token
         )
-        better, other = (second, first) if _persona_score(second) > _persona_score(first) else (first, second)
+        second_better = _persona_score(second.verdict) > _persona_score(first.verdict)
+        better, other = (second, first) if second_better else (first, second)
         if better is first:
             self.store.select_branch(first.message_id)
         which = "the second" if better is second else "the first"
@@ -596,7 +637,7 @@ class ChatService:
         self._record_prompt(messages, reply_id, params, timings, prefix)
         question = self.store.message(question_id).content
         self._record_facts(conversation.id, question_id, lambda: from_learner(question))
-        verdict = self._judge(conversation, persona, messages, text, reply_id)
+        verdict = self._judge(conversation, persona, messages, text, reply_id, question_id)
         if status == "complete":
             self._record_facts(conversation.id, reply_id, lambda: from_reply(text, question))
         return TurnResult(conversation.id, question_id, reply_id, text, status, timings, verdict)
@@ -624,13 +665,19 @@ class ChatService:
             log.exception("the prompt record of message %s could not be made", reply_id)
 
     def _judge(
-        self, conversation: Conversation, persona: Persona, messages: list[ChatMessage], reply: str, reply_id: int
+        self,
+        conversation: Conversation,
+        persona: Persona,
+        messages: list[ChatMessage],
+        reply: str,
+        reply_id: int,
+        question_id: int,
     ) -> dict[str, Any] | None:
         """Run the reply checker on a finished reply and store its verdict with the message.
 
         The badges are an aid: a checker failure is logged and the reply stands without them.
         """
-        stored = self.verdict(conversation, messages, reply, reply_id, persona)
+        stored = self.verdict(conversation, messages, reply, reply_id, persona, question_id)
         if stored is not None:
             self.store.add_verdict(reply_id, CHECKER_NAME, CHECKER_VERSION, stored)
         return stored
@@ -642,13 +689,19 @@ class ChatService:
         reply: str,
         reply_id: int = 0,
         persona: Persona | None = None,
+        question_id: int | None = None,
     ) -> dict[str, Any] | None:
         """The checker's badges for ``reply`` to the prompt ``messages`` (None for an empty reply, or when the
-        checker fails: the badges are an aid, so the failure is logged and the reply stands without them)."""
+        checker fails: the badges are an aid, so the failure is logged and the reply stands without them).
+
+        The ledger it compares with is the branch's through ``question_id`` (by default the question stored reply
+        ``reply_id`` answers; the active path when neither is given)."""
         if not reply.strip():
             return None
         try:
             persona = persona or self.persona_of(conversation)
+            if question_id is None and reply_id:
+                question_id = self.store.message(reply_id).parent_id
             turns = [m for m in messages if m.role != "system"]
             question = next((m.content for m in reversed(turns) if m.role == "user"), None)
             verdict = check(
@@ -658,7 +711,7 @@ class ChatService:
                 topic=conversation.topic,
                 history=turns[:-1],
                 packs=load_packs(self.topics_dir),
-                ledger=self.store.ledger(conversation.id, active_only=True),
+                ledger=self.store.branch_ledger(conversation.id, question_id, active_only=True),
             )
         except Exception:
             log.exception("the reply checker failed on message %s", reply_id)

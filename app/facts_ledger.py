@@ -319,7 +319,9 @@ def merge(existing: Sequence[object], candidates: Iterable[FactCandidate]) -> li
 class LedgerWriter(Protocol):
     """The part of :class:`app.store.Store` that :func:`record` uses."""
 
-    def ledger(self, conversation_id: int, active_only: bool = False) -> Sequence[object]: ...
+    def branch_ledger(
+        self, conversation_id: int, through: int | None = None, active_only: bool = False
+    ) -> Sequence[object]: ...
     def add_fact(
         self, conversation_id: int, kind: str, subject: str, text: str, source_message_id: int | None = None
     ) -> object: ...
@@ -327,10 +329,12 @@ class LedgerWriter(Protocol):
 
 
 def record(store: LedgerWriter, conversation_id: int, candidates: Sequence[FactCandidate], source_id: int) -> int:
-    """Add the candidates that are new to the conversation's ledger (see :func:`merge`); returns how many."""
+    """Add the candidates that are new to the ledger of the branch message ``source_id`` is on (see :func:`merge`:
+    a fact stated on an abandoned branch does not stop the same fact from being recorded on this one, nor is a
+    row of another branch superseded); returns how many."""
     if not candidates:
         return 0
-    changes = merge(store.ledger(conversation_id), candidates)
+    changes = merge(store.branch_ledger(conversation_id, through=source_id), candidates)
     for change in changes:
         for old in change.supersedes:
             store.set_fact_active(old, False)

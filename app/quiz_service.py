@@ -11,9 +11,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Any
 
-from app.chat import ChatService, TurnResult
-from app.checker import TopicPack, load_packs, resolve_topic
+from app.chat import CHECKER_NAME, ChatService, TurnResult
+from app.checker import CHECKER_VERSION, TopicPack, load_packs, resolve_topic
 from app.checker.accuracy import detect_packs
 from app.engine import SamplingParams
 from app.errors import PersonaTutorError
@@ -21,13 +22,13 @@ from app.quiz import (
     MIN_QUESTIONS,
     QuizItem,
     grade,
-    memory_fact,
     pick_questions,
     quiz_items,
     quiz_language,
     score_text,
     split_answers,
 )
+from app.quiz_tree import QuizTree
 from app.store import Grade, Quiz
 
 INTRO_TOKENS = 160  # the persona's introduction is a sentence or two: the questions follow it verbatim
@@ -42,6 +43,7 @@ class QuizService:
         self.chat = chat
         self.store = chat.store
         self.packs = tuple(packs) if packs is not None else load_packs(chat.topics_dir)
+        self.tree = QuizTree(self.store, self.packs)
 
     def topic_pack(self, conversation_id: int) -> TopicPack | None:
         """The pack a quiz is on: the conversation's topic, or the latest question's when the learner switched."""
@@ -63,22 +65,31 @@ class QuizService:
         on_token: Callable[[str], None] | None = None,
     ) -> TurnResult:
         """The learner's ``request`` ("Quiz me!"), answered by the persona's introduction and the questions."""
-        if self.store.open_quiz(conversation_id) is not None:
+        if self.waiting(conversation_id) is not None:
             raise PersonaTutorError("A quiz is already waiting for your answers.")
         pack = self.topic_pack(conversation_id)
         if pack is None:
             raise PersonaTutorError("There is no quiz for this topic: quizzes come from the topic packs' questions.")
-        conversation = self.store.conversation(conversation_id)
-        persona = self.chat.persona_of(conversation)
+        persona = self.chat.persona_of(self.store.conversation(conversation_id))
         questions = [m.content for m in self.store.messages(conversation_id) if m.role == "user"]
         language = quiz_language(questions[-1] if questions else "", persona.language)
         items = pick_questions(pack, language, self.store.quizzes(pack.id))
-        name = persona.nickname or persona.name
-        instruction = quiz_instruction(name, self.chat.user_name, pack.label(language), items, language)
+        instruction = self._intro_instruction(conversation_id, pack, items, language)
         short = replace(params, max_tokens=min(params.max_tokens, INTRO_TOKENS))
         result = self.chat.send(conversation_id, request, short, cancel, on_token, instruction)
         quiz = self.store.add_quiz(conversation_id, pack.id, language, [(i.index, i.question, i.answer) for i in items])
         self.store.set_quiz_message(quiz.id, result.message_id)
+        return self._with_questions(result, items, language)
+
+    def _intro_instruction(
+        self, conversation_id: int, pack: TopicPack, items: Sequence[QuizItem], language: str
+    ) -> str:
+        persona = self.chat.persona_of(self.store.conversation(conversation_id))
+        name = persona.nickname or persona.name
+        return quiz_instruction(name, self.chat.user_name, pack.label(language), items, language)
+
+    def _with_questions(self, result: TurnResult, items: Sequence[QuizItem], language: str) -> TurnResult:
+        """The persona's introduction with the pack's questions after it, word for word."""
         text = f"{result.reply.rstrip()}\n\n{questions_block(items, language)}".lstrip()
         self.store.update_message(result.message_id, content=text)
         return replace(result, reply=text)
@@ -92,25 +103,82 @@ class QuizService:
         on_token: Callable[[str], None] | None = None,
     ) -> TurnResult:
         """Grade the learner's answers (``text``, one message) to the open quiz; the persona explains mistakes."""
-        quiz = self.store.open_quiz(conversation_id)
+        quiz = self.waiting(conversation_id)
         if quiz is None:
             raise PersonaTutorError("There is no quiz waiting for answers.")
-        pack = next((p for p in self.packs if p.id == quiz.topic), None)
-        if pack is None:
-            raise PersonaTutorError(f"The topic pack {quiz.topic!r} of this quiz is gone.")
-        items = [QuizItem(q.key_index, pack.questions[q.key_index], q.question, q.answer_key) for q in quiz.questions]
+        return self._graded(
+            quiz, text, lambda hint: self.chat.send(conversation_id, text, params, cancel, on_token, hint)
+        )
+
+    def waiting(self, conversation_id: int) -> Quiz | None:
+        """The quiz the learner's next message answers: the one the active path's last message asks (a quiz
+        asked on a branch the learner left waits there, and one graded on another branch can be answered anew)."""
+        path = self.store.messages(conversation_id)
+        found = self.tree.quiz_on(path)
+        return found[0] if found is not None and found[1] == len(path) - 1 else None
+
+    def regenerate(
+        self,
+        conversation_id: int,
+        params: SamplingParams,
+        cancel: threading.Event,
+        on_token: Callable[[str], None] | None = None,
+    ) -> TurnResult | None:
+        """Redo the last reply when it is a quiz's: its introduction is phrased anew (the same questions follow),
+        its grading reply explains again (the answers graded again). None when it is an ordinary reply."""
+        path = self.store.messages(conversation_id)
+        found = self.tree.quiz_on(path)
+        if found is None or found[1] not in (len(path) - 1, len(path) - 3):
+            return None
+        quiz, at = found
+        if at == len(path) - 3:
+            answer = path[-2].content
+            return self._graded(
+                quiz, answer, lambda hint: self.chat.regenerate(conversation_id, params, cancel, on_token, hint)
+            )
+        pack = self.tree.pack(quiz)
+        items = self.tree.items(quiz, pack)
+        instruction = self._intro_instruction(conversation_id, pack, items, quiz.language)
+        short = replace(params, max_tokens=min(params.max_tokens, INTRO_TOKENS))
+        result = self.chat.regenerate(conversation_id, short, cancel, on_token, instruction)
+        self.store.set_quiz_message(quiz.id, result.message_id)
+        return self._with_questions(result, items, quiz.language)
+
+    def edit_answer(
+        self,
+        message_id: int,
+        text: str,
+        params: SamplingParams,
+        cancel: threading.Event,
+        on_token: Callable[[str], None] | None = None,
+    ) -> TurnResult | None:
+        """Edit a quiz's answers (message ``message_id``) to ``text``: graded again on the new branch, and the
+        quiz's score is the new one. None when the message answers no quiz (an ordinary edit)."""
+        path = self.store.path_to(message_id)
+        found = self.tree.quiz_on(path)
+        if found is None or found[1] != len(path) - 2:
+            return None
+        run = lambda hint: self.chat.edit_and_resend(message_id, text, params, cancel, on_token, hint)  # noqa: E731
+        return self._graded(found[0], text, run)
+
+    def _graded(self, quiz: Quiz, text: str, run: Callable[[str], TurnResult]) -> TurnResult:
+        """Grade ``text`` as the answers to ``quiz``; ``run(instruction)`` has the persona explain (a new turn, a
+        regenerated or an edited one); the grades follow its reply, which gets the grade as its Accuracy badge."""
+        pack = self.tree.pack(quiz)
+        items = self.tree.items(quiz, pack)
         grades, score = grade(items, split_answers(text, len(items)), pack)
-        conversation = self.store.conversation(conversation_id)
-        persona = self.chat.persona_of(conversation)
+        persona = self.chat.persona_of(self.store.conversation(quiz.conversation_id))
         name = persona.nickname or persona.name
         instruction = feedback_instruction(name, self.chat.user_name, items, grades, score, quiz.language)
-        result = self.chat.send(conversation_id, text, params, cancel, on_token, instruction)
+        result = run(instruction)
         graded = self.store.grade_quiz(quiz.id, grades, score)
         reply = f"{result.reply.rstrip()}\n\n{results_block(graded)}".lstrip()
         self.store.update_message(result.message_id, content=reply)
-        topic = conversation.topic if resolve_topic(conversation.topic, [pack]) is pack else pack.title
-        self.store.add_memory(topic, memory_fact(pack, graded), source_message_id=result.message_id)
-        return replace(result, reply=reply)
+        self.tree.remember(graded, pack, result.message_id)
+        verdict = graded_verdict(result.verdict, graded)
+        if verdict is not None:
+            self.store.add_verdict(result.message_id, CHECKER_NAME, CHECKER_VERSION, verdict)
+        return replace(result, reply=reply, verdict=verdict)
 
 
 def quiz_instruction(name: str, user: str, title: str, items: Sequence[QuizItem], language: str) -> str:
@@ -160,3 +228,29 @@ def results_block(quiz: Quiz) -> str:
         mark = _MARKS.get(q.verdict or "incorrect", "✗")
         lines.append(f"{q.position}. {mark} {q.question}" + ("" if q.verdict == "correct" else f" — {q.answer_key}"))
     return "\n".join(lines)
+
+
+_SAID = {"correct": "correct", "partial": "partly right", "incorrect": "wrong"}
+
+
+def graded_verdict(checked: dict[str, Any] | None, quiz: Quiz) -> dict[str, Any] | None:
+    """A grading reply's badges: the Persona badge as the checker gave it, and an Accuracy badge that comes
+    from the grade, not from the checker's guess: the grades are the pack's answer keys applied to the learner's
+    answers (``source`` "quiz"; its reasons name each graded answer). None when the checker gave no verdict."""
+    if checked is None:
+        return None
+    share = (quiz.score or 0.0) / quiz.total if quiz.total else 0.0
+    marks = ", ".join(f"{q.position} {_MARKS.get(q.verdict or 'incorrect', '✗')}" for q in quiz.questions)
+    reasons = [f"graded against the topic pack's answer key: {score_text(quiz.score or 0.0, quiz.total)} ({marks})"]
+    for q in quiz.questions:
+        answer = q.learner_answer or "(no answer)"
+        said = _SAID.get(q.verdict or "incorrect", "wrong")
+        reasons.append(f"{q.position}. {said}: {answer}" + ("" if q.verdict == "correct" else f" → {q.answer_key}"))
+    accuracy = {
+        "score": 1.0,
+        "label": "ok",
+        "source": "quiz",
+        "reasons": reasons,
+        "signals": [["quiz_score", round(share, 4), 0.0]],
+    }
+    return {**checked, "accuracy": accuracy}

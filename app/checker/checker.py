@@ -17,7 +17,8 @@ from app.topics import topic_title
 if TYPE_CHECKING:
     from app.facts_ledger import FactLike
 
-CHECKER_VERSION = "1.3"  # 1.2: other topics' terms, identity claims; 1.3: ledger contradictions
+CHECKER_VERSION = "1.4"  # 1.2: other topics' terms, identity claims; 1.3: ledger contradictions;
+# 1.4: a quiz's grading reply carries the grade as its Accuracy badge ("source": "quiz", app.quiz_service)
 
 HistoryLike = Sequence[Any]  # ChatMessage / Message objects (role, content) or (role, content) tuples
 

@@ -52,6 +52,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
     replay.add_argument("--persona", metavar="ID", help="only replies of this persona")
     replay.add_argument("--model", metavar="ID|PATH")
     replay.add_argument("--max-tokens", type=int, metavar="N", help="longest new reply (default: the chat's setting)")
+    replay.add_argument(
+        "--stay-in-character",
+        action="store_true",
+        help="write an off-persona new reply once more and keep the more in-character one, as the chat does",
+    )
     replay.add_argument("--json", action="store_true")
     replay.set_defaults(handler=run_replay)
 
@@ -173,13 +178,15 @@ def run_replay(args: argparse.Namespace, paths: AppPaths) -> int:
     try:
         model = resolve_model(paths.models_dir, args.model, progress=starter_progress(), config_dir=paths.config_dir)
         if not flagged(FeedbackService(store), args.persona):
-            report = replay_flagged(ChatService(store, PersonaLibrary(paths.user_personas_dir)), model.id, args.persona)
+            chat = ChatService(store, PersonaLibrary(paths.user_personas_dir))
+            report = replay_flagged(chat, model.id, args.persona, stay_in_character=args.stay_in_character)
         else:
             engine = LlamaEngine(EngineConfig(model_path=model.path, n_ctx=4096))
             chat = ChatService(store, PersonaLibrary(paths.user_personas_dir), engine, topics_dir=paths.topics_dir)
             previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
             try:
-                report = replay_flagged(chat, model.id, args.persona, cancel, progress, args.max_tokens)
+                in_character = args.stay_in_character
+                report = replay_flagged(chat, model.id, args.persona, cancel, progress, args.max_tokens, in_character)
             finally:
                 signal.signal(signal.SIGINT, previous)
                 engine.close()

@@ -53,6 +53,7 @@ class ReplayItem:
     complaint: tuple[str, ...]  # the badges the complaint is about
     outcome: str  # fixed | still_bad | regressed
     replay_id: int = 0
+    retried: bool = False  # "stay in character" wrote the new reply twice (the more in-character one is kept)
 
     @property
     def complaint_fixed(self) -> bool:
@@ -74,6 +75,7 @@ class ReplayItem:
             "after": {"reply": self.after_reply, "finish_reason": self.finish_reason, **self.after},
             "complaint_fixed": self.complaint_fixed,
             "outcome": self.outcome,
+            "retried": self.retried,
         }
 
 
@@ -84,6 +86,7 @@ class ReplayReport:
     items: list[ReplayItem]
     skipped: list[dict[str, Any]] = field(default_factory=list)  # {"feedback_id", "message_id", "reason"}
     cancelled: bool = False
+    stay_in_character: bool = False  # an off-persona new reply was written once more, as in the chat
 
     def summary(self) -> dict[str, Any]:
         counts = {outcome: sum(1 for i in self.items if i.outcome == outcome) for outcome in OUTCOMES}
@@ -93,6 +96,7 @@ class ReplayReport:
         return {
             "model": self.model,
             "persona": self.persona_id,
+            "stay_in_character": self.stay_in_character,
             "summary": self.summary(),
             "items": [i.to_json() for i in self.items],
             "skipped": self.skipped,
@@ -132,8 +136,10 @@ def replay_flagged(
     cancel: threading.Event | None = None,
     progress: Progress | None = None,
     max_tokens: int | None = None,
+    stay_in_character: bool = False,
 ) -> ReplayReport:
-    """Answer every flagged reply again on ``chat``'s backend, score both, store each replay; stops at ``cancel``."""
+    """Answer every flagged reply again on ``chat``'s backend, score both, store each replay; stops at ``cancel``.
+    With ``stay_in_character``, a new reply the Persona badge calls off is written once more, as in the chat."""
     cancel = cancel or threading.Event()
     todo = flagged(FeedbackService(chat.store), persona_id)
     items: list[ReplayItem] = []
@@ -144,7 +150,7 @@ def replay_flagged(
         if cancel.is_set():
             break
         try:
-            replayed = replay_one(chat, model, item, cancel, max_tokens)
+            replayed = replay_one(chat, model, item, cancel, max_tokens, stay_in_character)
         except PersonaTutorError as exc:
             skipped.append({"feedback_id": item.feedback.id, "message_id": item.reply.id, "reason": str(exc)})
             replayed = None
@@ -154,33 +160,43 @@ def replay_flagged(
             items.append(replayed)
         if progress:
             progress(done, len(todo), replayed)
-    return ReplayReport(model, persona_id, items, skipped, cancel.is_set())
+    return ReplayReport(model, persona_id, items, skipped, cancel.is_set(), stay_in_character)
 
 
 def replay_one(
-    chat: ChatService, model: str, item: FeedbackItem, cancel: threading.Event, max_tokens: int | None = None
+    chat: ChatService,
+    model: str,
+    item: FeedbackItem,
+    cancel: threading.Event,
+    max_tokens: int | None = None,
+    stay_in_character: bool = False,
 ) -> ReplayItem:
-    """Replay one flagged reply with the conversation's settings (``max_tokens`` caps the reply) and store it."""
+    """Replay one flagged reply with the conversation's settings (``max_tokens`` caps the reply) and store it;
+    ``stay_in_character`` retries an off-persona new reply (:meth:`ChatService.in_character_again`)."""
     conversation = item.conversation
     persona = chat.persona_of(conversation)
     params = conversation_params(chat.store, persona, conversation.id, SamplingParams())
     if max_tokens is not None:
         params = replace(params, max_tokens=max(1, max_tokens))
     conversation, messages, completion = chat.answer_again(item.reply.id, params, cancel)
+    retried = False
+    if stay_in_character:
+        question_id = item.reply.parent_id
+        completion, retried = chat.in_character_again(conversation, messages, completion, params, cancel, question_id)
     before = _badges(chat.verdict(conversation, messages, item.reply.content, item.reply.id))
-    after = _badges(chat.verdict(conversation, messages, completion.text))
+    after = _badges(chat.verdict(conversation, messages, completion.text, question_id=item.reply.parent_id))
     reasons = tuple(item.feedback.reasons)
     complaint = complaint_badges(reasons)
     outcome = outcome_of(before, after, complaint)
     stored = chat.store.add_replay(
         item.feedback.id, item.reply.id, model, persona.id, card_hash(persona), completion.text,
-        completion.finish_reason, before, after, outcome,
+        completion.finish_reason, before, after, outcome, stay_in_character,
     )  # fmt: skip
     question = next((m.content for m in reversed(messages) if m.role == "user"), "")
     return ReplayItem(
         item.feedback.id, item.reply.id, conversation.id, persona.id, conversation.topic, question, reasons,
         item.feedback.thumbs, item.reply.content, completion.text, completion.finish_reason, before, after,
-        complaint, outcome, stored.id,
+        complaint, outcome, stored.id, retried,
     )  # fmt: skip
 
 

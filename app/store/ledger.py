@@ -15,6 +15,7 @@ from typing import Any, Literal
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app.store.records import Message
 from app.store.schema import LedgerRow
 
 LedgerKind = Literal["learner", "correction", "story"]
@@ -53,6 +54,12 @@ class LedgerStore:
     def _session(self) -> AbstractContextManager[Session]:  # provided by Store
         raise NotImplementedError
 
+    def messages(self, conversation_id: int, limit: int | None = None, before_id: int | None = None) -> list[Message]:
+        raise NotImplementedError  # provided by Store
+
+    def path_to(self, message_id: int) -> list[Message]:
+        raise NotImplementedError  # provided by Store
+
     def add_fact(
         self,
         conversation_id: int,
@@ -84,6 +91,20 @@ class LedgerStore:
             query = query.where(LedgerRow.active.is_(True))
         with self._session() as session:
             return [_fact(r) for r in session.scalars(query.order_by(LedgerRow.id))]
+
+    def branch_ledger(
+        self, conversation_id: int, through: int | None = None, active_only: bool = False
+    ) -> list[LedgerFact]:
+        """The facts of one branch of the message tree: rows whose source message is on the path to message
+        ``through`` (the active path when None), and the rows the learner typed (they have no source).
+
+        A regenerated reply or an edited question leaves the old branch's messages in the tree; their facts
+        must not reach the prompt or the checker of the branch the learner went on with.
+        """
+        path = self.path_to(through) if through is not None else self.messages(conversation_id)
+        on_path = {m.id for m in path}
+        facts = self.ledger(conversation_id, active_only)
+        return [f for f in facts if f.source_message_id is None or f.source_message_id in on_path]
 
     def update_fact(
         self, fact_id: int, *, kind: str | None = None, subject: str | None = None, text: str | None = None

@@ -270,6 +270,11 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
             "DROP TABLE temp.topic_names",
         ],
     ),
+    (
+        # A replay remembers whether it ran with "stay in character" (an off-persona new reply written twice).
+        "0011_replay_modes",
+        ["ALTER TABLE replays ADD COLUMN stay_in_character BOOLEAN NOT NULL DEFAULT 0"],
+    ),
 ]
 
 KNOWN = [name for name, _ in MIGRATIONS]

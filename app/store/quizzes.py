@@ -113,6 +113,12 @@ class Quizzes:
             ).first()
             return _quiz(session, row) if row is not None and row.graded_at is None else None
 
+    def conversation_quizzes(self, conversation_id: int) -> list[Quiz]:
+        """Every quiz of a conversation, open or graded, oldest first."""
+        query = select(QuizRow).where(QuizRow.conversation_id == conversation_id).order_by(QuizRow.id)
+        with self._session() as session:
+            return [_quiz(session, row) for row in session.scalars(query)]
+
     def grade_quiz(self, quiz_id: int, grades: Sequence[Grade], score: float) -> Quiz:
         """Store the learner's answers with their grades (in question order) and close the quiz."""
         with self._session() as session:

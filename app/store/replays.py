@@ -32,6 +32,7 @@ class StoredReplay:
     after: dict[str, Any] | None
     outcome: str
     created_at: datetime
+    stay_in_character: bool = False  # replayed with "stay in character" (an off-persona reply written twice)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Replays:
         before: dict[str, Any],
         after: dict[str, Any] | None,
         outcome: str,
+        stay_in_character: bool = False,
     ) -> StoredReplay:
         with self._session() as session:
             row = ReplayRow(
@@ -78,6 +80,7 @@ class Replays:
                 before_json=_json(before),
                 after_json=_json(after) if after is not None else None,
                 outcome=outcome,
+                stay_in_character=stay_in_character,
             )
             session.add(row)
             session.flush()
@@ -113,7 +116,7 @@ def _replay(row: ReplayRow) -> StoredReplay:
     return StoredReplay(
         row.id, row.feedback_id, row.message_id, row.model, row.persona_id, row.persona_hash, row.reply,
         row.finish_reason, json.loads(row.before_json), json.loads(row.after_json) if row.after_json else None,
-        row.outcome, row.created_at,
+        row.outcome, row.created_at, row.stay_in_character,
     )  # fmt: skip
 
 

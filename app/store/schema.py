@@ -197,6 +197,8 @@ class ReplayRow(Base):
     after_json: Mapped[str | None] = mapped_column(String)  # of the new reply (None: nothing to score)
     outcome: Mapped[str] = mapped_column(String)  # fixed | still_bad | regressed
     created_at: Mapped[datetime] = mapped_column(default=now)
+    # replayed with "stay in character" (0011_replay_modes)
+    stay_in_character: Mapped[bool] = mapped_column(Boolean, default=False, server_default=_FALSE)
 
 
 class ProbeRunRow(Base):

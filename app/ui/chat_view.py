@@ -140,11 +140,16 @@ def badges_html(verdict: dict[str, Any], message_id: int, dark: bool = False) ->
             str(badge.get("label")), ("·", QT_TRANSLATE_NOOP("ChatView", "unknown"), "#777777")
         )
         word = QCoreApplication.translate("ChatView", word)
+        graded = badge.get("source") == "quiz"  # a quiz's grading reply: accuracy is the answer key's grade
+        if graded:
+            word = QCoreApplication.translate("ChatView", "graded by the answer key")
         colour = BADGE_COLOURS_DARK[colour] if dark else colour
         parts.append(
             f'<a href="action:badge/{message_id}"><span style="color:{colour}">{icon} {title}: {word}</span></a>'
         )
-        if badge.get("label") != "ok":
+        if graded:
+            reasons += [f"{title}: {r}" for r in reason_texts(list(badge.get("reasons", []))[:1])]
+        elif badge.get("label") != "ok":
             reasons += [f"{title}: {r}" for r in reason_texts(list(badge.get("reasons", []))[:2])]
     reason_html = "".join(f"<br/>{html.escape(r)}" for r in reasons)
     return f'<p class="badges">{" &nbsp;·&nbsp; ".join(parts)}<span class="reason">{reason_html}</span></p>'

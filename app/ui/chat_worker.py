@@ -147,18 +147,18 @@ class ChatWorker(QObject):
         service.stay_in_character = self.stay_in_character.is_set()
         on_token = self.token_received.emit
         try:
-            if request.kind == "quiz" or (request.kind == "send" and self._store.open_quiz(request.conversation_id)):
+            answers = request.kind == "send" and QuizService(service).waiting(request.conversation_id) is not None
+            if request.kind == "quiz" or answers:
                 result = self._quiz(service, request)
             elif request.kind == "send":
                 result = service.send(request.conversation_id, request.text, request.params, self.cancel, on_token)
             elif request.kind == "regenerate":
-                result = service.regenerate(request.conversation_id, request.params, self.cancel, on_token)
+                redone = QuizService(service).regenerate(request.conversation_id, request.params, self.cancel, on_token)
+                result = redone or service.regenerate(request.conversation_id, request.params, self.cancel, on_token)
             elif request.kind == "continue":
                 result = service.continue_reply(request.conversation_id, request.params, self.cancel, on_token)
             else:
-                result = service.edit_and_resend(
-                    request.message_id, request.text, request.params, self.cancel, on_token
-                )
+                result = self._edit(service, request)
         except PersonaTutorError as exc:
             self.reply_failed.emit(str(exc))
             return
@@ -178,6 +178,11 @@ class ChatWorker(QObject):
         quizzes = QuizService(service)
         run = quizzes.start if request.kind == "quiz" else quizzes.answer
         return run(request.conversation_id, request.text, request.params, self.cancel, self.token_received.emit)
+
+    def _edit(self, service: ChatService, request: TurnRequest) -> TurnResult:
+        """An edited question; an edited quiz answer is graded again (see :meth:`QuizService.edit_answer`)."""
+        args = (request.message_id, request.text, request.params, self.cancel, self.token_received.emit)
+        return QuizService(service).edit_answer(*args) or service.edit_and_resend(*args)
 
     @Slot(object)
     def run_work(self, request: ModelWork) -> None:

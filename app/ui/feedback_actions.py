@@ -54,6 +54,7 @@ class FeedbackActions(QObject):
         self.export_dialog: FeedbackExportDialog | None = None
         self.model_work = model_work or ModelWorkQueue(self)  # the chat worker's queue (unattached: no model)
         self.replay_dialog: ReplayDialog | None = None
+        self.stay_in_character: Callable[[], bool] = lambda: False  # the chat's setting: the Replay window's default
 
     def menu_actions(self) -> list[QAction]:
         browse = QAction(self.tr("&Browse feedback…"), self._window)
@@ -132,7 +133,9 @@ class FeedbackActions(QObject):
         """The replay window (one, reused): flagged replies answered again on the chat's model."""
         if self.replay_dialog is None:
             names = {p.id: p.name for p in self._personas.all()}
-            self.replay_dialog = ReplayDialog(self.service, self.model_work, names, self._window)
+            self.replay_dialog = ReplayDialog(
+                self.service, self.model_work, names, self._window, stay_in_character=self.stay_in_character()
+            )
             self.replay_dialog.open_requested.connect(self.open_requested)
         elif self.replay_dialog.job is None:
             self.replay_dialog.refresh()

@@ -137,7 +137,7 @@ class LedgerPanel(QWidget):
 
     def refresh(self) -> None:
         """Read the rows again (after a turn may have added some)."""
-        self._facts = self._store.ledger(self._conversation_id) if self._conversation_id is not None else []
+        self._facts = self._store.branch_ledger(self._conversation_id) if self._conversation_id is not None else []
         self.table.blockSignals(True)
         self.table.setRowCount(len(self._facts))
         for row, fact in enumerate(self._facts):

@@ -40,6 +40,7 @@ from app.errors import PersonaTutorError
 from app.paths import AppPaths
 from app.personas import Persona, PersonaLibrary
 from app.prompt_builder import greetings
+from app.quiz_tree import QuizTree
 from app.remote_servers import RemoteConfig
 from app.rendering import code_blocks
 from app.store import Message, Store
@@ -719,6 +720,7 @@ class MainWindow(QMainWindow):
             step = -1 if action == "prev" else 1
             target = versions[(versions.index(message_id) + step) % len(versions)]
             self._store.select_branch(target)
+            QuizTree(self._store, self._packs).follow_branch(self._conversation_id)  # a quiz's score follows
             self.open_conversation(self._conversation_id)
         elif action == "regenerate":
             self.regenerate()

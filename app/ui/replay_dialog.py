@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QHBoxLayout,
@@ -70,6 +71,7 @@ class ReplayDialog(QDialog):
         persona_names: dict[str, str],
         parent: QWidget | None = None,
         max_tokens: int | None = None,
+        stay_in_character: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Replay flagged replies"))
@@ -86,6 +88,11 @@ class ReplayDialog(QDialog):
         self.persona.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.persona.currentIndexChanged.connect(self._persona_changed)
         self.flagged_label = QLabel()
+        self.in_character = QCheckBox(self.tr("Stay in character"))
+        self.in_character.setChecked(stay_in_character)  # the chat's setting (Conversation menu) by default
+        self.in_character.setToolTip(
+            self.tr("When a new reply comes out of character, write it once more and keep the more in-character one")
+        )
         self.replay_button = QPushButton(self.tr("Replay"))
         self.replay_button.setDefault(True)
         self.replay_button.clicked.connect(self.start)
@@ -95,6 +102,7 @@ class ReplayDialog(QDialog):
         top.addWidget(QLabel(self.tr("Persona")))
         top.addWidget(self.persona)
         top.addWidget(self.flagged_label, 1)
+        top.addWidget(self.in_character)
         top.addWidget(self.replay_button)
         top.addWidget(self.stop_button)
         self.table = self._table()
@@ -154,6 +162,7 @@ class ReplayDialog(QDialog):
         self.replay_button.setEnabled(not running and count > 0)
         self.stop_button.setEnabled(running)
         self.persona.setEnabled(not running)
+        self.in_character.setEnabled(not running)
         self.progress.setVisible(running)
 
     # Running
@@ -164,6 +173,7 @@ class ReplayDialog(QDialog):
         if self.job is not None:
             return None
         persona_id, max_tokens = self.persona.currentData(), self.max_tokens
+        in_character = self.in_character.isChecked()
         self.items, self.report = [], None
         self._show()
         job = ModelJob(self)
@@ -179,7 +189,7 @@ class ReplayDialog(QDialog):
             def progress(done: int, total: int, item: ReplayItem | None) -> None:
                 running.report((done, total, item))
 
-            return replay_flagged(chat, model_id, persona_id, running.cancel, progress, max_tokens)
+            return replay_flagged(chat, model_id, persona_id, running.cancel, progress, max_tokens, in_character)
 
         return self.queue.submit(job, work)
 

@@ -68,4 +68,5 @@ def install_stay_in_character(window: MainWindow) -> StayInCharacter:
     chooser = StayInCharacter(window)
     window.menus["Conversation"].addSeparator()
     window.menus["Conversation"].addAction(chooser.action)
+    window.feedback.stay_in_character = chooser.action.isChecked  # the Replay window starts with the same choice
     return chooser

@@ -13,6 +13,7 @@ from app.feedback import FeedbackService, reply_context
 from app.feedback.replay import OUTCOMES, ReplayItem, complaint_badges, outcome_of, replay_flagged
 from app.paths import AppPaths
 from app.personas import PersonaLibrary
+from app.sampling import save_conversation_params
 from app.store import Store
 from tests.core.feedback_fixtures import Branchy, build_branchy, give_feedback
 from tests.integration.test_cli import run_cli
@@ -113,7 +114,8 @@ def test_replay_cli_json(isolated_home: Path, starter_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert f"replayed 2/3: message {tree.r3.id}" in run.stderr  # progress on stderr
     report = json.loads(run.stdout)
-    assert set(report) == {"model", "persona", "summary", "items", "skipped"}
+    assert set(report) == {"model", "persona", "stay_in_character", "summary", "items", "skipped"}
+    assert report["stay_in_character"] is False and report["items"][0]["retried"] is False
     assert set(report["summary"]) == {"replayed", "fixed", "still_bad", "regressed", "skipped", "cancelled"}
     item = report["items"][0]
     assert item["message_id"] == tree.r2a.id and item["reasons"] == ["wrong_fact"]
@@ -130,3 +132,34 @@ def test_replay_cli_json(isolated_home: Path, starter_path: Path) -> None:
     nobody = run_cli(["feedback", "replay", "--persona", "socrates", "--model", str(starter_path)], isolated_home)
     assert nobody.returncode == 0, nobody.stderr
     assert nobody.stdout.strip() == "0 replayed: 0 fixed, 0 still bad, 0 regressed"
+    args = ["feedback", "replay", "--persona", "socrates", "--model", str(starter_path), "--stay-in-character"]
+    in_character = run_cli([*args, "--json"], isolated_home)
+    assert in_character.returncode == 0, in_character.stderr
+    assert json.loads(in_character.stdout)["stay_in_character"] is True
+
+
+def test_a_replay_that_stays_in_character_writes_an_off_persona_reply_twice(
+    tmp_path: Path, engine: LlamaEngine
+) -> None:
+    """Asked plainly "什么是卷积层？" with seed 3, the starter model drops 小喵's voice (see
+    tests/core/test_stay_in_character.py); replayed with the same settings, the new reply is off again, so
+    "stay in character" writes it once more (seed 4) and keeps the more in-character one."""
+    store = Store(tmp_path / "replay.db")
+    try:
+        chat = ChatService(store, PersonaLibrary(), engine)
+        conversation = chat.start("xiaomiao", "CNN", "starter")
+        params = SamplingParams(max_tokens=24, seed=3)
+        save_conversation_params(store, conversation.id, params)
+        turn = chat.send(conversation.id, "什么是卷积层？", params, threading.Event())
+        assert turn.verdict is not None and turn.verdict["consistency"]["label"] == "off"
+        FeedbackService(store).merge(turn.message_id, reasons=("out_of_character",))
+        report = replay_flagged(chat, "starter", stay_in_character=True)
+        (item,) = report.items
+        assert report.stay_in_character and report.to_json()["stay_in_character"] is True
+        assert item.retried and item.to_json()["retried"] is True
+        assert item.after["consistency"]["score"] >= turn.verdict["consistency"]["score"]
+        (stored,) = store.replays(turn.message_id)
+        assert stored.stay_in_character and stored.reply == item.after_reply
+        assert [m.id for m in store.siblings(turn.message_id)] == [turn.message_id]  # nothing added to the chat
+    finally:
+        store.close()

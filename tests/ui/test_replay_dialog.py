@@ -43,8 +43,12 @@ def test_replay_flagged_from_the_feedback_menu(qtbot: QtBot, paths: AppPaths, st
     dialog.persona.setCurrentIndex(dialog.persona.findData("xiaomiao"))
     assert dialog.flagged_label.text() == "2 flagged replies"
 
+    assert not dialog.in_character.isChecked()  # as the Conversation menu's "Stay in character" (off)
+    dialog.in_character.setChecked(True)
+
     qtbot.mouseClick(dialog.replay_button, Qt.MouseButton.LeftButton)
     assert not dialog.replay_button.isEnabled() and dialog.stop_button.isEnabled()
+    assert not dialog.in_character.isEnabled()
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=4 * REPLY_TIMEOUT_MS)
     assert dialog.report is not None and dialog.report.summary()["replayed"] == 2
     assert dialog.table.rowCount() == 2
@@ -56,6 +60,7 @@ def test_replay_flagged_from_the_feedback_menu(qtbot: QtBot, paths: AppPaths, st
     assert dialog.status.text().startswith("2 replayed:")
     assert _messages(store) == before  # nothing added to any conversation
     assert {r.message_id for r in store.replays()} == {tree.r2a.id, tree.r3.id}
+    assert dialog.report.stay_in_character and all(r.stay_in_character for r in store.replays())
     dialog.grab().save(str(screenshot_dir() / "replay-flagged.png"))
 
     # Stop: the replay ends early and says so
@@ -71,3 +76,16 @@ def test_replay_flagged_from_the_feedback_menu(qtbot: QtBot, paths: AppPaths, st
     qtbot.mouseClick(browser.replay_button, Qt.MouseButton.LeftButton)
     assert window.feedback.replay_dialog is dialog and dialog.isVisible()
     dialog.close()
+
+
+def test_the_replay_window_stays_in_character_when_the_chat_does(
+    qtbot: QtBot, paths: AppPaths, store: Store, starter_path: Path
+) -> None:
+    tree = build_branchy(store, PersonaLibrary(paths.user_personas_dir))
+    give_feedback(store, tree)
+    window = open_window(qtbot, paths, store, starter_path)
+    window.stay_in_character.action.setChecked(True)
+    dialog = window.feedback.replay()
+    assert dialog.in_character.isChecked() and dialog.in_character.isEnabled()
+    dialog.grab().save(str(screenshot_dir() / "replay-stay-in-character.png"))
+    window.close()

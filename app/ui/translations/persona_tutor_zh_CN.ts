@@ -308,6 +308,10 @@
         <translation>未知</translation>
     </message>
     <message>
+        <source>graded by the answer key</source>
+        <translation>按答案要点评分</translation>
+    </message>
+    <message>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
@@ -2434,6 +2438,14 @@ Copy the file into the models folder (safe if you move or delete the original), 
     <message>
         <source>Persona filter</source>
         <translation>角色筛选</translation>
+    </message>
+    <message>
+        <source>Stay in character</source>
+        <translation>保持角色</translation>
+    </message>
+    <message>
+        <source>When a new reply comes out of character, write it once more and keep the more in-character one</source>
+        <translation>新回复偏离角色时再写一次，保留更贴合角色的那一版</translation>
     </message>
     <message>
         <source>Replay</source>

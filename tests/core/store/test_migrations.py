@@ -151,11 +151,11 @@ def test_the_topic_link_is_backfilled_from_topics_recorded_before_0010(
 ) -> None:
     from app.store import migrations
 
-    assert KNOWN[-1] == "0010_conversation_topics"
+    cut = KNOWN.index("0010_conversation_topics")
     path = tmp_path / "persona-tutor.db"
     shutil.copy(FIXTURE_V0001, path)
-    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:-1])
-    monkeypatch.setattr(migrations, "KNOWN", KNOWN[:-1])
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:cut])
+    monkeypatch.setattr(migrations, "KNOWN", KNOWN[:cut])
     migrations.migrate(path)  # the database as the app before 0010 left it, with topics it recorded
     con = sqlite3.connect(path)
     con.executemany(
@@ -185,3 +185,9 @@ def test_the_topic_link_is_backfilled_from_topics_recorded_before_0010(
         assert _rows(path, "SELECT name FROM schema_migrations ORDER BY rowid") == [(n,) for n in KNOWN]
     finally:
         store.close()
+
+
+def test_a_replay_remembers_whether_it_stayed_in_character(store: Store) -> None:
+    assert KNOWN[-1] == "0011_replay_modes"
+    columns = [row[1] for row in _rows(store.path, "PRAGMA table_info(replays)")]
+    assert columns[-1] == "stay_in_character"
