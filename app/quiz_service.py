@@ -16,6 +16,7 @@ from typing import Any
 from app.chat import CHECKER_NAME, ChatService, TurnResult
 from app.checker import CHECKER_VERSION, TopicPack, load_packs, resolve_topic
 from app.checker.accuracy import detect_packs
+from app.checker.reasons import reason
 from app.engine import SamplingParams
 from app.errors import PersonaTutorError
 from app.quiz import (
@@ -230,9 +231,6 @@ def results_block(quiz: Quiz) -> str:
     return "\n".join(lines)
 
 
-_SAID = {"correct": "correct", "partial": "partly right", "incorrect": "wrong"}
-
-
 def graded_verdict(checked: dict[str, Any] | None, quiz: Quiz) -> dict[str, Any] | None:
     """A grading reply's badges: the Persona badge as the checker gave it, and an Accuracy badge that comes
     from the grade, not from the checker's guess: the grades are the pack's answer keys applied to the learner's
@@ -241,11 +239,12 @@ def graded_verdict(checked: dict[str, Any] | None, quiz: Quiz) -> dict[str, Any]
         return None
     share = (quiz.score or 0.0) / quiz.total if quiz.total else 0.0
     marks = ", ".join(f"{q.position} {_MARKS.get(q.verdict or 'incorrect', '✗')}" for q in quiz.questions)
-    reasons = [f"graded against the topic pack's answer key: {score_text(quiz.score or 0.0, quiz.total)} ({marks})"]
+    score = score_text(quiz.score or 0.0, quiz.total)
+    reasons: list[str] = [reason("quiz_graded", score=score, marks=marks)]
     for q in quiz.questions:
-        answer = q.learner_answer or "(no answer)"
-        said = _SAID.get(q.verdict or "incorrect", "wrong")
-        reasons.append(f"{q.position}. {said}: {answer}" + ("" if q.verdict == "correct" else f" → {q.answer_key}"))
+        verdict = q.verdict if q.verdict in _MARKS else "incorrect"
+        key = {} if verdict == "correct" else {"key": q.answer_key}
+        reasons.append(reason(f"quiz_answer_{verdict}", position=q.position, answer=q.learner_answer or "—", **key))
     accuracy = {
         "score": 1.0,
         "label": "ok",

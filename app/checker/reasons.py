@@ -56,6 +56,11 @@ REASONS: Mapping[str, str] = MappingProxyType(
         "ledger_correction": "contradicts the ledger: {fact} (not: {wrong})",
         "ledger_colour": "contradicts the ledger: {subject} is {value}",
         "ledger_name": "contradicts the ledger: {subject} is called {value}",
+        # Accuracy badge of a quiz's grading reply (app.quiz_service: the grade, not the checker's guess)
+        "quiz_graded": "graded against the topic pack's answer key: {score} ({marks})",
+        "quiz_answer_correct": "{position}. correct: {answer}",
+        "quiz_answer_partial": "{position}. partly right: {answer} → {key}",
+        "quiz_answer_incorrect": "{position}. wrong: {answer} → {key}",
     }
 )
 

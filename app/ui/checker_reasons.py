@@ -65,6 +65,10 @@ TEMPLATES: dict[str, str] = {
     "ledger_correction": QT_TRANSLATE_NOOP("CheckerReasons", "contradicts the ledger: {fact} (not: {wrong})"),
     "ledger_colour": QT_TRANSLATE_NOOP("CheckerReasons", "contradicts the ledger: {subject} is {value}"),
     "ledger_name": QT_TRANSLATE_NOOP("CheckerReasons", "contradicts the ledger: {subject} is called {value}"),
+    "quiz_graded": QT_TRANSLATE_NOOP("CheckerReasons", "graded against the topic pack's answer key: {score} ({marks})"),
+    "quiz_answer_correct": QT_TRANSLATE_NOOP("CheckerReasons", "{position}. correct: {answer}"),
+    "quiz_answer_partial": QT_TRANSLATE_NOOP("CheckerReasons", "{position}. partly right: {answer} → {key}"),
+    "quiz_answer_incorrect": QT_TRANSLATE_NOOP("CheckerReasons", "{position}. wrong: {answer} → {key}"),
 }
 
 

@@ -474,6 +474,22 @@
         <source>contradicts the ledger: {subject} is called {value}</source>
         <translation>与已记下的事实矛盾：{subject}叫{value}</translation>
     </message>
+    <message>
+        <source>graded against the topic pack&apos;s answer key: {score} ({marks})</source>
+        <translation>按主题包的答案要点评分：{score}（{marks}）</translation>
+    </message>
+    <message>
+        <source>{position}. correct: {answer}</source>
+        <translation>{position}. 正确：{answer}</translation>
+    </message>
+    <message>
+        <source>{position}. partly right: {answer} → {key}</source>
+        <translation>{position}. 部分正确：{answer} → {key}</translation>
+    </message>
+    <message>
+        <source>{position}. wrong: {answer} → {key}</source>
+        <translation>{position}. 错误：{answer} → {key}</translation>
+    </message>
 </context>
 <context>
     <name>ConversationList</name>
