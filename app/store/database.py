@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, func, select, update
+from sqlalchemy import create_engine, event, false, func, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -392,18 +392,16 @@ class Store(Annotations, Quizzes, LedgerStore, Replays, Catalog, PromptRecords):
         # only the sibling groups of the wanted messages: a page of a 10,000-message conversation reads a page
         columns = (MessageRow.id, MessageRow.parent_id, MessageRow.role)
         with self._session() as session:
-            wanted_links = []
+            wanted_links: list[Any] = []
             for start in range(0, len(message_ids), 500):  # SQLite's limit on bound parameters
                 chunk = message_ids[start : start + 500]
                 wanted_links += session.execute(select(*columns).where(MessageRow.id.in_(chunk))).all()
             parents = {row.parent_id for row in wanted_links if row.parent_id is not None}
-            in_group = MessageRow.parent_id.in_(parents)
+            in_group = or_(MessageRow.parent_id.in_(parents), false())
             if any(row.parent_id is None for row in wanted_links):
-                in_group = in_group | MessageRow.parent_id.is_(None)
+                in_group = or_(in_group, MessageRow.parent_id.is_(None))
             links = session.execute(
-                select(*columns)
-                .where(MessageRow.conversation_id == conversation_id, in_group)
-                .order_by(MessageRow.id)
+                select(*columns).where(MessageRow.conversation_id == conversation_id, in_group).order_by(MessageRow.id)
             ).all()
         groups: dict[tuple[int | None, str], list[int]] = {}
         for row in links:

@@ -288,9 +288,7 @@ class ChatView(QTextBrowser):
     def set_persona_names(self, names: dict[str, str]) -> None:
         self._names = dict(names)
 
-    def show_bubbles(
-        self, bubbles: list[Bubble], earlier: int = 0, later: int = 0, anchor: int | None = None
-    ) -> None:
+    def show_bubbles(self, bubbles: list[Bubble], earlier: int = 0, later: int = 0, anchor: int | None = None) -> None:
         """Show ``bubbles``; ``earlier`` messages before them and ``later`` ones after them are left out behind
         "Show earlier" and "Show later" links. The view opens at the end, or at message ``anchor``: the bubbles
         there are laid out at once, the rest of a long page a chunk per event-loop turn around them."""
@@ -448,13 +446,13 @@ class ChatView(QTextBrowser):
         end = self._insert_at(position, body)
         code_blocks += len(_FENCE.findall(pieces[0])) // 2
         generation = self._generation
+
+        def next_piece() -> None:
+            if generation == self._generation:  # still the page the link was on
+                self._insert_piece(end + 1, message_id, code_blocks, pieces[1:])
+
         if pieces[1:]:
-            QTimer.singleShot(
-                0,
-                self,
-                lambda: generation == self._generation
-                and self._insert_piece(end + 1, message_id, code_blocks, pieces[1:]),
-            )
+            QTimer.singleShot(0, self, next_piece)
 
     def _find_block(self, href: str) -> Any:
         """The block holding a link to ``href``, or None."""

@@ -471,7 +471,7 @@ class MainWindow(QMainWindow):
         if not self._store.message(message_id).active:
             self._store.select_branch(message_id)
         self.open_conversation(conversation_id, show=message_id)
-        self.refresh_sidebar()
+        self.sidebar.select(conversation_id)  # nothing listed changed: no need to read ten thousand rows again
 
     @Slot(int)
     def _on_feedback_changed(self, message_id: int) -> None:

@@ -94,7 +94,9 @@ def test_a_reply_streams_while_earlier_messages_are_still_going_in(qtbot: QtBot)
 def test_a_very_long_message_shows_its_start_and_all_of_it_on_request(qtbot: QtBot) -> None:
     text = "".join(f"第 {n} 段：卷积核滑动，**步长**为 {n}。\n\n" for n in range(4000)) + "THE END"
     view = _view(qtbot)
-    view.show_bubbles([Bubble("user", "You", "一个问题", message_id=1), Bubble("assistant", "小喵", text, message_id=2)])
+    view.show_bubbles(
+        [Bubble("user", "You", "一个问题", message_id=1), Bubble("assistant", "小喵", text, message_id=2)]
+    )
     shown = view.toPlainText()
     assert "第 0 段" in shown and "THE END" not in shown and len(shown) < LONG_MESSAGE_CHARS + 500
     assert f"Show all ({len(text):,} characters)" in shown
