@@ -206,7 +206,8 @@ def stable_prefix(text: str) -> int:
 
 FIRST_BUBBLES = 30  # laid out at once: more than a screenful, so most conversations appear in one go
 CHUNK_BUBBLES = 12  # the rest of a long page follows a chunk per event-loop turn, keeping the window responsive
-LONG_MESSAGE_CHARS = 12_000  # a longer message shows this much and a "Show all" link (the store keeps all of it)
+LONG_MESSAGE_CHARS = 20_000  # a longer message shows this much and a "Show all" link (the store keeps all of it)
+PIECE_CHARS = 8_000  # "Show all" lays out the rest a piece this long per event-loop turn
 
 
 def display_pieces(text: str, size: int = LONG_MESSAGE_CHARS) -> list[str]:
@@ -354,10 +355,10 @@ class ChatView(QTextBrowser):
         """A bubble's HTML; of a very long message only the first piece, with a "Show all" link."""
         if len(bubble.content) <= LONG_MESSAGE_CHARS or not bubble.message_id:
             return bubble_html(bubble, self.dark)
-        pieces = display_pieces(bubble.content)
-        self._long[bubble.message_id] = pieces[1:]
-        self._long_shown[bubble.message_id] = pieces[0]
-        head, body, foot = bubble_parts(bubble, self.dark, pieces[0])
+        first = display_pieces(bubble.content)[0]
+        self._long[bubble.message_id] = display_pieces(bubble.content[len(first) :], PIECE_CHARS)
+        self._long_shown[bubble.message_id] = first
+        head, body, foot = bubble_parts(bubble, self.dark, first)
         label = self.tr("Show all ({count} characters)").format(count=f"{len(bubble.content):,}")
         more = f'<p class="actions"><a href="action:showall/{bubble.message_id}">{label}</a></p>'
         return head + body + more + foot
