@@ -11,10 +11,8 @@ from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QGuiApplication,
-    QIcon,
     QKeyEvent,
     QKeySequence,
-    QPixmap,
     QShortcut,
     QShowEvent,
 )
@@ -45,7 +43,7 @@ from app.rendering import code_blocks
 from app.store import Message, Store
 from app.topics import BUILTIN_TOPICS
 from app.ui.about_dialog import AboutDialog
-from app.ui.avatars import avatar_image, register_sources
+from app.ui.avatars import draw_icons_in_batches, register_sources
 from app.ui.backup_actions import install_backup_menu
 from app.ui.chat_view import Bubble, ChatView
 from app.ui.chat_worker import ChatWorker, ModelWorkQueue, TurnRequest, WorkerHandle
@@ -584,9 +582,9 @@ class MainWindow(QMainWindow):
         self.persona_box.clear()
         for persona in everyone:
             label = f"{persona.name} — {persona.tagline}" if persona.tagline else persona.name
-            icon = QIcon(QPixmap.fromImage(avatar_image(persona.id, persona.name, 48)))
-            self.persona_box.addItem(icon, label, persona.id)
+            self.persona_box.addItem(label, persona.id)
         self.persona_box.blockSignals(False)
+        draw_icons_in_batches(self.persona_box, [(p.id, p.name) for p in everyone])
         self.chat_view.set_persona_names({p.id: p.name for p in everyone})
 
     def reload_personas(self, select: str = "") -> None:
