@@ -206,8 +206,8 @@ def stable_prefix(text: str) -> int:
 
 FIRST_BUBBLES = 30  # laid out at once: more than a screenful, so most conversations appear in one go
 CHUNK_BUBBLES = 12  # the rest of a long page follows a chunk per event-loop turn, keeping the window responsive
-LONG_MESSAGE_CHARS = 20_000  # a longer message shows this much and a "Show all" link (the store keeps all of it)
-PIECE_CHARS = 8_000  # "Show all" lays out the rest a piece this long per event-loop turn
+LONG_MESSAGE_CHARS = 10_000  # a longer message shows this much and a "Show all" link (the store keeps all of it)
+PIECE_CHARS = 4_000  # "Show all" lays out the rest a piece this long per event-loop turn
 
 
 def display_pieces(text: str, size: int = LONG_MESSAGE_CHARS) -> list[str]:
