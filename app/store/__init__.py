@@ -9,13 +9,22 @@ from app.store.database import Store
 from app.store.ledger import LedgerFact
 from app.store.prompt_records import PromptRecord, RecordedPart
 from app.store.quizzes import Grade, Quiz, QuizQuestion
-from app.store.records import Conversation, ImportedMessage, Message, MessageStatus, Role, SearchHit
+from app.store.records import (
+    Conversation,
+    ConversationSummary,
+    ImportedMessage,
+    Message,
+    MessageStatus,
+    Role,
+    SearchHit,
+)
 from app.store.replays import ProbeRun, StoredReplay
 from app.store.schema import Base
 
 __all__ = [
     "Base",
     "Conversation",
+    "ConversationSummary",
     "Feedback",
     "Grade",
     "ImportedMessage",

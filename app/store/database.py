@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, func, select, update
+from sqlalchemy import create_engine, event, false, func, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,6 +33,7 @@ from app.store.prompt_records import PromptRecords
 from app.store.quizzes import Quizzes
 from app.store.records import (
     Conversation,
+    ConversationSummary,
     ImportedMessage,
     Message,
     MessageStatus,
@@ -144,6 +145,22 @@ class Store(Annotations, Quizzes, LedgerStore, Replays, Catalog, PromptRecords):
         )
         with self._session() as session:
             return [conversation_record(r) for r in session.connection().execute(query)]  # type: ignore[arg-type]
+
+    def conversation_summaries(self, include_archived: bool = True) -> list[ConversationSummary]:
+        """What the sidebar shows of each conversation, in :meth:`conversations` order: straight from the driver,
+        timestamps parsed by ``datetime.fromisoformat``, so ten thousand rows cost milliseconds, not a second."""
+        archived = "" if include_archived else "AND archived = 0 "
+        query = (
+            "SELECT id, persona_id, topic, title, updated_at, pinned, archived FROM conversations "
+            f"WHERE deleted_at IS NULL {archived}ORDER BY pinned DESC, updated_at DESC, id DESC"
+        )
+        with self._session() as session:
+            rows = session.connection().exec_driver_sql(query).all()
+        parse = datetime.fromisoformat
+        return [
+            ConversationSummary(i, p, t, title or "", parse(u), bool(pin), bool(arc))
+            for i, p, t, title, u, pin, arc in rows
+        ]
 
     def _set(self, conversation_id: int, **values: Any) -> None:
         with self._session() as session:
@@ -373,11 +390,19 @@ class Store(Annotations, Quizzes, LedgerStore, Replays, Catalog, PromptRecords):
 
     def versions(self, conversation_id: int, message_ids: list[int]) -> dict[int, tuple[int, int]]:
         """For each of ``message_ids``: which version it is and of how many (see :meth:`siblings`), in one query."""
+        # only the sibling groups of the wanted messages: a page of a 10,000-message conversation reads a page
+        columns = (MessageRow.id, MessageRow.parent_id, MessageRow.role)
         with self._session() as session:
+            wanted_links: list[Any] = []
+            for start in range(0, len(message_ids), 500):  # SQLite's limit on bound parameters
+                chunk = message_ids[start : start + 500]
+                wanted_links += session.execute(select(*columns).where(MessageRow.id.in_(chunk))).all()
+            parents = {row.parent_id for row in wanted_links if row.parent_id is not None}
+            in_group = or_(MessageRow.parent_id.in_(parents), false())
+            if any(row.parent_id is None for row in wanted_links):
+                in_group = or_(in_group, MessageRow.parent_id.is_(None))
             links = session.execute(
-                select(MessageRow.id, MessageRow.parent_id, MessageRow.role)
-                .where(MessageRow.conversation_id == conversation_id)
-                .order_by(MessageRow.id)
+                select(*columns).where(MessageRow.conversation_id == conversation_id, in_group).order_by(MessageRow.id)
             ).all()
         groups: dict[tuple[int | None, str], list[int]] = {}
         for row in links:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from app.store.schema import ConversationRow, MessageRow
 
@@ -69,6 +69,18 @@ class Message:
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "role": self.role, "content": self.content, "status": self.status}
+
+
+class ConversationSummary(NamedTuple):
+    """What the sidebar lists of a conversation: a plain tuple, so ten thousand of them load in milliseconds."""
+
+    id: int
+    persona_id: str
+    topic: str
+    title: str
+    updated_at: datetime
+    pinned: bool
+    archived: bool
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,14 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath
+from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPainter, QPainterPath, QPixmap
 from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QComboBox
 
 from app.paths import bundled_dir
 
+ICONS_PER_TURN = 24  # a thousand avatars take a second to draw: a picker gets them a batch per event-loop turn
 _PALETTE = ("#b4532a", "#1f5fa8", "#2e7d4f", "#7a4bb0", "#a8326e", "#8a6d1f", "#2b7a8c")
 
 
@@ -80,3 +82,22 @@ def avatar_image(persona_id: str, name: str, size: int = 64) -> QImage:
             drawn = True
     painter.end()
     return image if drawn else _initial_image(name, persona_id, size)
+
+
+def draw_icons_in_batches(box: QComboBox, people: list[tuple[str, str]], size: int = 48) -> None:
+    """Give ``box``'s items their avatars (``people``: persona id and name, in item order): the first batch now,
+    the rest a batch per event-loop turn, so a thousand personas do not hold up opening the window. A later
+    call for the same box takes over from an earlier one still drawing."""
+    batch = int(box.property("avatar_batch") or 0) + 1
+    box.setProperty("avatar_batch", batch)
+
+    def draw(start: int) -> None:
+        if box.property("avatar_batch") != batch:
+            return
+        for index in range(start, min(start + ICONS_PER_TURN, len(people))):
+            persona_id, name = people[index]
+            box.setItemIcon(index, QIcon(QPixmap.fromImage(avatar_image(persona_id, name, size))))
+        if start + ICONS_PER_TURN < len(people):
+            QTimer.singleShot(0, box, lambda: draw(start + ICONS_PER_TURN))
+
+    draw(0)

@@ -9,10 +9,19 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QPoint, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QContextMenuEvent, QDesktopServices, QImage, QTextCursor, QTextDocument
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QDesktopServices,
+    QImage,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextDocumentFragment,
+)
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from app.rendering import COPY_SCHEME, markdown_to_html
+from app.rendering import COPY_SCHEME, markdown_to_html, warm_up_in_background
 from app.ui.avatars import accent_color, avatar_image
 from app.ui.checker_reasons import reason_texts
 from app.ui.language import QT_TRANSLATE_NOOP
@@ -201,12 +210,31 @@ def stable_prefix(text: str) -> int:
     return 0
 
 
+FIRST_BUBBLES = 30  # laid out at once: more than a screenful, so most conversations appear in one go
+CHUNK_BUBBLES = 12  # the rest of a long page follows a chunk per event-loop turn, keeping the window responsive
+LONG_MESSAGE_CHARS = 10_000  # a longer message shows this much and a "Show all" link (the store keeps all of it)
+PIECE_CHARS = 4_000  # "Show all" lays out the rest a piece this long per event-loop turn
+
+
+def display_pieces(text: str, size: int = LONG_MESSAGE_CHARS) -> list[str]:
+    """``text`` in pieces of at most about ``size`` characters, each laid out on its own. Cuts fall after
+    complete Markdown blocks where there are any (so the pieces render as the whole would), else after a line,
+    else anywhere (one huge paragraph)."""
+    pieces = []
+    while len(text) > size:
+        cut = stable_prefix(text[:size]) or text.rfind("\n", 0, size) + 1 or size
+        pieces.append(text[:cut])
+        text = text[cut:]
+    return [*pieces, text] if text or not pieces else pieces
+
+
 class ChatView(QTextBrowser):
     """Finished messages are appended once. Of the streaming reply, complete Markdown blocks are laid out
     once as they close; only the open block and the badges under it are replaced as tokens arrive, so a
     long reply costs the same per update at its end as at its start."""
 
     action_requested = Signal(str, int)  # "regenerate" | "continue" | "edit" | "prev" | "next" | "up" | …, id
+    rendering_finished = Signal()  # every bubble handed to show_bubbles / prepend_bubbles is laid out
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -218,7 +246,7 @@ class ChatView(QTextBrowser):
         self.stream_annotator: Callable[[str], dict[str, Any] | None] | None = None
         self.dark = False
         self.document().setDefaultStyleSheet(style_sheet(False))
-        markdown_to_html("```python\npass\n```")  # loads the highlighter now, not in the middle of a reply
+        warm_up_in_background()  # the highlighter loads now, not in the middle of a reply
         self._stream_start: int | None = None
         self._stream_laid_out = 0
         self._streaming: Bubble | None = None
@@ -226,6 +254,18 @@ class ChatView(QTextBrowser):
         self._timer.setSingleShot(True)
         self._timer.setInterval(RENDER_INTERVAL_MS)
         self._timer.timeout.connect(self._render_stream)
+        # a long page goes in a chunk per event-loop turn: the bubbles still to go above and below those shown
+        self._above: list[Bubble] = []
+        self._below: list[Bubble] = []
+        self._footer = ""  # "Show later", added once nothing is left below
+        self._top = 0  # where the first message begins (after the "Show earlier" link)
+        self._long: dict[int, list[str]] = {}  # message id -> the pieces of a long message not shown yet
+        self._long_shown: dict[int, str] = {}  # message id -> the piece of a long message shown first
+        self._generation = 0  # counts show_bubbles calls: a piece of a long message is for the page it was on
+        self._chunks = QTimer(self)
+        self._chunks.setSingleShot(True)
+        self._chunks.setInterval(0)
+        self._chunks.timeout.connect(self._render_chunk)
 
     def loadResource(self, kind: int, url: QUrl) -> Any:
         """Only our own avatars load: a reply or card can never make the app fetch a remote image."""
@@ -240,7 +280,9 @@ class ChatView(QTextBrowser):
     def _open_link(self, url: QUrl) -> None:
         if url.scheme() == "action":
             name, _, message_id = url.path().partition("/")
-            if message_id.isdigit():
+            if name == "showall" and message_id.isdigit():
+                self._show_all(int(message_id))
+            elif message_id.isdigit():
                 self.action_requested.emit(name, int(message_id))
         elif url.scheme() in ("http", "https"):
             QDesktopServices.openUrl(url)
@@ -253,22 +295,183 @@ class ChatView(QTextBrowser):
     def set_persona_names(self, names: dict[str, str]) -> None:
         self._names = dict(names)
 
-    def show_bubbles(self, bubbles: list[Bubble], earlier: int = 0, later: int = 0) -> None:
+    def show_bubbles(self, bubbles: list[Bubble], earlier: int = 0, later: int = 0, anchor: int | None = None) -> None:
         """Show ``bubbles``; ``earlier`` messages before them and ``later`` ones after them are left out behind
-        "Show earlier" and "Show later" links."""
+        "Show earlier" and "Show later" links. The view opens at the end, or at message ``anchor``: the bubbles
+        there are laid out at once, the rest of a long page a chunk per event-loop turn around them."""
         self._timer.stop()
+        self._chunks.stop()
         self._streaming = None
         self._stream_start = None
-        more = ""
-        if earlier:
-            label = self.tr("↑ Show earlier messages ({count} more)").format(count=earlier)
-            more = f'<p class="actions"><a href="action:earlier/0">{label}</a></p><hr/>'
-        after = ""
-        if later:
-            label = self.tr("↓ Show later messages ({count} more)").format(count=later)
-            after = f'<p class="actions"><a href="action:later/0">{label}</a></p>'
-        self.setHtml(more + "".join(bubble_html(b, self.dark) for b in bubbles) + after)
-        self._scroll_to_end()
+        self._long, self._long_shown = {}, {}
+        self._generation += 1
+        ids = [b.message_id for b in bubbles]
+        if anchor in ids:
+            first = max(0, ids.index(anchor) - 3)
+            last = min(len(bubbles), first + FIRST_BUBBLES)
+        else:
+            first, last = max(0, len(bubbles) - FIRST_BUBBLES), len(bubbles)
+        self._above, self._below = bubbles[:first], bubbles[last:]
+        self._footer = self._later_html(later)
+        header = self._earlier_html(earlier)
+        shown = "".join(self._bubble_html(b) for b in bubbles[first:last])
+        self.setHtml(header + shown + ("" if self._below else self._footer))
+        self._top = self.document().findBlockByNumber(2).position() if header else 0  # a link and a rule
+        if anchor in ids:
+            self.scroll_to_message(anchor)
+        else:
+            self._scroll_to_end()
+        self._continue_rendering()
+
+    def prepend_bubbles(self, bubbles: list[Bubble], earlier: int = 0) -> None:
+        """Put ``bubbles`` (the page before those shown) above them, a chunk per event-loop turn, keeping what
+        the learner looks at in place; ``earlier`` messages are still left out before them."""
+        self._above = bubbles + self._above
+        self._replace_header(self._earlier_html(earlier))
+        self._continue_rendering()
+
+    @property
+    def rendering(self) -> bool:
+        """Whether bubbles are still waiting to be laid out."""
+        return bool(self._above or self._below)
+
+    def finish_rendering(self) -> None:
+        """Lay out whatever is still waiting, now (before the view changes in other ways)."""
+        while self.rendering:
+            self._render_chunk()
+
+    def _finish_below(self) -> None:
+        """What goes at the end must follow the bubbles still waiting to go there."""
+        while self._below:
+            self._render_chunk()
+
+    def _earlier_html(self, earlier: int) -> str:
+        if not earlier:
+            return ""
+        label = self.tr("↑ Show earlier messages ({count} more)").format(count=earlier)
+        return f'<p class="actions"><a href="action:earlier/0">{label}</a></p><hr/>'
+
+    def _later_html(self, later: int) -> str:
+        if not later:
+            return ""
+        label = self.tr("↓ Show later messages ({count} more)").format(count=later)
+        return f'<p class="actions"><a href="action:later/0">{label}</a></p>'
+
+    def _bubble_html(self, bubble: Bubble) -> str:
+        """A bubble's HTML; of a very long message only the first piece, with a "Show all" link."""
+        if len(bubble.content) <= LONG_MESSAGE_CHARS or not bubble.message_id:
+            return bubble_html(bubble, self.dark)
+        first = display_pieces(bubble.content)[0]
+        self._long[bubble.message_id] = display_pieces(bubble.content[len(first) :], PIECE_CHARS)
+        self._long_shown[bubble.message_id] = first
+        head, body, foot = bubble_parts(bubble, self.dark, first)
+        label = self.tr("Show all ({count} characters)").format(count=f"{len(bubble.content):,}")
+        more = f'<p class="actions"><a href="action:showall/{bubble.message_id}">{label}</a></p>'
+        return head + body + more + foot
+
+    def _continue_rendering(self) -> None:
+        if self.rendering:
+            self._chunks.start()
+        else:
+            self.rendering_finished.emit()
+
+    @Slot()
+    def _render_chunk(self) -> None:
+        """Lay out the next chunk: below the shown bubbles first (nothing on screen moves), then above them,
+        moving the scroll position by what was added so the view stays on the same message."""
+        if self._below:
+            chunk, self._below = self._below[:CHUNK_BUBBLES], self._below[CHUNK_BUBBLES:]
+            tail = "" if self._below else self._footer
+            self._append("".join(self._bubble_html(b) for b in chunk) + tail)
+        elif self._above:
+            chunk, self._above = self._above[-CHUNK_BUBBLES:], self._above[:-CHUNK_BUBBLES]
+            self._keeping_view(lambda: self._insert_at(self._top, "".join(self._bubble_html(b) for b in chunk)))
+        self._continue_rendering()
+
+    def _keeping_view(self, change: Callable[[], object]) -> None:
+        """Make ``change`` above what is shown and scroll by the height it added (a streaming reply below it
+        moves by the characters it added)."""
+        bar = self.verticalScrollBar()
+        value, maximum = bar.value(), bar.maximum()
+        length = self.document().characterCount()
+        change()
+        if self._stream_start is not None:
+            self._stream_start += self.document().characterCount() - length
+        bar.setValue(value + bar.maximum() - maximum)
+
+    def _fragment(self, fragment: str) -> tuple[QTextDocumentFragment, QTextBlockFormat]:
+        """``fragment`` parsed as this view would, and its first block's format: inserted HTML merges its first
+        block into the block at the cursor, which keeps its own format unless given this one."""
+        document = QTextDocument()
+        document.setDefaultStyleSheet(self.document().defaultStyleSheet())
+        document.setHtml(fragment)
+        return QTextDocumentFragment(document), document.begin().blockFormat()
+
+    def _insert_at(self, position: int, fragment: str) -> int:
+        """Insert HTML as blocks of its own before the block at ``position``; returns where it ends."""
+        parsed, first_format = self._fragment(fragment)
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(position)
+        cursor.insertBlock()  # the fragment's last block must not merge into the block that follows it
+        cursor.movePosition(QTextCursor.MoveOperation.PreviousBlock)
+        cursor.setBlockFormat(first_format)
+        cursor.insertFragment(parsed)
+        return cursor.position()
+
+    def _append(self, fragment: str) -> None:
+        """Insert HTML at the end as blocks of its own (its first block must not merge into the closing rule)."""
+        parsed, first_format = self._fragment(fragment)
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertBlock(first_format, QTextCharFormat())
+        cursor.insertFragment(parsed)
+
+    def _replace_header(self, header: str) -> None:
+        def replace_it() -> None:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self._top, QTextCursor.MoveMode.KeepAnchor)
+            cursor.removeSelectedText()
+            self._top = self._insert_at(0, header) + 1 if header else 0
+
+        self._keeping_view(replace_it)
+
+    def _show_all(self, message_id: int) -> None:
+        """The rest of a long message, in place of its "Show all" link: a piece per event-loop turn."""
+        pieces = self._long.pop(message_id, None)
+        link = self._find_block(f"action:showall/{message_id}")
+        if pieces is None or link is None:
+            return
+        cursor = QTextCursor(link)
+        cursor.select(QTextCursor.SelectionType.BlockUnderCursor)
+        cursor.removeSelectedText()
+        shown = self._long_shown.pop(message_id, "")
+        self._insert_piece(cursor.position() + 1, message_id, len(_FENCE.findall(shown)) // 2, pieces)
+
+    def _insert_piece(self, position: int, message_id: int, code_blocks: int, pieces: list[str]) -> None:
+        body = markdown_to_html(pieces[0], self.dark)
+        body = _COPY_LINK.sub(lambda m: f'href="action:copy-{int(m.group(1)) + code_blocks}/{message_id}"', body)
+        end = self._insert_at(position, body)
+        code_blocks += len(_FENCE.findall(pieces[0])) // 2
+        generation = self._generation
+
+        def next_piece() -> None:
+            if generation == self._generation:  # still the page the link was on
+                self._insert_piece(end + 1, message_id, code_blocks, pieces[1:])
+
+        if pieces[1:]:
+            QTimer.singleShot(0, self, next_piece)
+
+    def _find_block(self, href: str) -> Any:
+        """The block holding a link to ``href``, or None."""
+        block = self.document().begin()
+        while block.isValid():
+            fragments = block.begin()
+            while not fragments.atEnd():
+                if fragments.fragment().charFormat().anchorHref() == href:
+                    return block
+                fragments += 1
+            block = block.next()
+        return None
 
     def scroll_to_message(self, message_id: int) -> None:
         self.scrollToAnchor(f"m{message_id}")
@@ -298,9 +501,11 @@ class ChatView(QTextBrowser):
         menu.exec(event.globalPos())
 
     def append_bubble(self, bubble: Bubble) -> None:
-        self._insert_at_end(bubble_html(bubble, self.dark))
+        self._finish_below()
+        self._insert_at_end(self._bubble_html(bubble))
 
     def begin_stream(self, speaker: str, persona_id: str = "", text: str = "") -> None:
+        self._finish_below()
         self._streaming = Bubble("assistant", speaker, text, "streaming", persona_id)
         cursor = QTextCursor(self.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)

@@ -1,13 +1,14 @@
 """The sidebar: a New chat button, a filter, and the conversations (pinned first, then most recent).
 
-A list model over plain records rather than one widget per row, so ten thousand conversations cost one
-query and a model reset. The list only asks: the window (through the core) renames, pins, archives and
-deletes.
+A list model over plain tuples rather than one widget per row, so ten thousand conversations cost one
+query and a model reset; the filter runs over precomputed lower-case keys in Python (one pass, no call from
+Qt per row). The list only asks: the window (through the core) renames, pins, archives and deletes.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -33,7 +34,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.store import Conversation
 from app.ui.avatars import avatar_image
 from app.ui.locale_format import short_date, short_date_time
 
@@ -43,21 +43,60 @@ SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 _Index = QModelIndex | QPersistentModelIndex
 
 
-def conversation_title(conversation: Conversation) -> str:
+class Listed(Protocol):
+    """What a sidebar row needs of a conversation (a ``ConversationSummary`` or a whole ``Conversation``)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def persona_id(self) -> str: ...
+    @property
+    def topic(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def updated_at(self) -> datetime: ...
+    @property
+    def pinned(self) -> bool: ...
+    @property
+    def archived(self) -> bool: ...
+
+
+def conversation_title(conversation: Listed) -> str:
     return conversation.title or QCoreApplication.translate("ConversationList", "New conversation")
 
 
 class ConversationModel(QAbstractListModel):
-    """One row per conversation: title, persona and topic, date; pinned and archived marks."""
+    """One row per conversation: title, persona and topic, date; pinned and archived marks.
+
+    ``set_filter`` keeps the rows whose title, persona name or topic contain the text (case-insensitive)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._rows: list[tuple[Conversation, str]] = []
+        self._all: list[tuple[Listed, str]] = []
+        self._keys: list[str] | None = None
+        self._needle = ""
+        self._rows: list[tuple[Listed, str]] = []
         self._icons: dict[str, QIcon] = {}
 
-    def set_rows(self, rows: list[tuple[Conversation, str]]) -> None:
+    def set_rows(self, rows: list[tuple[Listed, str]]) -> None:
+        self._all = rows
+        self._keys = None  # made on the first filter, not on every refresh
+        self._apply()
+
+    def set_filter(self, text: str) -> None:
+        self._needle = text.casefold()
+        self._apply()
+
+    def _apply(self) -> None:
         self.beginResetModel()
-        self._rows = rows
+        needle = self._needle
+        if not needle:
+            self._rows = list(self._all)
+        else:
+            if self._keys is None:
+                self._keys = [f"{conversation_title(c)} {name} {c.topic}".casefold() for c, name in self._all]
+            self._rows = [row for row, key in zip(self._all, self._keys, strict=True) if needle in key]
         self.endResetModel()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
@@ -66,7 +105,7 @@ class ConversationModel(QAbstractListModel):
     def row_of(self, conversation_id: int) -> int:
         return next((n for n, (c, _) in enumerate(self._rows) if c.id == conversation_id), -1)
 
-    def conversation(self, row: int) -> Conversation:
+    def conversation(self, row: int) -> Listed:
         return self._rows[row][0]
 
     def _icon(self, persona_id: str, name: str) -> QIcon:
@@ -78,26 +117,26 @@ class ConversationModel(QAbstractListModel):
         if not index.isValid():
             return None
         conversation, persona_name = self._rows[index.row()]
+        if role == ID_ROLE:
+            return conversation.id
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._icon(conversation.persona_id, persona_name)
         title = conversation_title(conversation)
+        if role == TITLE_ROLE:
+            return title
+        if role == SEARCH_ROLE:
+            return f"{title} {persona_name} {conversation.topic}"
         marks = "★ " if conversation.pinned else ""  # a text symbol: colour emoji fonts are not everywhere
         archived = QCoreApplication.translate("ConversationList", "Archived · ") if conversation.archived else ""
         if role == Qt.ItemDataRole.DisplayRole:
             details = f"{archived}{persona_name} · {conversation.topic} · {short_date(conversation.updated_at)}"
             return f"{marks}{title}\n{details}"
-        if role == Qt.ItemDataRole.DecorationRole:
-            return self._icon(conversation.persona_id, persona_name)
         if role == Qt.ItemDataRole.ToolTipRole:
             state = QCoreApplication.translate("ConversationList", " (pinned)") if conversation.pinned else ""
             state += QCoreApplication.translate("ConversationList", " (archived)") if conversation.archived else ""
             return f"{title}{state}\n{persona_name} · {conversation.topic} · {short_date_time(conversation.updated_at)}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{marks}{title}, {archived}{persona_name}, {conversation.topic}"
-        if role == ID_ROLE:
-            return conversation.id
-        if role == TITLE_ROLE:
-            return title
-        if role == SEARCH_ROLE:
-            return f"{title} {persona_name} {conversation.topic}"
         return None
 
 
@@ -123,10 +162,8 @@ class ConversationList(QWidget):
         self.filter.setAccessibleName(self.tr("Filter conversations"))
         self.model = ConversationModel()
         self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setFilterRole(SEARCH_ROLE)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.proxy.setSourceModel(self.model)  # passes rows through; kept for callers that map indexes
+        self.filter.textChanged.connect(self._on_filter_changed)
         self.list = QListView()
         self.list.setModel(self.proxy)
         self.list.setAccessibleName(self.tr("Conversations"))
@@ -147,12 +184,25 @@ class ConversationList(QWidget):
         layout.addWidget(self.list)
         layout.addWidget(self.show_archived)
 
-    def show_conversations(self, rows: list[tuple[Conversation, str]], current: int | None) -> None:
+    def show_conversations(self, rows: list[tuple[Listed, str]], current: int | None) -> None:
         """``rows`` pairs each conversation with its persona's display name."""
         self.list.selectionModel().blockSignals(True)
         self.model.set_rows(rows)
         self._select(current)
         self.list.selectionModel().blockSignals(False)
+
+    def select(self, conversation_id: int | None) -> None:
+        """Mark ``conversation_id`` as the open conversation without asking to open it again."""
+        self.list.selectionModel().blockSignals(True)
+        self._select(conversation_id)
+        self.list.selectionModel().blockSignals(False)
+
+    @Slot(str)
+    def _on_filter_changed(self, text: str) -> None:
+        current = self.list.currentIndex()
+        current_id = int(current.data(ID_ROLE)) if current.isValid() else None
+        self.model.set_filter(text)
+        self.select(current_id)  # the open conversation stays marked while it matches
 
     def _select(self, conversation_id: int | None) -> None:
         row = self.model.row_of(conversation_id) if conversation_id is not None else -1
@@ -162,9 +212,7 @@ class ConversationList(QWidget):
             self.list.clearSelection()
 
     def clear_selection(self) -> None:
-        self.list.selectionModel().blockSignals(True)
-        self._select(None)
-        self.list.selectionModel().blockSignals(False)
+        self.select(None)
 
     def count(self) -> int:
         """How many conversations are listed (after the filter)."""

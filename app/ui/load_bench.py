@@ -2,8 +2,10 @@
 
 Three loads, measured with the same 5 ms ticker as the streaming benchmark (app/ui/stall_bench.py):
 1,000 personas in the gallery (open it, search it), 10,000 conversations in the sidebar (open the window,
-filter, refresh), and a 10,000-message conversation (open its newest page, load earlier pages, jump to its
-first message). No model is loaded: the window opens on its first-run page, which is what these steps need.
+filter, refresh), a 10,000-message conversation (open its newest page, load earlier pages, jump to its
+first message) and a 200,000-character message (open its conversation, then Show all). No model is loaded:
+the window opens on its first-run page, which is what these steps need. ``window_open_empty_ms`` is the same
+window on an empty data dir: what opening costs whatever the data (building widgets, menus and the theme).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from app.ui.stall_bench import _application, _Ticker
 PERSONAS = 1_000
 CONVERSATIONS = 10_000
 LONG_CONVERSATION = 10_000
+LONG_MESSAGE = 200_000
 TARGET_MS = 100.0  # a step the learner starts may block the window this long at most
 
 
@@ -38,6 +41,17 @@ def _stall(action: Callable[[], object], settle_ms: int = 300) -> float:
     return ticker.stop()
 
 
+def _painted(widget: Any, action: Callable[[], object]) -> Callable[[], None]:
+    """``action``, then ``widget`` painted: offscreen nothing is painted unless asked, and on a screen the
+    window paints what changed (laying out what it shows) before it can react again."""
+
+    def run() -> None:
+        action()
+        widget.grab()
+
+    return run
+
+
 def _write_personas(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for n in range(PERSONAS):
@@ -45,8 +59,14 @@ def _write_personas(folder: Path) -> None:
         (folder / f"tutor-{n:04d}.json").write_text(json.dumps(card), encoding="utf-8")
 
 
+def _long_message() -> str:
+    """200,000 characters of one paragraph: the hostile input case (nothing to cut at but the length)."""
+    return ("卷积\u202e右到左\u202c 🐱 \x07 " * 20_000)[:LONG_MESSAGE]
+
+
 def _write_conversations(database: Path) -> int:
-    """10,000 short conversations and one of 10,000 messages, straight through sqlite3; returns the long one."""
+    """10,000 short conversations, one of 10,000 messages (the first; its id is returned) and one with a
+    200,000-character message (the second), straight through sqlite3."""
     Store(database).close()
     stamp = now().isoformat(" ")
     connection = sqlite3.connect(database)
@@ -60,6 +80,11 @@ def _write_conversations(database: Path) -> int:
             (n, 1, n - 1 if n > 1 else None, "user" if n % 2 == 0 else "assistant", f"消息 {n}：卷积核滑动喵~", stamp)
             for n in range(1, LONG_CONVERSATION + 1)
         ]
+        first = LONG_CONVERSATION + 1
+        rows += [
+            (first, 2, None, "user", "请把这段话讲清楚：", stamp),
+            (first + 1, 2, first, "assistant", _long_message(), stamp),
+        ]
         connection.executemany(
             "INSERT INTO messages (id, conversation_id, parent_id, role, content, status, created_at) "
             "VALUES (?, ?, ?, ?, ?, 'complete', ?)",
@@ -71,7 +96,31 @@ def _write_conversations(database: Path) -> int:
     return 1
 
 
+def _window_open_empty(folder: Path) -> float:
+    from app.paths import AppPaths
+    from app.personas import PersonaLibrary
+    from app.ui.main_window import MainWindow
+
+    paths = AppPaths.resolve(folder).ensure()
+    store = Store(paths.database_path)
+    holder: dict[str, Any] = {}
+
+    def open_window() -> None:
+        holder["window"] = window = MainWindow(paths, store, PersonaLibrary(paths.user_personas_dir))
+        window.show()
+        window.grab()
+
+    try:
+        return _stall(open_window, settle_ms=600)
+    finally:
+        if "window" in holder:
+            holder["window"].close()
+        store.close()
+
+
 def run_ui_load_bench() -> dict[str, Any]:
+    from PySide6.QtCore import QUrl
+
     from app.paths import AppPaths
     from app.personas import PersonaLibrary
     from app.ui.main_window import MainWindow
@@ -91,29 +140,43 @@ def run_ui_load_bench() -> dict[str, Any]:
             def open_gallery() -> None:
                 holder["gallery"] = gallery = PersonaGallery(library)
                 gallery.show()
+                gallery.grab()
 
             result["gallery_open_1k_ms"] = _stall(open_gallery)
-            result["gallery_search_1k_ms"] = _stall(lambda: holder["gallery"].search.setText("0999"))
+            result["gallery_search_1k_ms"] = _stall(
+                _painted(holder["gallery"], lambda: holder["gallery"].search.setText("0999"))
+            )
             holder.pop("gallery").close()
 
             def open_window() -> None:
                 holder["window"] = window = MainWindow(paths, store, library)
                 window.show()
+                window.grab()
 
             result["window_open_10k_conversations_ms"] = _stall(open_window, settle_ms=600)
             window = holder["window"]
-            result["sidebar_filter_10k_ms"] = _stall(lambda: window.sidebar.filter.setText("第 9999 课"))
-            window.sidebar.filter.clear()
-            result["sidebar_refresh_10k_ms"] = _stall(window.refresh_sidebar)
-            result["conversation_open_10k_messages_ms"] = _stall(lambda: window.open_conversation(long_id))
-            result["conversation_earlier_page_ms"] = _stall(
-                lambda: window.chat_view.action_requested.emit("earlier", 0)
+            result["sidebar_filter_10k_ms"] = _stall(
+                _painted(window, lambda: window.sidebar.filter.setText("第 9999 课"))
             )
-            result["conversation_jump_to_first_ms"] = _stall(lambda: window.open_message(long_id, 1))
+            window.sidebar.filter.clear()
+            result["sidebar_refresh_10k_ms"] = _stall(_painted(window, window.refresh_sidebar))
+            result["conversation_open_10k_messages_ms"] = _stall(
+                _painted(window, lambda: window.open_conversation(long_id))
+            )
+            result["conversation_earlier_page_ms"] = _stall(
+                _painted(window, lambda: window.chat_view.action_requested.emit("earlier", 0))
+            )
+            result["conversation_jump_to_first_ms"] = _stall(_painted(window, lambda: window.open_message(long_id, 1)))
+            result["long_message_open_ms"] = _stall(_painted(window, lambda: window.open_conversation(2)))
+            show_all = QUrl(f"action:showall/{LONG_CONVERSATION + 2}")
+            result["long_message_show_all_ms"] = _stall(
+                _painted(window, lambda: window.chat_view.anchorClicked.emit(show_all)), 1500
+            )
             window.close()
         finally:
             store.close()
-    result["max_stall_ms"] = max(v for k, v in result.items() if k.endswith("_ms"))
+        result["window_open_empty_ms"] = _window_open_empty(Path(tmp) / "empty")
+    result["max_stall_ms"] = max(v for k, v in result.items() if k.endswith("_ms") and k != "window_open_empty_ms")
     result["target_ms"] = TARGET_MS
     result["max_stall_vs_target"] = round(result["max_stall_ms"] / TARGET_MS, 2)
     return result

@@ -11,10 +11,8 @@ from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QGuiApplication,
-    QIcon,
     QKeyEvent,
     QKeySequence,
-    QPixmap,
     QShortcut,
     QShowEvent,
 )
@@ -46,7 +44,7 @@ from app.rendering import code_blocks
 from app.store import Message, Store
 from app.topics import BUILTIN_TOPICS
 from app.ui.about_dialog import AboutDialog
-from app.ui.avatars import avatar_image, register_sources
+from app.ui.avatars import draw_icons_in_batches, register_sources
 from app.ui.backup_actions import install_backup_menu
 from app.ui.badge_cells import badge_word
 from app.ui.chat_view import Bubble, ChatView
@@ -130,6 +128,7 @@ class MainWindow(QMainWindow):
         self._search: SearchPanel | None = None
         self._page = PAGE
         self._window_start: int | None = None  # the first message shown, when a page in the middle is shown
+        self._first_shown: int | None = None  # the first message of the newest pages shown
         self.sampling = SamplingParams()
         self.model_work = ModelWorkQueue(self)  # replays and persona tests run on the chat worker
         self.feedback = FeedbackActions(self, paths, store, personas, self._conversations.user_name, self.model_work)
@@ -170,7 +169,7 @@ class MainWindow(QMainWindow):
         self.refresh_sidebar()
         if self.sidebar.count():
             self.open_conversation(self.sidebar.item_id(0))
-            self.refresh_sidebar()
+            self.sidebar.select(self._conversation_id)
         else:
             self.new_chat()
         self._restore_geometry()
@@ -343,7 +342,7 @@ class MainWindow(QMainWindow):
 
     def refresh_sidebar(self) -> None:
         archived = self.sidebar.show_archived.isChecked()
-        conversations = self._store.conversations(include_archived=archived)
+        conversations = self._store.conversation_summaries(include_archived=archived)
         names = {pid: self._persona_name(pid) for pid in {c.persona_id for c in conversations}}
         self.sidebar.show_conversations([(c, names[c.persona_id]) for c in conversations], self._conversation_id)
 
@@ -418,14 +417,16 @@ class MainWindow(QMainWindow):
             later = self._store.count_messages(conversation_id, after_id=messages[-1].id) if messages else 0
         earlier = self._store.count_messages(conversation_id, before_id=messages[0].id) if messages else 0
         bubbles = self._bubbles(messages, conversation.persona_id, at_end=not later)
-        self.chat_view.show_bubbles(bubbles, earlier, later)
-        if show is not None:
-            self.chat_view.scroll_to_message(show)
+        self._first_shown = messages[0].id if messages else None
+        self.chat_view.show_bubbles(bubbles, earlier, later, anchor=show)
         self._update_controls()
 
     def _page_through(self, direction: str) -> None:
         """The "Show earlier" / "Show later" links of a long conversation."""
         assert self._conversation_id is not None
+        if direction == "earlier" and self._window_start is None and self._first_shown is not None:
+            self._show_earlier_page(self._conversation_id, self._first_shown)
+            return
         shown = self._store.messages(self._conversation_id, limit=self._page)
         if self._window_start is not None:
             shown = self._store.messages_from(self._conversation_id, self._window_start, PAGE)
@@ -444,6 +445,17 @@ class MainWindow(QMainWindow):
         else:
             self.open_conversation(self._conversation_id, self._page + PAGE, show=shown[0].id)
 
+    def _show_earlier_page(self, conversation_id: int, first_shown: int) -> None:
+        """The page before the newest ones shown goes above them; what is on screen is not laid out again."""
+        previous = self._store.messages(conversation_id, limit=PAGE, before_id=first_shown)
+        if not previous:
+            return
+        persona_id = self._store.conversation(conversation_id).persona_id
+        earlier = self._store.count_messages(conversation_id, before_id=previous[0].id)
+        self._page += len(previous)
+        self._first_shown = previous[0].id
+        self.chat_view.prepend_bubbles(self._bubbles(previous, persona_id, at_end=False), earlier)
+
     def find(self) -> None:
         """Ctrl+F: the search window over every conversation."""
         if self._search is None:
@@ -461,7 +473,7 @@ class MainWindow(QMainWindow):
         if not self._store.message(message_id).active:
             self._store.select_branch(message_id)
         self.open_conversation(conversation_id, show=message_id)
-        self.refresh_sidebar()
+        self.sidebar.select(conversation_id)  # nothing listed changed: no need to read ten thousand rows again
 
     @Slot(int)
     def _on_feedback_changed(self, message_id: int) -> None:
@@ -487,13 +499,17 @@ class MainWindow(QMainWindow):
         last_user = max((i for i, m in enumerate(messages) if m.role == "user"), default=-1) if at_end else -1
         ids = [m.id for m in messages]
         versions = self._store.versions(messages[0].conversation_id, ids) if messages else {}
+        # a page's first reply answers the question at the end of the page before it
+        before = self._store.messages(messages[0].conversation_id, limit=1, before_id=ids[0]) if messages else []
+        roles = [m.role for m in before[-1:] + messages]
+        offset = len(roles) - len(messages)
         verdicts = self._store.latest_verdicts(ids)
         feedback = self._store.latest_feedback(ids)
         speaker_name = self._persona_name(persona_id)
         bubbles = []
         for i, message in enumerate(messages):
             actions: tuple[str, ...] = ()
-            is_reply = message.role == "assistant" and i > 0 and messages[i - 1].role == "user"
+            is_reply = message.role == "assistant" and i + offset > 0 and roles[i + offset - 1] == "user"
             if i == len(messages) - 1 and is_reply and at_end:
                 actions = ("regenerate", "continue") if message.status == "interrupted" else ("regenerate",)
             elif i == last_user:
@@ -573,9 +589,9 @@ class MainWindow(QMainWindow):
         self.persona_box.clear()
         for persona in everyone:
             label = f"{persona.name} — {persona.tagline}" if persona.tagline else persona.name
-            icon = QIcon(QPixmap.fromImage(avatar_image(persona.id, persona.name, 48)))
-            self.persona_box.addItem(icon, label, persona.id)
+            self.persona_box.addItem(label, persona.id)
         self.persona_box.blockSignals(False)
+        draw_icons_in_batches(self.persona_box, [(p.id, p.name) for p in everyone])
         self.chat_view.set_persona_names({p.id: p.name for p in everyone})
 
     def reload_personas(self, select: str = "") -> None:
@@ -676,7 +692,9 @@ class MainWindow(QMainWindow):
             path = [m for m in path if m.id < request.message_id]
         elif request.kind in ("regenerate", "continue"):
             path = path[:-1]
-        self.chat_view.show_bubbles(self._bubbles(path, persona_id))
+        shown = path[-self._page :]  # a long conversation keeps its newest pages, not all of it, in the view
+        self.chat_view.show_bubbles(self._bubbles(shown, persona_id), len(path) - len(shown))
+        self._first_shown, self._window_start = (shown[0].id if shown else None), None
         if shown_question:
             self.chat_view.append_bubble(Bubble("user", self.tr("You"), shown_question, persona_id=persona_id))
         questions = [m.content for m in path if m.role == "user"]
@@ -741,7 +759,7 @@ class MainWindow(QMainWindow):
         self.refresh_sidebar()
         if self.sidebar.count():
             self.open_conversation(self.sidebar.item_id(0))
-            self.refresh_sidebar()
+            self.sidebar.select(self._conversation_id)
         else:
             self.new_chat()
 

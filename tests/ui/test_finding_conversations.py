@@ -91,6 +91,12 @@ def test_search_jumps_to_the_message_even_on_another_branch(
     window.close()
 
 
+def _shown(qtbot: QtBot, window: MainWindow) -> str:
+    """The chat view's text once a long page is all laid out (it goes in a chunk per event-loop turn)."""
+    qtbot.waitUntil(lambda: not window.chat_view.rendering, timeout=10_000)
+    return window.chat_view.toPlainText()
+
+
 def test_a_long_conversation_opens_with_its_newest_page(
     qtbot: QtBot, paths: AppPaths, store: Store, starter_path: Path
 ) -> None:
@@ -98,23 +104,23 @@ def test_a_long_conversation_opens_with_its_newest_page(
     ids = [store.add_message(long.id, "user" if n % 2 else "assistant", f"message {n}").id for n in range(PAGE + 250)]
     window = open_window(qtbot, paths, store, starter_path)
     window.open_conversation(long.id)
-    text = window.chat_view.toPlainText()
+    text = _shown(qtbot, window)
     assert f"message {PAGE + 249}" in text and "message 249\n" not in text
     assert "Show earlier messages (250 more)" in text
     window.chat_view.action_requested.emit("earlier", 0)
-    text = window.chat_view.toPlainText()
+    text = _shown(qtbot, window)
     assert "message 100\n" in text and "(50 more)" in text
     window.open_message(long.id, ids[30])  # a search hit far back opens a page around it, not everything
-    text = window.chat_view.toPlainText()
+    text = _shown(qtbot, window)
     assert "message 30\n" in text and "message 10\n" in text and "message 9\n" not in text
     assert "Show earlier messages (10 more)" in text
     assert f"message {10 + PAGE - 1}\n" in text and f"message {10 + PAGE}\n" not in text
     assert f"Show later messages ({250 - 10} more)" in text
     assert "Edit" not in text  # no edit or regenerate in the middle of a conversation
     window.chat_view.action_requested.emit("later", 0)
-    assert "Show later messages (40 more)" in window.chat_view.toPlainText()
+    assert "Show later messages (40 more)" in _shown(qtbot, window)
     window.chat_view.action_requested.emit("later", 0)  # the rest fits one page: the ordinary newest view
-    text = window.chat_view.toPlainText()
+    text = _shown(qtbot, window)
     assert f"message {PAGE + 249}" in text and "Show later" not in text
     window.close()
 

@@ -332,6 +332,10 @@
         <translation>↓ 显示后面的消息（还有 {count} 条）</translation>
     </message>
     <message>
+        <source>Show all ({count} characters)</source>
+        <translation>显示全部（{count} 个字符）</translation>
+    </message>
+    <message>
         <source>Delete message…</source>
         <translation>删除消息…</translation>
     </message>

@@ -211,3 +211,35 @@ def test_delete_message_keeps_what_followed_and_its_alternatives(tmp_path: Path)
     assert store.verdicts(first.id) == []
     assert [m.content for m in store.messages(conversation.id)] == ["喵~ hello"]
     store.close()
+
+
+def test_conversation_summaries_list_what_the_sidebar_shows_in_conversations_order(store: Store) -> None:
+    first = store.create_conversation("xiaomiao", "CNN", "m", title="卷积")
+    second = store.create_conversation("redbeard", "RNN", "m")
+    store.set_pinned(first.id, True)
+    store.set_archived(second.id, True)
+    summaries = store.conversation_summaries()
+    assert [s.id for s in summaries] == [c.id for c in store.conversations()] == [first.id, second.id]
+    pinned = summaries[0]
+    whole = store.conversation(first.id)
+    assert (pinned.title, pinned.persona_id, pinned.topic, pinned.updated_at) == (
+        "卷积",
+        "xiaomiao",
+        "CNN",
+        whole.updated_at,
+    )
+    assert pinned.pinned and not pinned.archived and summaries[1].archived and summaries[1].title == ""
+    assert [s.id for s in store.conversation_summaries(include_archived=False)] == [first.id]
+
+
+def test_versions_count_siblings_of_a_page_in_a_long_conversation(store: Store) -> None:
+    chat = store.create_conversation("xiaomiao", "CNN", "m")
+    greeting = store.add_message(chat.id, "assistant", "喵~")
+    question = store.add_message(chat.id, "user", "什么是卷积？")
+    reply = store.add_message(chat.id, "assistant", "first")
+    again = store.add_branch(reply.id, "second")
+    for n in range(30):
+        store.add_message(chat.id, "user" if n % 2 == 0 else "assistant", f"later {n}")
+    versions = store.versions(chat.id, [greeting.id, question.id, again.id])
+    assert versions == {greeting.id: (1, 1), question.id: (1, 1), again.id: (2, 2)}
+    assert store.versions(chat.id, []) == {}
