@@ -115,6 +115,7 @@ def _window_open_empty(folder: Path) -> float:
     finally:
         if "window" in holder:
             holder["window"].close()
+            holder["window"].deleteLater()  # gone, not just hidden: a caller may count its top-level windows
         store.close()
 
 
@@ -146,7 +147,9 @@ def run_ui_load_bench() -> dict[str, Any]:
             result["gallery_search_1k_ms"] = _stall(
                 _painted(holder["gallery"], lambda: holder["gallery"].search.setText("0999"))
             )
-            holder.pop("gallery").close()
+            gallery = holder.pop("gallery")
+            gallery.close()
+            gallery.deleteLater()
 
             def open_window() -> None:
                 holder["window"] = window = MainWindow(paths, store, library)
@@ -173,6 +176,7 @@ def run_ui_load_bench() -> dict[str, Any]:
                 _painted(window, lambda: window.chat_view.anchorClicked.emit(show_all)), 1500
             )
             window.close()
+            window.deleteLater()
         finally:
             store.close()
         result["window_open_empty_ms"] = _window_open_empty(Path(tmp) / "empty")

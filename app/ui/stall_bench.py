@@ -123,4 +123,5 @@ def window_stall_ms(model_path: Path, max_tokens: int = 300) -> float:
             return ticker.stop()
         finally:
             window.close()
+            window.deleteLater()
             store.close()
