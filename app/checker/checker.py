@@ -17,8 +17,9 @@ from app.topics import topic_title
 if TYPE_CHECKING:
     from app.facts_ledger import FactLike
 
-CHECKER_VERSION = "1.4"  # 1.2: other topics' terms, identity claims; 1.3: ledger contradictions;
-# 1.4: a quiz's grading reply carries the grade as its Accuracy badge ("source": "quiz", app.quiz_service)
+CHECKER_VERSION = "1.5"  # 1.2: other topics' terms, identity claims; 1.3: ledger contradictions;
+# 1.4: a quiz's grading reply carries the grade as its Accuracy badge ("source": "quiz", app.quiz_service);
+# 1.5: "maximise/maximize the loss" is caught (the pattern was a regex, which never matched; packs refuse one now)
 
 HistoryLike = Sequence[Any]  # ChatMessage / Message objects (role, content) or (role, content) tuples
 

@@ -109,7 +109,17 @@ class TopicPack:
         return self.title_zh if language == "zh" and self.title_zh else self.title
 
 
+_REGEX_LOOKING = re.compile(r"\[[^\]]*\]|\\[a-z]|\.\*|\.\+")
+
+
 def parse_pattern(text: str) -> tuple[tuple[str, ...], ...]:
+    """``a|b + c|d``: every group must match, any alternative of a group (plain text, lower-cased, no regex)."""
+    looks_like = _REGEX_LOOKING.search(text)
+    if looks_like:
+        raise TopicPackError(
+            f"{text!r}: patterns are plain text, {looks_like.group()!r} is not a regular expression here "
+            "(write each spelling as its own alternative)"
+        )
     groups = tuple(
         tuple(word.strip().lower() for word in group.split("|") if word.strip()) for group in text.split(" + ")
     )

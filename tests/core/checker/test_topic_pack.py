@@ -78,3 +78,23 @@ def test_answer_keys_counts_and_fact_patterns_are_validated(tmp_path: Path) -> N
     good.write_text(base + '"questions": [{"ask": "why", "needs": ["b|c"]}]}', encoding="utf-8")
     pack = load_pack_file(good)
     assert pack.questions[0].needs == (("b", "c"),) and pack.fact_patterns[0].subject == ("a",)
+
+
+def test_patterns_are_plain_text_and_a_regex_is_refused_with_the_reason(tmp_path: Path) -> None:
+    from app.checker.topic_pack import parse_pattern
+
+    assert parse_pattern("gradient descent + maximize the loss|maximise the loss") == (
+        ("gradient descent",),
+        ("maximize the loss", "maximise the loss"),
+    )
+    with pytest.raises(TopicPackError, match=r"plain text, '\[sz\]' is not a regular expression"):
+        parse_pattern("maximi[sz]e the loss")  # would never match: a reply says "maximise", not "[sz]"
+
+
+def test_the_gradient_descent_pack_catches_both_spellings_of_maximising_the_loss(hoot: Persona) -> None:
+    packs = load_packs(None)
+    for spelling in ("maximize", "maximise"):
+        reply = f"Gradient descent takes steps to {spelling} the loss, so the model learns faster."
+        verdict = check(hoot, reply, question="How does gradient descent work?", topic="gradient-descent", packs=packs)
+        correction = "contradicts the Gradient descent notes: it steps against the gradient to decrease the loss"
+        assert correction in verdict.accuracy.reasons, (spelling, verdict.accuracy.reasons)
