@@ -29,7 +29,7 @@ from app.quiz import (
     score_text,
     split_answers,
 )
-from app.quiz_tree import QuizTree
+from app.quiz_tree import QuizTree, waiting_quiz
 from app.store import Grade, Quiz
 
 INTRO_TOKENS = 160  # the persona's introduction is a sentence or two: the questions follow it verbatim
@@ -114,9 +114,7 @@ class QuizService:
     def waiting(self, conversation_id: int) -> Quiz | None:
         """The quiz the learner's next message answers: the one the active path's last message asks (a quiz
         asked on a branch the learner left waits there, and one graded on another branch can be answered anew)."""
-        path = self.store.messages(conversation_id)
-        found = self.tree.quiz_on(path)
-        return found[0] if found is not None and found[1] == len(path) - 1 else None
+        return waiting_quiz(self.store, conversation_id)
 
     def regenerate(
         self,

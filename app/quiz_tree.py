@@ -16,6 +16,20 @@ from app.quiz import QuizItem, grade, memory_fact, split_answers
 from app.store import Message, Quiz, Store
 
 
+def waiting_quiz(store: Store, conversation_id: int) -> Quiz | None:
+    """The quiz the learner's next message answers: one asked by the last message of the active path (a quiz asked
+    on a branch the learner left waits there). Reads one message, so the GUI may ask on every change."""
+    last = store.messages(conversation_id, limit=1)
+    if not last:
+        return None
+    quizzes = store.conversation_quizzes(conversation_id)
+    return next((q for q in reversed(quizzes) if last[-1].id in _asking_ids(store, q)), None)
+
+
+def _asking_ids(store: Store, quiz: Quiz) -> set[int]:
+    return {m.id for m in store.siblings(quiz.message_id)} if quiz.message_id is not None else set()
+
+
 class QuizTree:
     """The quizzes of a store's conversations as they sit in the message tree, graded with ``packs``."""
 
@@ -73,7 +87,7 @@ class QuizTree:
 
     def asking_ids(self, quiz: Quiz) -> set[int]:
         """The versions of the message that asked ``quiz`` (a regenerated introduction asks the same quiz)."""
-        return {m.id for m in self.store.siblings(quiz.message_id)} if quiz.message_id is not None else set()
+        return _asking_ids(self.store, quiz)
 
     def pack(self, quiz: Quiz) -> TopicPack:
         pack = next((p for p in self.packs if p.id == quiz.topic), None)

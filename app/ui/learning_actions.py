@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from app.checker import resolve_topic
 from app.quiz import MIN_QUESTIONS, quiz_items
+from app.quiz_tree import waiting_quiz
 from app.store import Conversation
 from app.ui.chat_worker import TurnRequest
 from app.ui.progress_view import ProgressView
@@ -70,7 +71,7 @@ class LearningActions(QObject):
         window = self.window
         if window.is_busy() or not window._model_id:
             return
-        if window._conversation_id is not None and window._store.open_quiz(window._conversation_id) is not None:
+        if window._conversation_id is not None and waiting_quiz(window._store, window._conversation_id) is not None:
             window.statusBar().showMessage(self.tr("Answer the quiz first: one message, numbered 1. 2. 3."), 8000)
             return
         text = self.tr("Quiz me!")
@@ -111,7 +112,7 @@ class LearningActions(QObject):
         """Every few questions on a topic with a quiz, the status bar suggests one (the end of a lesson)."""
         store = self.window._store
         questions = sum(1 for m in store.messages(conversation_id) if m.role == "user")
-        if not questions or questions % NUDGE_EVERY or store.open_quiz(conversation_id) is not None:
+        if not questions or questions % NUDGE_EVERY or waiting_quiz(store, conversation_id) is not None:
             return
         pack = resolve_topic(store.conversation(conversation_id).topic, self.window._packs)
         if pack is not None and len(quiz_items(pack, "en")) >= MIN_QUESTIONS:
@@ -121,7 +122,7 @@ class LearningActions(QObject):
     def _hint(self) -> None:
         """While a quiz waits for answers, the message box says how to answer."""
         window = self.window
-        waiting = window._conversation_id is not None and window._store.open_quiz(window._conversation_id)
+        waiting = window._conversation_id is not None and waiting_quiz(window._store, window._conversation_id)
         window.input.setPlaceholderText(
             self.tr("Answer the quiz in one message: 1. … 2. … 3. …")
             if waiting

@@ -16,7 +16,7 @@ from app.errors import PersonaTutorError
 from app.personas import PersonaLibrary
 from app.progress import progress, review_goal
 from app.quiz_service import QuizService
-from app.quiz_tree import QuizTree
+from app.quiz_tree import QuizTree, waiting_quiz
 from app.store import Quiz, Store
 
 SHORT = SamplingParams(max_tokens=24, seed=3)
@@ -173,5 +173,6 @@ def test_a_quiz_on_a_branch_the_learner_left_does_not_take_the_next_message(serv
     assert quizzes.waiting(conversation.id) == store.quiz(quiz.id)
     store.add_branch(request.id, "什么是池化层？")  # the request edited: the quiz stays behind on its branch
     assert store.open_quiz(conversation.id) is not None and quizzes.waiting(conversation.id) is None
+    assert waiting_quiz(store, conversation.id) is None  # what the window asks (Quiz me, the input's hint)
     store.select_branch(intro.id)
-    assert quizzes.waiting(conversation.id) == store.quiz(quiz.id)
+    assert quizzes.waiting(conversation.id) == store.quiz(quiz.id) == waiting_quiz(store, conversation.id)
