@@ -11,6 +11,7 @@ import statistics
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from app.kv_state_cache import KvStateCache
 from app.personas import PersonaLibrary
 from app.prompt_builder import ChatMessage
 from app.store import Store
+
+Progress = Callable[[str], None]
 
 QUESTIONS = (
     "什么是卷积层？",
@@ -96,7 +99,7 @@ def _decode_ratio(config: EngineBenchConfig, db_dir: Path) -> dict[str, float]:
         store.close()
 
 
-def _ttft_series(config: EngineBenchConfig, db_dir: Path, reuse: bool) -> tuple[list[float], int]:
+def _ttft_series(config: EngineBenchConfig, db_dir: Path, reuse: bool, progress: Progress) -> tuple[list[float], int]:
     """First-token times of a scripted conversation, and its id (its KV state saved when ``reuse``)."""
     engine = LlamaEngine(
         EngineConfig(config.model_path, n_ctx=config.n_ctx, n_threads=config.threads, reuse_prefix=reuse)
@@ -113,6 +116,9 @@ def _ttft_series(config: EngineBenchConfig, db_dir: Path, reuse: bool) -> tuple[
             result = service.send(conversation.id, question, params, threading.Event())
             assert result.timings is not None
             series.append(result.timings.ttft_s)
+            if (turn + 1) % 10 == 0 or turn + 1 == config.turns:
+                label = "with KV reuse" if reuse else "re-evaluating every turn"
+                progress(f"{label}: turn {turn + 1}/{config.turns}, first token {result.timings.ttft_s:.2f} s")
         service.save_state()
         return series, conversation.id
     finally:
@@ -138,12 +144,21 @@ def _resume_ttft(config: EngineBenchConfig, db_dir: Path, conversation_id: int, 
         store.close()
 
 
-def run_engine_bench(config: EngineBenchConfig) -> dict[str, Any]:
+def _quiet(_line: str) -> None:
+    pass
+
+
+def run_engine_bench(config: EngineBenchConfig, progress: Progress = _quiet) -> dict[str, Any]:
+    """Everything side by side in one run; ``progress`` hears where a long run is (a line per phase and every ten
+    turns), since the whole takes many minutes on two cores."""
     with tempfile.TemporaryDirectory(prefix="persona-tutor-bench-") as tmp:
         db_dir = Path(tmp)
+        progress("decode speed: app pipeline vs bare llama-cpp-python")
         decode = _decode_ratio(config, db_dir)
-        reused, conversation_id = _ttft_series(config, db_dir, reuse=True)
-        naive, _ = _ttft_series(config, db_dir, reuse=False)
+        progress(f"decode_ratio {decode['decode_ratio']}; first-token times over {config.turns} turns")
+        reused, conversation_id = _ttft_series(config, db_dir, True, progress)
+        naive, _ = _ttft_series(config, db_dir, False, progress)
+        progress("first token after a restart, with and without the saved state")
         resume = _resume_ttft(config, db_dir, conversation_id, saved_state=True)
         resume_naive = _resume_ttft(config, db_dir, conversation_id, saved_state=False)
     warm = statistics.median(reused[1:])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,8 @@ def run_engine(args: argparse.Namespace, paths: AppPaths) -> int:
     if args.turns < 2:
         raise PersonaTutorError("--turns must be at least 2.")
     model = resolve_model(paths.models_dir, args.model, progress=starter_progress(), config_dir=paths.config_dir)
-    result = run_engine_bench(EngineBenchConfig(model_path=model.path, threads=args.threads, turns=args.turns))
+    config = EngineBenchConfig(model_path=model.path, threads=args.threads, turns=args.turns)
+    result = run_engine_bench(config, progress=lambda line: print(f"bench engine: {line}", file=sys.stderr, flush=True))
     if not args.no_gui:
         from app.ui.stall_bench import long_reply_stall_ms, window_stall_ms
 

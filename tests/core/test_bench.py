@@ -6,8 +6,10 @@ from app.bench import EngineBenchConfig, format_table, run_engine_bench
 
 
 def test_engine_bench_reports_every_key(starter_path: Path) -> None:
+    heard: list[str] = []
     result = run_engine_bench(
-        EngineBenchConfig(starter_path, threads=2, decode_tokens=8, decode_rounds=1, turns=2, turn_tokens=4)
+        EngineBenchConfig(starter_path, threads=2, decode_tokens=8, decode_rounds=1, turns=2, turn_tokens=4),
+        progress=heard.append,
     )
     for key in (
         "decode_ratio",
@@ -20,3 +22,6 @@ def test_engine_bench_reports_every_key(starter_path: Path) -> None:
     ):
         assert result[key] > 0, key
     assert "decode_ratio" in format_table(result)
+    # a long run says where it is: each phase, and the last turn of each series
+    assert any(line.startswith("with KV reuse: turn 2/2") for line in heard)
+    assert any(line.startswith("re-evaluating every turn: turn 2/2") for line in heard)
