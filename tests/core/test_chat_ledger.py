@@ -25,6 +25,19 @@ def service(tmp_path: Path, engine: LlamaEngine) -> Iterator[ChatService]:
     store.close()
 
 
+def record_prompts(monkeypatch: pytest.MonkeyPatch, engine: LlamaEngine) -> list[list[ChatMessage]]:
+    """The real engine still answers; every prompt it is given is kept, newest last."""
+    seen: list[list[ChatMessage]] = []
+    generate = engine.generate
+
+    def recording(messages: list[ChatMessage], *args: Any, **kwargs: Any) -> Any:
+        seen.append(list(messages))
+        return generate(messages, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "generate", recording)
+    return seen
+
+
 def test_the_ledger_reaches_the_prompt_of_the_next_turn(
     service: ChatService, engine: LlamaEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -38,14 +51,7 @@ def test_the_ledger_reaches_the_prompt_of_the_next_turn(
     story = service.store.add_fact(conversation.id, "story", "毛线球", "红色", edited=True)
     service.store.set_fact_active(story.id, False)
 
-    seen: list[list[ChatMessage]] = []
-    generate = engine.generate
-
-    def recording(messages: list[ChatMessage], *args: Any, **kwargs: Any) -> Any:
-        seen.append(list(messages))
-        return generate(messages, *args, **kwargs)
-
-    monkeypatch.setattr(engine, "generate", recording)
+    seen = record_prompts(monkeypatch, engine)
     second = service.send(conversation.id, "什么是池化层？", SHORT, threading.Event())
     assert second.status in ("complete", "interrupted") and second.timings is not None
     prompt = seen[-1]
@@ -69,14 +75,7 @@ def test_an_edited_message_takes_its_facts_off_the_new_branch(
     assert {f.text for f in store.ledger(conversation.id)} == {"小明", "小红"}  # the old branch keeps its row
     assert [f.text for f in store.branch_ledger(conversation.id, through=first.message_id)] == ["小明"]
 
-    seen: list[list[ChatMessage]] = []
-    generate = engine.generate
-
-    def recording(messages: list[ChatMessage], *args: Any, **kwargs: Any) -> Any:
-        seen.append(list(messages))
-        return generate(messages, *args, **kwargs)
-
-    monkeypatch.setattr(engine, "generate", recording)
+    seen = record_prompts(monkeypatch, engine)
     service.send(conversation.id, "什么是池化层？", SHORT, threading.Event())
     block = seen[-1][-2]
     assert block.role == "system" and "The learner's name is 小红" in block.content
