@@ -9,8 +9,9 @@ accepts the SYN-ACK" (the client does), "Q 是前一个词" (the query comes fro
 
 A clause states the wrong relation when a ``wrong`` phrase follows a mention of the ``subject`` and no other
 candidate agent (``others``) stands between them, the subject is not the object of a preposition ("sends a
-SYN *to the server* and receives the SYN-ACK" is the client receiving), neither the subject nor the step is negated ("without regularization"), no
-``unless`` word is in the clause ("小于中间值就排除右半边"), and the sentence does not report a myth.
+SYN *to the server* and receives the SYN-ACK" is the client receiving), neither the subject nor the step is
+negated ("without regularization", "does not"), no ``unless`` word is in the clause ("小于中间值就排除右半边"),
+and the sentence does not report a myth. A condition and its main clause count as one clause.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from functools import lru_cache
 from app.checker.text import MYTH_MARKERS, sentences
 
 _CLAUSE = re.compile(r"[，,；;：:（）()]")
+_CONDITION = re.compile(r"(?:if|when|whenever|once)\b|如果|假如|若|当")
+_COPULA_START = re.compile(r"(?:is|are|was|were)\b|是|就是")
 # The mention is an object, not the agent: "to the server", "向服务器", "比批量梯度下降".
 _OBJECT_BEFORE = re.compile(
     r"(?:\b(?:to|from|with|than|of|for|towards?|into|at|on)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+|each\s+)?"
@@ -89,13 +92,25 @@ def _states(clause: str, relation: Relation) -> bool:
     return False
 
 
+def _clauses(sentence: str) -> list[str]:
+    """The sentence's clauses. A condition stays with its main clause ("如果目标比中间大，就去左半边"), and one
+    that starts with a bare copula ("…, is a technique used to …") keeps the sentence's first clause as subject."""
+    parts = [c.strip() for c in _CLAUSE.split(sentence) if c.strip()]
+    merged: list[str] = []
+    condition = False
+    for i, part in enumerate(parts):
+        if condition:
+            merged[-1] = f"{merged[-1]} {part}"
+            condition = False
+        elif i and _COPULA_START.match(part):
+            merged.append(f"{parts[0]} {part}")
+        else:
+            merged.append(part)
+            condition = bool(_CONDITION.match(part))
+    return merged
+
+
 def wrong_relations(text: str, relations: Sequence[Relation]) -> list[Relation]:
     """The relations the text states the wrong way round (each once)."""
-    clauses = [
-        c.strip()
-        for s in sentences(text.lower())
-        if not MYTH_MARKERS.search(s)
-        for c in _CLAUSE.split(s)
-        if c.strip()
-    ]
+    clauses = [c for s in sentences(text.lower()) if not MYTH_MARKERS.search(s) for c in _clauses(s)]
     return [r for r in relations if any(_states(c, r) for c in clauses)]
