@@ -27,7 +27,7 @@ KEY_PIVOT = 0.5
 FOREIGN_WEIGHT = -2.0  # per term of another topic (at most FOREIGN_CAP of them)
 FOREIGN_CAP = 2
 IDENTITY = -2.5
-RELATION = -3.0  # a step or property paired with the wrong agent ("the server accepts the SYN-ACK")
+RELATION = -4.0  # a step or property paired with the wrong agent ("the server accepts the SYN-ACK")
 SIMILARITY_WEIGHT = 1.0  # log-odds per unit of the key answer's wording found in the reply, 0 at SIMILARITY_PIVOT
 SIMILARITY_PIVOT = 0.3
 

@@ -112,5 +112,9 @@ def _clauses(sentence: str) -> list[str]:
 
 def wrong_relations(text: str, relations: Sequence[Relation]) -> list[Relation]:
     """The relations the text states the wrong way round (each once)."""
-    clauses = [c for s in sentences(text.lower()) if not MYTH_MARKERS.search(s) for c in _clauses(s)]
-    return [r for r in relations if any(_states(c, r) for c in clauses)]
+    low = text.lower()
+    candidates = [r for r in relations if any(_term_pattern(w).search(low) for w in r.wrong)]
+    if not candidates:  # the common case: no wrong step is even mentioned
+        return []
+    clauses = [c for s in sentences(low) if not MYTH_MARKERS.search(s) for c in _clauses(s)]
+    return [r for r in candidates if any(_states(c, r) for c in clauses)]
