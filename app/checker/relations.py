@@ -83,7 +83,9 @@ def _states(clause: str, relation: Relation) -> bool:
     if relation.unless and _spans(clause, relation.unless):
         return False
     agents = _agents(clause, relation)
-    for start, _ in _spans(clause, relation.wrong):
+    for start, end in _spans(clause, relation.wrong):
+        if any(m[0] <= start < m[1] or start <= m[0] < end for m in agents):
+            continue  # the step is part of an agent's own name ("批归一化" is not "归一化")
         before = [m for m in agents if m[1] <= start]
         if not before or not before[-1][2] or _negated(clause, before[-1][0]):
             continue

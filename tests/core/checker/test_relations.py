@@ -37,6 +37,8 @@ def _wrong(reply: str, pack_id: str) -> list[str]:
         ("overfitting", "Dropout randomly drops training samples from the dataset."),
         ("embeddings", "A word embedding is a sparse code with only one 1."),
         ("embeddings", "意思相近的词向量相近，是因为它们拼写相似。"),
+        ("overfitting", "正则化就是把输入数据归一化，让数值范围一致。"),
+        ("photosynthesis", "Plants use light to turn oxygen into glucose."),
     ],
 )
 def test_wrong_pairings_are_found(pack_id: str, reply: str) -> None:
@@ -66,10 +68,22 @@ def test_wrong_pairings_are_found(pack_id: str, reply: str) -> None:
         ("embeddings", "Unlike sparse one-hot codes, an embedding is a dense vector."),
         ("embeddings", "意思相近的词出现在相似的上下文里，所以它们的词向量相近。"),
         ("embeddings", "A common misconception is that similar words are close because of their spelling."),
+        # the step is part of another agent's name: batch normalization is not regularization normalizing data
+        ("overfitting", "常见的正则化方法有 L2、Dropout，另外还常配合批归一化使用。"),
+        ("photosynthesis", "Plants use light to turn carbon dioxide and water into glucose and oxygen."),
     ],
 )
 def test_right_pairings_and_corrections_are_left_alone(pack_id: str, reply: str) -> None:
     assert _wrong(reply, pack_id) == [], reply
+
+
+def test_a_packs_own_correct_statements_never_trip_its_relations() -> None:
+    for pack in load_packs(None):
+        texts = [text for fact in pack.facts for text in fact]
+        texts += [text for item in pack.misconceptions for text in (item.correction, item.correction_zh)]
+        texts += [text for key in pack.questions for text in (key.answer, key.answer_zh)]
+        texts += [text for relation in pack.relations for text in (relation.en, relation.zh)]
+        assert [t for t in texts if wrong_relations(t, pack.relations)] == [], pack.id
 
 
 def test_a_wrong_relation_turns_the_badge_off_with_the_fact(xiaomiao: Persona, hoot: Persona) -> None:
