@@ -29,13 +29,13 @@ _COPULA_START = re.compile(r"(?:is|are|was|were)\b|是|就是")
 # The mention is an object, not the agent: "to the server", "向服务器", "比批量梯度下降".
 _OBJECT_BEFORE = re.compile(
     r"(?:\b(?:to|from|with|than|of|for|towards?|into|at|on)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+|each\s+)?"
-    r"|[向给从比对跟把与和])\s*$"
+    r"|[向给从比对跟把])\s*$"
 )
 # The subject itself is negated: "without regularization the model grows more complex", "不加正则化".
 _NEGATED_SUBJECT = re.compile(r"(?:\bwithout\s+(?:the\s+|a\s+)?|\bno\s+|没有|不加|不用|去掉|取消|缺少)\s*$")
 _NEGATION = re.compile(
     r"不是|并不|不会|不能|不再|没有|并非|而非|而不是|不要|绝不|从不|无法|不(?!仅|同|断|少|错|久)"
-    r"|\bnot\b|\bnever\b|n't\b|\bno longer\b|\brather than\b|\binstead\b|\bnor\b|\bcannot\b"
+    r"|难以|很难|\bnot\b|\bnever\b|n't\b|\bno longer\b|\brather than\b|\binstead\b|\bnor\b|\bcannot\b|\bfail|\bunable\b"
 )
 
 

@@ -32,7 +32,7 @@ def _wrong(reply: str, pack_id: str) -> list[str]:
         ("gradient-descent", "随机梯度下降比批量梯度下降更稳定，因为它用全部数据。"),
         ("gradient-descent", "Gradient descent updates the weights in the direction of the gradient."),
         ("rnn", "An RNN uses different weights at each time step."),
-        ("rnn", "梯度消失就是梯度在往回传的时候变得越来越大。"),
+        ("rnn", "梯度消失就是梯度变得越来越大，越往前越大。"),
         ("overfitting", "过拟合的模型泛化能力很强。"),
         ("overfitting", "Dropout randomly drops training samples from the dataset."),
         ("embeddings", "A word embedding is a sparse code with only one 1."),
@@ -71,6 +71,11 @@ def test_wrong_pairings_are_found(pack_id: str, reply: str) -> None:
         # the step is part of another agent's name: batch normalization is not regularization normalizing data
         ("overfitting", "常见的正则化方法有 L2、Dropout，另外还常配合批归一化使用。"),
         ("photosynthesis", "Plants use light to turn carbon dioxide and water into glucose and oxygen."),
+        ("photosynthesis", "叶绿体和线粒体分别负责光合作用和呼吸作用。"),
+        ("binary-search", "如果目标比中间值大，就把左边界移到 mid + 1。"),
+        ("gradient-descent", "The weights move along the gradient descent direction, downhill."),
+        ("overfitting", "An overfit model fails to generalize well to new data."),
+        ("embeddings", "Word embeddings solve the problem of sparse one-hot codes."),
     ],
 )
 def test_right_pairings_and_corrections_are_left_alone(pack_id: str, reply: str) -> None:
