@@ -10,6 +10,7 @@ from app.checker.answer_key import contradictions, key_coverage, question_key
 from app.checker.ledger import ledger_signals
 from app.checker.reasons import Reason, reason
 from app.checker.reference import notes_signals
+from app.checker.relations import wrong_relations
 from app.checker.text import MYTH_MARKERS, find_term, is_cjk_text, sentences
 from app.checker.topic_pack import Misconception, TopicPack
 from app.checker.topic_terms import answer_similarity, foreign_terms, identity_claims
@@ -26,6 +27,7 @@ KEY_PIVOT = 0.5
 FOREIGN_WEIGHT = -2.0  # per term of another topic (at most FOREIGN_CAP of them)
 FOREIGN_CAP = 2
 IDENTITY = -2.5
+RELATION = -4.0  # a step or property paired with the wrong agent ("the server accepts the SYN-ACK")
 SIMILARITY_WEIGHT = 1.0  # log-odds per unit of the key answer's wording found in the reply, 0 at SIMILARITY_PIVOT
 SIMILARITY_PIVOT = 0.3
 
@@ -248,6 +250,12 @@ def accuracy_badge(
         reasons.append(
             reason("key_fact_contradiction", topic=contradiction.pack.label("zh" if zh else "en"), fact=fact)
         )
+
+    for pack in active:
+        for relation in wrong_relations(reply, pack.relations)[:1]:
+            signals.append(Signal(f"wrong_relation:{pack.id}", 1.0, RELATION))
+            fact = relation.zh if zh and relation.zh else relation.en
+            reasons.append(reason("key_fact_contradiction", topic=pack.label("zh" if zh else "en"), fact=fact))
 
     if not partial and active and len(reply) >= (20 if zh else 40):
         focus = asked[0] if asked else active[0]

@@ -17,9 +17,10 @@ from app.topics import topic_title
 if TYPE_CHECKING:
     from app.facts_ledger import FactLike
 
-CHECKER_VERSION = "1.5"  # 1.2: other topics' terms, identity claims; 1.3: ledger contradictions;
+CHECKER_VERSION = "1.6"  # 1.2: other topics' terms, identity claims; 1.3: ledger contradictions;
 # 1.4: a quiz's grading reply carries the grade as its Accuracy badge ("source": "quiz", app.quiz_service);
-# 1.5: "maximise/maximize the loss" is caught (the pattern was a regex, which never matched; packs refuse one now)
+# 1.5: "maximise/maximize the loss" is caught (the pattern was a regex, which never matched; packs refuse one now);
+# 1.6: packs' relations, a step given to the wrong agent ("the server accepts the SYN-ACK", app.checker.relations)
 
 HistoryLike = Sequence[Any]  # ChatMessage / Message objects (role, content) or (role, content) tuples
 

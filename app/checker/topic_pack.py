@@ -19,7 +19,8 @@ Optional JSON keys (see ``app/checker/answer_key.py``): a fact's ``match`` (``su
 it negated or inverted); ``questions``, answer keys ``{"ask": pattern on the question, "needs": [concept
 group, …], "en", "zh"}`` (with ``quiz_en``/``quiz_zh``, the question as a quiz asks it: the key grades the
 learner's answer); ``counts``, numbers the topic fixes ``{"about", "unit", "value", "en", "zh"}``; ``goals``,
-learning goals ``{"en", "zh"}`` a learner can pick for a conversation.
+learning goals ``{"en", "zh"}`` a learner can pick for a conversation; ``relations``, who does what and the
+wrong pairings that contradict it (see ``app/checker/relations.py``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.checker.relations import Relation
 from app.errors import PersonaTutorError
 
 PACK_VERSION = 1
@@ -38,9 +40,11 @@ _MAX_PACK_BYTES = 1024 * 1024
 _KEYS = {"version", "id", "title", "title_zh", "keywords", "terms", "core", "facts", "misconceptions"}
 _KEYS |= {"questions", "counts"}  # answer keys and fixed numbers (checker 1.1)
 _KEYS |= {"goals"}  # learning goals (app.learning)
+_KEYS |= {"relations"}  # who does what, and the wrong pairings (checker 1.6, app.checker.relations)
 _QUESTION_KEYS = {"ask", "needs", "en", "zh", "quiz_en", "quiz_zh"}
 _COUNT_KEYS = {"about", "unit", "value", "en", "zh"}
 _MISCONCEPTION_KEYS = {"en", "zh", "correction_en", "correction_zh", "match"}
+_RELATION_KEYS = {"en", "zh", "subject", "wrong", "others", "unless"}
 
 
 class TopicPackError(PersonaTutorError):
@@ -104,6 +108,7 @@ class TopicPack:
     counts: tuple[CountFact, ...] = ()
     fact_patterns: tuple[FactPattern, ...] = ()
     goals: tuple[tuple[str, str], ...] = ()  # (English, Chinese) learning goals
+    relations: tuple[Relation, ...] = ()
 
     def label(self, language: str) -> str:
         return self.title_zh if language == "zh" and self.title_zh else self.title
@@ -185,6 +190,7 @@ def parse_pack(raw: Any, *, builtin: bool = True) -> TopicPack:
         counts=counts,
         fact_patterns=tuple(fact_patterns),
         goals=tuple((str(g.get("en", "")), str(g.get("zh", ""))) for g in raw.get("goals", []) if isinstance(g, dict)),
+        relations=tuple(_relation(item) for item in raw.get("relations", [])),
     )
 
 
@@ -198,6 +204,27 @@ def _question_key(item: Any) -> QuestionKey:
         answer_zh=str(item.get("zh", "")),
         quiz=str(item.get("quiz_en", "")),
         quiz_zh=str(item.get("quiz_zh", "")),
+    )
+
+
+def _words(item: dict[str, Any], key: str) -> tuple[str, ...]:
+    """One ``a|b|c`` group of a relation (no ``+``: a relation's parts are separate keys)."""
+    groups = parse_pattern(str(item.get(key, "")))
+    if len(groups) > 1:
+        raise TopicPackError(f"a relation's {key!r} is one group of alternatives: {item[key]!r}")
+    return groups[0] if groups else ()
+
+
+def _relation(item: Any) -> Relation:
+    if not isinstance(item, dict) or set(item) - _RELATION_KEYS or not item.get("subject") or not item.get("wrong"):
+        raise TopicPackError(f"bad relation {item!r}")
+    return Relation(
+        subject=_words(item, "subject"),
+        wrong=_words(item, "wrong"),
+        others=_words(item, "others"),
+        unless=_words(item, "unless"),
+        en=str(item.get("en", "")),
+        zh=str(item.get("zh", "")),
     )
 
 

@@ -126,3 +126,11 @@ def test_latin_terms_match_whole_words_only(hoot: Persona) -> None:
     assert relu.accuracy.label == "off"
     relu_ok = check(hoot, "Hoo! ReLU, the rectified linear unit, is non-linear: max(0, x).", question="What is ReLU?")
     assert relu_ok.accuracy.label == "ok"
+
+
+def test_night_photosynthesis_is_caught_when_the_sentence_says_there_is_no_light(xiaomiao: Persona) -> None:
+    # "没有" sits between "晚上" and "最强", which reads as a negation to the sentence pattern; the phrase catches it
+    wrong = check(xiaomiao, "喵~ 植物在晚上没有光的时候光合作用最强喵！", topic="photosynthesis").accuracy
+    assert wrong.label == "off"
+    right = check(xiaomiao, "喵~ 没有光的时候，光合作用无法进行，中午光合作用最强喵！", topic="photosynthesis").accuracy
+    assert not any(s.name.startswith("misconception") for s in right.signals)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from app.checker.evaluation import DEVSET, load_devset, run_devset
 
-# Measured (bench checker, held-out, checker 1.2): persona 0.993; accuracy 0.788 on the generated replies alone
-# and 0.903 with the wrong-topic pairings (1.1: 0.762 and 0.866; 1.0: 0.689 and 0.852).
+# Measured (bench checker, held-out, checkers 1.2 and 1.6 alike): persona 0.993; accuracy 0.788 on the generated
+# replies alone and 0.903 with the wrong-topic pairings (1.1: 0.762 and 0.866; 1.0: 0.689 and 0.852).
 PERSONA_AUROC_FLOOR = 0.95
 ACCURACY_AUROC_FLOOR_GENERATED = 0.76
 ACCURACY_AUROC_FLOOR_WITH_PAIRINGS = 0.87

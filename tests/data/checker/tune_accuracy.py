@@ -2,8 +2,9 @@
 
 Run from the repository root: ``python tests/data/checker/tune_accuracy.py``. It never loads the held-out split.
 Each reply is checked once; the weights of the checker 1.2 signals (``foreign_terms``, ``identity_claim``,
-``answer_wording``) are then re-applied from the signals' values, picked on five topics by coordinate search and
-scored on the sixth. The pooled out-of-fold AUROC is the honest estimate; the last line is the fit on all six.
+``answer_wording``) and of 1.6's ``wrong_relation`` are then re-applied from the signals' values, picked on five
+topics by coordinate search and scored on the sixth. The pooled out-of-fold AUROC is the honest estimate; the
+last line is the fit on all six.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ GRID = {
     "foreign": [0.0, -0.5, -1.0, -1.5, -2.0, -3.0],
     "identity": [0.0, -1.0, -2.5],
     "wording": [0.0, 0.5, 1.0, 1.5, 2.0, 3.0],
+    "relation": [0.0, -1.0, -2.0, -3.0, -4.0],
 }
 Row = tuple[dict, float, dict[str, float]]
 
@@ -35,11 +37,12 @@ def _rows() -> list[Row]:
     out = []
     for row in rows:
         badge = check(personas[row["persona"]], row["reply"], question=row["question"], topic=row["topic"], packs=packs)
-        values = {s.name: s.value for s in badge.accuracy.signals}
+        values = {s.name.split(":")[0]: s.value for s in badge.accuracy.signals}
         base = accuracy.BIAS + sum(
             s.contribution
             for s in badge.accuracy.signals
             if s.name not in ("foreign_terms", "identity_claim", "answer_wording")
+            and not s.name.startswith("wrong_relation")
         )
         out.append((row, base, values))
     return out
@@ -48,6 +51,7 @@ def _rows() -> list[Row]:
 def _z(base: float, values: dict[str, float], w: dict[str, float]) -> float:
     z = base + w["foreign"] * min(accuracy.FOREIGN_CAP, values.get("foreign_terms", 0))
     z += w["identity"] * values.get("identity_claim", 0)
+    z += w["relation"] * values.get("wrong_relation", 0)
     if "answer_wording" in values:
         z += w["wording"] * (values["answer_wording"] - accuracy.SIMILARITY_PIVOT)
     return z
@@ -66,10 +70,15 @@ def _fit(rows: list[Row]) -> dict[str, float]:
 
 def main() -> None:
     rows = _rows()
-    current = {"foreign": accuracy.FOREIGN_WEIGHT, "identity": accuracy.IDENTITY, "wording": accuracy.SIMILARITY_WEIGHT}
+    current = {
+        "foreign": accuracy.FOREIGN_WEIGHT,
+        "identity": accuracy.IDENTITY,
+        "wording": accuracy.SIMILARITY_WEIGHT,
+        "relation": accuracy.RELATION,
+    }
     off = {name: 0.0 for name in GRID}
     print(
-        f"tuning replies {len(rows)}: AUROC without the 1.2 signals {_auroc(rows, off):.4f}, "
+        f"tuning replies {len(rows)}: AUROC without the 1.2 and 1.6 signals {_auroc(rows, off):.4f}, "
         f"with the chosen weights {_auroc(rows, current):.4f} {current}"
     )
     pooled: list[tuple[int, float]] = []
