@@ -141,6 +141,34 @@ def stated_misconceptions(text: str, packs: Sequence[TopicPack]) -> list[tuple[T
     return found
 
 
+def stated_errors(text: str, packs: Sequence[TopicPack]) -> list[tuple[Signal, Reason]]:
+    """What the text gets wrong against the packs, each as the Accuracy badge's signal and reason: stated
+    misconceptions, contradicted key facts and steps given to the wrong agent (one per pack). Quiz grading
+    (``app.quiz``) uses it too, so a wrong answer is wrong for the same reason a reply's badge would give."""
+    zh = is_cjk_text(text)
+    lang = "zh" if zh else "en"
+    found: list[tuple[Signal, Reason]] = []
+    for pack, item in stated_misconceptions(text, packs):
+        correction = item.correction_zh if zh and item.correction_zh else item.correction
+        claim = item.claim_zh if zh and item.claim_zh else item.claim
+        why = (
+            reason("pack_correction", topic=pack.label(lang), correction=correction)
+            if correction
+            else reason("misconception", claim=claim)
+        )
+        found.append((Signal(f"misconception:{pack.id}", 1.0, -4.0), why))
+    for contradiction in contradictions(text, packs):
+        fact = contradiction.fact_zh if zh and contradiction.fact_zh else contradiction.fact
+        why = reason("key_fact_contradiction", topic=contradiction.pack.label(lang), fact=fact)
+        found.append((Signal(f"contradiction:{contradiction.kind}:{contradiction.pack.id}", 1.0, CONTRADICTION), why))
+    for pack in packs:
+        for relation in wrong_relations(text, pack.relations)[:1]:
+            fact = relation.zh if zh and relation.zh else relation.en
+            why = reason("key_fact_contradiction", topic=pack.label(lang), fact=fact)
+            found.append((Signal(f"wrong_relation:{pack.id}", 1.0, RELATION), why))
+    return found
+
+
 def pack_scores(text: str, packs: Sequence[TopicPack]) -> dict[str, int]:
     """How many of each pack's keywords the text mentions."""
     low = text.lower()
@@ -223,15 +251,9 @@ def accuracy_badge(
     if topic and topic not in active:
         active.append(topic)
 
-    for pack, item in stated_misconceptions(reply, active):
-        signals.append(Signal(f"misconception:{pack.id}", 1.0, -4.0))
-        correction = item.correction_zh if zh and item.correction_zh else item.correction
-        claim = item.claim_zh if zh and item.claim_zh else item.claim
-        reasons.append(
-            reason("pack_correction", topic=pack.label("zh" if zh else "en"), correction=correction)
-            if correction
-            else reason("misconception", claim=claim)
-        )
+    for signal, why in stated_errors(reply, active):
+        signals.append(signal)
+        reasons.append(why)
 
     if not partial and question:
         recited = _recited_example(reply, question, examples)
@@ -243,19 +265,6 @@ def accuracy_badge(
         generic_signals, generic_reasons = _generic_signals(reply, question)
         signals += generic_signals
         reasons += generic_reasons
-
-    for contradiction in contradictions(reply, active):
-        signals.append(Signal(f"contradiction:{contradiction.kind}:{contradiction.pack.id}", 1.0, CONTRADICTION))
-        fact = contradiction.fact_zh if zh and contradiction.fact_zh else contradiction.fact
-        reasons.append(
-            reason("key_fact_contradiction", topic=contradiction.pack.label("zh" if zh else "en"), fact=fact)
-        )
-
-    for pack in active:
-        for relation in wrong_relations(reply, pack.relations)[:1]:
-            signals.append(Signal(f"wrong_relation:{pack.id}", 1.0, RELATION))
-            fact = relation.zh if zh and relation.zh else relation.en
-            reasons.append(reason("key_fact_contradiction", topic=pack.label("zh" if zh else "en"), fact=fact))
 
     if not partial and active and len(reply) >= (20 if zh else 40):
         focus = asked[0] if asked else active[0]
