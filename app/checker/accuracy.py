@@ -32,8 +32,8 @@ SIMILARITY_WEIGHT = 1.0  # log-odds per unit of the key answer's wording found i
 SIMILARITY_PIVOT = 0.3
 
 _NEGATION = re.compile(
-    r"不是|并不|不会|不能|不再|没有|并非|而非|而不是|不要|绝不|从不"
-    r"|\bnot\b|\bnever\b|n't\b|\bno longer\b|\brather than\b|\binstead\b|\bnor\b"
+    r"不是|并不|不会|不能|不再|没有|并非|而非|而不是|不要|绝不|从不|不用|不需要|无需"
+    r"|\bnot\b|\bnever\b|n't\b|\bno\b|\bno longer\b|\brather than\b|\binstead\b|\bnor\b"
 )
 
 
