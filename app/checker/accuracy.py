@@ -11,7 +11,7 @@ from app.checker.ledger import ledger_signals
 from app.checker.reasons import Reason, reason
 from app.checker.reference import notes_signals
 from app.checker.relations import wrong_relations
-from app.checker.text import MYTH_MARKERS, find_term, is_cjk_text, sentences
+from app.checker.text import MYTH_MARKERS, find_term, is_cjk_text, negated_before, sentences
 from app.checker.topic_pack import Misconception, TopicPack
 from app.checker.topic_terms import answer_similarity, foreign_terms, identity_claims
 from app.checker.verdict import Badge, Signal, Thresholds, make_badge
@@ -114,7 +114,8 @@ def _find(sentence: str, words: tuple[str, ...]) -> tuple[int, int, str] | None:
 
 
 def _states(sentence: str, pattern: tuple[tuple[str, ...], ...]) -> bool:
-    """All groups occur in the sentence and no negation sits between them (unless the claim itself negates)."""
+    """All groups occur in the sentence, the first is not negated ("without regularization …") and no negation
+    sits between them (unless the claim itself negates)."""
     hits = []
     for group in pattern:
         hit = _find(sentence, group)
@@ -122,6 +123,8 @@ def _states(sentence: str, pattern: tuple[tuple[str, ...], ...]) -> bool:
             return False
         hits.append(hit)
     hits.sort()
+    if negated_before(sentence, hits[0][0]):
+        return False
     start = max(0, hits[0][0] - 3)
     gap = sentence[start : hits[-1][1]]
     for _, _, word in hits:

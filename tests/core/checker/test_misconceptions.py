@@ -60,6 +60,13 @@ def _stated(text: str, pack_id: str) -> list[str]:
             "ReLU is simple, unlike the sigmoid or the identity function.",
             "The sigmoid, also known as the identity function, is linear.",
         ),
+        # the subject negated right before it: the sentence is about leaving it out
+        (
+            "overfitting",
+            "Without regularization the model becomes more complex and overfits.",
+            "Regularization makes the model more complex.",
+        ),
+        ("overfitting", "不加正则化，模型会更复杂。", "正则化让模型更复杂。"),
         # more parameters make overfitting likelier; only claiming they fix it is the misconception
         (
             "overfitting",
