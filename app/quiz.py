@@ -3,8 +3,9 @@
 Everything here is deterministic and needs no model: the questions are the packs' answer keys that carry quiz
 wording (``quiz_en``/``quiz_zh``), and an answer is graded with the same matchers the reply checker uses
 (``app.checker.answer_key``): it must cover the key's concept groups, and must not state one of the pack's
-misconceptions or flip one of its key facts. The persona only *phrases* the quiz and the explanations
-(``app.quiz_service``).
+misconceptions, flip one of its key facts or give a step to the wrong agent (its relations): the errors the
+Accuracy badge finds, with the badge's reasons (:func:`answer_mistakes`). The persona only *phrases* the quiz
+and the explanations (``app.quiz_service``).
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.checker.accuracy import stated_misconceptions
-from app.checker.answer_key import contradictions, key_coverage
+from app.checker.accuracy import stated_errors
+from app.checker.answer_key import key_coverage
+from app.checker.reasons import Reason
 from app.checker.text import is_cjk_text
 from app.checker.topic_pack import QuestionKey, TopicPack
 from app.store import Grade, Quiz
@@ -105,12 +107,18 @@ def _number(match: re.Match[str]) -> int:
     return _CHINESE_DIGITS.get(raw) or int(raw)
 
 
+def answer_mistakes(answer: str, pack: TopicPack) -> list[Reason]:
+    """What the answer gets wrong against ``pack`` (a misconception, a key fact flipped, a step given to the wrong
+    agent), as the reasons the Accuracy badge gives for the same words; [] when it states nothing wrong."""
+    return [why for _signal, why in stated_errors(answer, [pack])]
+
+
 def grade_answer(answer: str, key: QuestionKey, pack: TopicPack) -> str:
     """``correct`` when the answer covers every concept of the key, ``partial`` for some, else ``incorrect``;
-    an answer that states a misconception of the pack or flips one of its key facts is ``incorrect``."""
+    an answer with one of :func:`answer_mistakes` is ``incorrect``."""
     if not answer.strip():
         return "incorrect"
-    if stated_misconceptions(answer, [pack]) or contradictions(answer, [pack]):
+    if answer_mistakes(answer, pack):
         return "incorrect"
     coverage, _missing = key_coverage(answer, key)
     if coverage >= 1:

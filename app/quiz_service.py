@@ -22,6 +22,7 @@ from app.errors import PersonaTutorError
 from app.quiz import (
     MIN_QUESTIONS,
     QuizItem,
+    answer_mistakes,
     grade,
     pick_questions,
     quiz_items,
@@ -166,15 +167,16 @@ class QuizService:
         pack = self.tree.pack(quiz)
         items = self.tree.items(quiz, pack)
         grades, score = grade(items, split_answers(text, len(items)), pack)
+        mistakes = [answer_mistakes(g.answer, pack) for g in grades]
         persona = self.chat.persona_of(self.store.conversation(quiz.conversation_id))
         name = persona.nickname or persona.name
-        instruction = feedback_instruction(name, self.chat.user_name, items, grades, score, quiz.language)
+        instruction = feedback_instruction(name, self.chat.user_name, items, grades, score, quiz.language, mistakes)
         result = run(instruction)
         graded = self.store.grade_quiz(quiz.id, grades, score)
         reply = f"{result.reply.rstrip()}\n\n{results_block(graded)}".lstrip()
         self.store.update_message(result.message_id, content=reply)
         self.tree.remember(graded, pack, result.message_id)
-        verdict = graded_verdict(result.verdict, graded)
+        verdict = graded_verdict(result.verdict, graded, mistakes)
         if verdict is not None:
             self.store.add_verdict(result.message_id, CHECKER_NAME, CHECKER_VERSION, verdict)
         return replace(result, reply=reply, verdict=verdict)
@@ -192,15 +194,24 @@ def quiz_instruction(name: str, user: str, title: str, items: Sequence[QuizItem]
 
 
 def feedback_instruction(
-    name: str, user: str, items: Sequence[QuizItem], grades: Sequence[Grade], score: float, language: str
+    name: str,
+    user: str,
+    items: Sequence[QuizItem],
+    grades: Sequence[Grade],
+    score: float,
+    language: str,
+    mistakes: Sequence[Sequence[str]] = (),
 ) -> str:
-    """What the model is told to explain: each answer with its final grade and the pack's correct answer."""
+    """What the model is told to explain: each answer with its final grade, what it got wrong (``mistakes``, the
+    checker's reasons per answer, so the persona explains the actual error) and the pack's correct answer."""
     lines = []
     for n, (item, graded) in enumerate(zip(items, grades, strict=True), 1):
         said = {"correct": "correct", "partial": "partly right", "incorrect": "wrong"}[graded.verdict]
         answer = graded.answer or "(no answer)"
+        wrong = mistakes[n - 1] if n <= len(mistakes) else ()
+        why = f" ({'; '.join(wrong)})" if wrong else ""
         lines.append(
-            f"{n}. {item.question}\n   {user}'s answer: {answer}\n   Grade: {said}. Correct answer: {item.answer}"
+            f"{n}. {item.question}\n   {user}'s answer: {answer}\n   Grade: {said}{why}. Correct answer: {item.answer}"
         )
     return (
         f"{user} has answered the quiz. The app graded the answers against the lesson's facts; the grades are final. "
@@ -229,10 +240,13 @@ def results_block(quiz: Quiz) -> str:
     return "\n".join(lines)
 
 
-def graded_verdict(checked: dict[str, Any] | None, quiz: Quiz) -> dict[str, Any] | None:
+def graded_verdict(
+    checked: dict[str, Any] | None, quiz: Quiz, mistakes: Sequence[Sequence[str]] = ()
+) -> dict[str, Any] | None:
     """A grading reply's badges: the Persona badge as the checker gave it, and an Accuracy badge that comes
     from the grade, not from the checker's guess: the grades are the pack's answer keys applied to the learner's
-    answers (``source`` "quiz"; its reasons name each graded answer). None when the checker gave no verdict."""
+    answers (``source`` "quiz"; its reasons name each graded answer, followed by what a wrong one got wrong,
+    ``mistakes`` per question). None when the checker gave no verdict."""
     if checked is None:
         return None
     share = (quiz.score or 0.0) / quiz.total if quiz.total else 0.0
@@ -243,6 +257,8 @@ def graded_verdict(checked: dict[str, Any] | None, quiz: Quiz) -> dict[str, Any]
         verdict = q.verdict if q.verdict in _MARKS else "incorrect"
         key = {} if verdict == "correct" else {"key": q.answer_key}
         reasons.append(reason(f"quiz_answer_{verdict}", position=q.position, answer=q.learner_answer or "—", **key))
+        if verdict == "incorrect" and q.position <= len(mistakes):
+            reasons += mistakes[q.position - 1]
     accuracy = {
         "score": 1.0,
         "label": "ok",

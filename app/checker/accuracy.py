@@ -11,7 +11,7 @@ from app.checker.ledger import ledger_signals
 from app.checker.reasons import Reason, reason
 from app.checker.reference import notes_signals
 from app.checker.relations import wrong_relations
-from app.checker.text import MYTH_MARKERS, find_term, is_cjk_text, sentences
+from app.checker.text import MYTH_MARKERS, find_term, is_cjk_text, negated_before, sentences
 from app.checker.topic_pack import Misconception, TopicPack
 from app.checker.topic_terms import answer_similarity, foreign_terms, identity_claims
 from app.checker.verdict import Badge, Signal, Thresholds, make_badge
@@ -32,8 +32,8 @@ SIMILARITY_WEIGHT = 1.0  # log-odds per unit of the key answer's wording found i
 SIMILARITY_PIVOT = 0.3
 
 _NEGATION = re.compile(
-    r"不是|并不|不会|不能|不再|没有|并非|而非|而不是|不要|绝不|从不"
-    r"|\bnot\b|\bnever\b|n't\b|\bno longer\b|\brather than\b|\binstead\b|\bnor\b"
+    r"不是|并不|不会|不能|不再|没有|并非|而非|而不是|不要|绝不|从不|不用|不需要|无需"
+    r"|\bnot\b|\bnever\b|n't\b|\bno\b|\bno longer\b|\brather than\b|\binstead\b|\bnor\b"
 )
 
 
@@ -114,7 +114,8 @@ def _find(sentence: str, words: tuple[str, ...]) -> tuple[int, int, str] | None:
 
 
 def _states(sentence: str, pattern: tuple[tuple[str, ...], ...]) -> bool:
-    """All groups occur in the sentence and no negation sits between them (unless the claim itself negates)."""
+    """All groups occur in the sentence, the first is not negated ("without regularization …") and no negation
+    sits between them (unless the claim itself negates)."""
     hits = []
     for group in pattern:
         hit = _find(sentence, group)
@@ -122,6 +123,8 @@ def _states(sentence: str, pattern: tuple[tuple[str, ...], ...]) -> bool:
             return False
         hits.append(hit)
     hits.sort()
+    if negated_before(sentence, hits[0][0]):
+        return False
     start = max(0, hits[0][0] - 3)
     gap = sentence[start : hits[-1][1]]
     for _, _, word in hits:
@@ -138,6 +141,34 @@ def stated_misconceptions(text: str, packs: Sequence[TopicPack]) -> list[tuple[T
         for item in pack.misconceptions:
             if any(_states(s, p) for p in item.patterns for s in lowered):
                 found.append((pack, item))
+    return found
+
+
+def stated_errors(text: str, packs: Sequence[TopicPack]) -> list[tuple[Signal, Reason]]:
+    """What the text gets wrong against the packs, each as the Accuracy badge's signal and reason: stated
+    misconceptions, contradicted key facts and steps given to the wrong agent (one per pack). Quiz grading
+    (``app.quiz``) uses it too, so a wrong answer is wrong for the same reason a reply's badge would give."""
+    zh = is_cjk_text(text)
+    lang = "zh" if zh else "en"
+    found: list[tuple[Signal, Reason]] = []
+    for pack, item in stated_misconceptions(text, packs):
+        correction = item.correction_zh if zh and item.correction_zh else item.correction
+        claim = item.claim_zh if zh and item.claim_zh else item.claim
+        why = (
+            reason("pack_correction", topic=pack.label(lang), correction=correction)
+            if correction
+            else reason("misconception", claim=claim)
+        )
+        found.append((Signal(f"misconception:{pack.id}", 1.0, -4.0), why))
+    for contradiction in contradictions(text, packs):
+        fact = contradiction.fact_zh if zh and contradiction.fact_zh else contradiction.fact
+        why = reason("key_fact_contradiction", topic=contradiction.pack.label(lang), fact=fact)
+        found.append((Signal(f"contradiction:{contradiction.kind}:{contradiction.pack.id}", 1.0, CONTRADICTION), why))
+    for pack in packs:
+        for relation in wrong_relations(text, pack.relations)[:1]:
+            fact = relation.zh if zh and relation.zh else relation.en
+            why = reason("key_fact_contradiction", topic=pack.label(lang), fact=fact)
+            found.append((Signal(f"wrong_relation:{pack.id}", 1.0, RELATION), why))
     return found
 
 
@@ -223,15 +254,9 @@ def accuracy_badge(
     if topic and topic not in active:
         active.append(topic)
 
-    for pack, item in stated_misconceptions(reply, active):
-        signals.append(Signal(f"misconception:{pack.id}", 1.0, -4.0))
-        correction = item.correction_zh if zh and item.correction_zh else item.correction
-        claim = item.claim_zh if zh and item.claim_zh else item.claim
-        reasons.append(
-            reason("pack_correction", topic=pack.label("zh" if zh else "en"), correction=correction)
-            if correction
-            else reason("misconception", claim=claim)
-        )
+    for signal, why in stated_errors(reply, active):
+        signals.append(signal)
+        reasons.append(why)
 
     if not partial and question:
         recited = _recited_example(reply, question, examples)
@@ -243,19 +268,6 @@ def accuracy_badge(
         generic_signals, generic_reasons = _generic_signals(reply, question)
         signals += generic_signals
         reasons += generic_reasons
-
-    for contradiction in contradictions(reply, active):
-        signals.append(Signal(f"contradiction:{contradiction.kind}:{contradiction.pack.id}", 1.0, CONTRADICTION))
-        fact = contradiction.fact_zh if zh and contradiction.fact_zh else contradiction.fact
-        reasons.append(
-            reason("key_fact_contradiction", topic=contradiction.pack.label("zh" if zh else "en"), fact=fact)
-        )
-
-    for pack in active:
-        for relation in wrong_relations(reply, pack.relations)[:1]:
-            signals.append(Signal(f"wrong_relation:{pack.id}", 1.0, RELATION))
-            fact = relation.zh if zh and relation.zh else relation.en
-            reasons.append(reason("key_fact_contradiction", topic=pack.label("zh" if zh else "en"), fact=fact))
 
     if not partial and active and len(reply) >= (20 if zh else 40):
         focus = asked[0] if asked else active[0]

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from app.checker.text import MYTH_MARKERS, sentences
+from app.checker.text import MYTH_MARKERS, negated_before, sentences
 
 _CLAUSE = re.compile(r"[，,；;：:（）()]")
 _CONDITION = re.compile(r"(?:if|when|whenever|once)\b|如果|假如|若|当")
@@ -31,8 +31,6 @@ _OBJECT_BEFORE = re.compile(
     r"(?:\b(?:to|from|with|than|of|for|towards?|into|at|on)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+|each\s+)?"
     r"|[向给从比对跟把])\s*$"
 )
-# The subject itself is negated: "without regularization the model grows more complex", "不加正则化".
-_NEGATED_SUBJECT = re.compile(r"(?:\bwithout\s+(?:the\s+|a\s+)?|\bno\s+|没有|不加|不用|去掉|取消|缺少)\s*$")
 _NEGATION = re.compile(
     r"不是|并不|不会|不能|不再|没有|并非|而非|而不是|不要|绝不|从不|无法|不(?!仅|同|断|少|错|久)"
     r"|难以|很难|\bnot\b|\bnever\b|n't\b|\bno longer\b|\brather than\b|\binstead\b|\bnor\b|\bcannot\b|\bfail|\bunable\b"
@@ -75,10 +73,6 @@ def _agents(clause: str, relation: Relation) -> list[tuple[int, int, bool]]:
     return [m for m in kept if not _OBJECT_BEFORE.search(clause[max(0, m[0] - 14) : m[0]])]
 
 
-def _negated(clause: str, start: int) -> bool:
-    return bool(_NEGATED_SUBJECT.search(clause[max(0, start - 10) : start]))
-
-
 def _states(clause: str, relation: Relation) -> bool:
     if relation.unless and _spans(clause, relation.unless):
         return False
@@ -87,7 +81,7 @@ def _states(clause: str, relation: Relation) -> bool:
         if any(m[0] <= start < m[1] or start <= m[0] < end for m in agents):
             continue  # the step is part of an agent's own name ("批归一化" is not "归一化")
         before = [m for m in agents if m[1] <= start]
-        if not before or not before[-1][2] or _negated(clause, before[-1][0]):
+        if not before or not before[-1][2] or negated_before(clause, before[-1][0]):
             continue
         if not _NEGATION.search(clause[before[-1][1] : start]):
             return True

@@ -13,6 +13,8 @@ _LATIN = re.compile(r"[A-Za-z]")
 MYTH_MARKERS = re.compile(
     r"误解|误区|以为|错误的说法|有人说|myth|misconception|mistaken|common mistake|people think|wrongly"
 )
+# A term negated by what stands right before it: "without regularization", "no pooling", "不加正则化".
+_NEGATED_BEFORE = re.compile(r"(?:\bwithout\s+(?:the\s+|a\s+)?|\bno\s+|没有|不加|不用|去掉|取消|缺少)\s*$")
 _SPLIT = re.compile(r"(?<=[。！？!?；;])|\n+|(?<=[.])\s+")
 
 
@@ -29,6 +31,11 @@ def cjk_ratio(text: str) -> tuple[float, float]:
 def sentences(text: str) -> list[str]:
     """Split on Chinese and English sentence ends and line breaks; drop empty pieces."""
     return [s.strip() for s in _SPLIT.split(text) if s and s.strip()]
+
+
+def negated_before(text: str, start: int) -> bool:
+    """The term at ``start`` is negated by the words right before it ("without regularization the model…")."""
+    return bool(_NEGATED_BEFORE.search(text[max(0, start - 10) : start]))
 
 
 def is_cjk_text(text: str) -> bool:

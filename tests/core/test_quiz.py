@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from app.checker.accuracy import accuracy_badge
 from app.checker.topic_pack import TopicPack, builtin_packs, parse_pack
 from app.quiz import (
     MAX_QUESTIONS,
     MIN_QUESTIONS,
+    answer_mistakes,
     grade,
     grade_answer,
     memory_fact,
@@ -16,6 +18,7 @@ from app.quiz import (
     quiz_language,
     split_answers,
 )
+from app.quiz_service import feedback_instruction, graded_verdict
 from app.store import Quiz, QuizQuestion
 
 
@@ -56,6 +59,53 @@ def test_an_answer_about_pooling_is_graded_against_the_key(answer: str, verdict:
     pack = _pack("cnn")
     pooling = next(i for i in quiz_items(pack, "en") if "pooling" in i.question.lower())
     assert grade_answer(answer, pooling.key, pack) == verdict
+
+
+HANDSHAKE = [
+    # every concept of the key is there, but the server is made the one that starts and ends the handshake
+    ("服务器先发送 SYN 和序列号，客户端回复 SYN-ACK，服务器再发送 ACK 确认。", "incorrect"),
+    ("The server sends the first SYN with its sequence number, the client answers with SYN-ACK, "
+     "and the server acknowledges it with the final ACK.", "incorrect"),
+    ("客户端先发送 SYN 和序列号，服务器回复 SYN-ACK，客户端再发送 ACK 确认。", "correct"),
+    ("The client sends SYN with its sequence number, the server answers with SYN-ACK, "
+     "and the client acknowledges it with the final ACK.", "correct"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("answer", "verdict"), HANDSHAKE)
+def test_a_step_given_to_the_wrong_agent_is_wrong_for_the_badges_reason(answer: str, verdict: str) -> None:
+    pack = _pack("tcp-handshake")
+    steps = next(i for i in quiz_items(pack, "en") if "steps" in i.question)
+    assert grade_answer(answer, steps.key, pack) == verdict
+    mistakes = answer_mistakes(answer, pack)
+    badge, _ = accuracy_badge(answer, packs=builtin_packs(), topic=pack)
+    wrong_agent = [r for r in badge.reasons if r.code == "key_fact_contradiction"]
+    assert mistakes == wrong_agent  # the same reason, code and wording, as the reply's Accuracy badge gives
+    if verdict == "incorrect":
+        assert [m.code for m in mistakes] == ["key_fact_contradiction"]
+        assert "SYN-ACK" in mistakes[0] and ("客户端发送第一个 SYN" in mistakes[0]) == ("服务器" in answer)
+
+
+def test_the_grading_reply_says_what_a_wrong_answer_got_wrong() -> None:
+    pack = _pack("tcp-handshake")
+    items = pick_questions(pack, "en")
+    answers = ["SYN synchronises sequence numbers, ACK acknowledges", "", HANDSHAKE[1][0]]
+    grades, score = grade(items, answers, pack)
+    mistakes = [answer_mistakes(g.answer, pack) for g in grades]
+    assert [g.verdict for g in grades] == ["correct", "incorrect", "incorrect"] and score == 1
+    assert [len(m) for m in mistakes] == [0, 0, 1]
+    told = feedback_instruction("Hoot", "you", items, grades, score, "en", mistakes)
+    assert f"Grade: wrong ({mistakes[2][0]}). Correct answer: {items[2].answer}" in told
+    questions = tuple(
+        QuizQuestion(n, i.index, i.question, i.answer, g.answer, g.verdict, g.correct)
+        for n, (i, g) in enumerate(zip(items, grades, strict=True), 1)
+    )
+    quiz = Quiz(1, 1, pack.id, "en", None, score, 3, None, None, questions)  # type: ignore[arg-type]
+    verdict = graded_verdict({"consistency": {}}, quiz, mistakes)
+    assert verdict is not None
+    codes = [r.code for r in verdict["accuracy"]["reasons"]]
+    graded = ["quiz_graded", "quiz_answer_correct", "quiz_answer_incorrect", "quiz_answer_incorrect"]
+    assert codes == [*graded, "key_fact_contradiction"]  # after the wrong answer it is about
 
 
 def test_a_whole_quiz_is_scored_with_half_points_for_partly_right_answers() -> None:

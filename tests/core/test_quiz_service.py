@@ -15,6 +15,7 @@ from app.engine import LlamaEngine, SamplingParams
 from app.errors import PersonaTutorError
 from app.personas import PersonaLibrary
 from app.progress import progress, review_goal
+from app.quiz import answer_mistakes
 from app.quiz_service import QuizService
 from app.quiz_tree import QuizTree, waiting_quiz
 from app.store import Quiz, Store
@@ -58,6 +59,12 @@ def test_a_quiz_in_character_graded_against_the_pack(service: ChatService) -> No
     assert [q.verdict for q in quiz.questions] == ["correct", "partial", "incorrect", "correct"]
     assert quiz.score == 2.5 and store.open_quiz(conversation.id) is None
     assert "**得分: 2.5/4**" in graded.reply
+    # the grading badge says what the wrong answer got wrong, with the reason a reply's Accuracy badge gives
+    enlarges = answer_mistakes("池化会放大特征图", next(p for p in load_packs() if p.id == "cnn"))
+    assert graded.verdict is not None and enlarges[0].code == "pack_correction"
+    reasons = graded.verdict["accuracy"]["reasons"]
+    after = reasons.index("3. wrong: 池化会放大特征图 → " + quiz.questions[2].answer_key) + 1
+    assert reasons[after : after + len(enlarges)] == enlarges and reasons[after + len(enlarges)].startswith("4. ")
     assert store.message(graded.message_id).content == graded.reply
     memory = [m.fact for m in store.memories("Convolutional neural networks")]
     assert memory == [
