@@ -57,6 +57,16 @@ def register_sources(sources: dict[str, Path | None]) -> None:
     avatar_image.cache_clear()
 
 
+def add_sources(sources: dict[str, Path | None]) -> None:
+    """Like :func:`register_sources` for some personas only (a batch read so far), the others kept as they are;
+    avatars already drawn stay cached (``avatar_image.cache_clear()`` when pictures may have changed)."""
+    for key, path in sources.items():
+        if path is None:
+            _sources.pop(key, None)
+        else:
+            _sources[key] = path
+
+
 @lru_cache(maxsize=256)
 def avatar_image(persona_id: str, name: str, size: int = 64) -> QImage:
     """A round avatar of ``size`` pixels: the persona's image, or a drawn initial when it has none."""
