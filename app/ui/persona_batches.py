@@ -13,8 +13,8 @@ from PySide6.QtCore import QObject, QTimer
 
 from app.personas import Persona
 
-FIRST_BATCH = 64  # personas read before the gallery shows, however long they take (all of them, most often)
-BATCH_MS = 30.0  # then read for this long per event-loop turn
+FIRST_BATCH = 24  # personas read before the gallery shows (a screenful), however long they take
+BATCH_MS = 20.0  # and more while this has not passed, then as long again per event-loop turn
 
 
 def read_in_batches(
