@@ -207,9 +207,9 @@ class ConversationList(QWidget):
         self.filter.setAccessibleName(self.tr("Filter conversations"))
         self.model = ConversationModel()
         self._open: int | None = None  # the conversation the window has open, marked when its row is read
-        self.model.rowsInserted.connect(self._on_rows_read)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)  # passes rows through; kept for callers that map indexes
+        self.proxy.rowsInserted.connect(self._on_rows_read)  # the proxy's: it has the rows by then
         self.filter.textChanged.connect(self._on_filter_changed)
         self.list = QListView()
         self.list.setModel(self.proxy)
