@@ -8,6 +8,7 @@ list only asks: the window (through the core) renames, pins, archives and delete
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any, Protocol, TypeAlias
 
@@ -23,7 +24,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtGui import QFont, QIcon, QPixmap, QTextLayout
 from PySide6.QtWidgets import (
     QCheckBox,
     QInputDialog,
@@ -31,6 +32,8 @@ from PySide6.QtWidgets import (
     QListView,
     QMenu,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -185,6 +188,26 @@ class ConversationModel(QAbstractListModel):
         return None
 
 
+class _TwoLineRows(QStyledItemDelegate):
+    """Every row is two lines high in the tallest font a row may use (Chinese comes from a taller fallback): Qt
+    measures a row whose second line is Latin only a few pixels short, and with uniform sizes one row's height is
+    every row's (filtering for "Captain" made every row one elided line)."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width(), max(size.height(), 2 * _tall_line(option.font) + 2))
+
+
+def _tall_line(font: QFont) -> int:
+    layout = QTextLayout("课", font)  # laid out, so the fallback font's height counts
+    layout.beginLayout()
+    line = layout.createLine()
+    line.setLineWidth(1000)
+    height = line.height()
+    layout.endLayout()
+    return math.ceil(height)
+
+
 class ConversationList(QWidget):
     """Shows conversations; asks the window (which asks the core) to open, rename, pin, archive or delete."""
 
@@ -215,6 +238,7 @@ class ConversationList(QWidget):
         self.list.setModel(self.proxy)
         self.list.setAccessibleName(self.tr("Conversations"))
         self.list.setIconSize(QSize(28, 28))
+        self.list.setItemDelegate(_TwoLineRows(self.list))
         self.list.setUniformItemSizes(True)  # lays out ten thousand rows without measuring each
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)

@@ -65,6 +65,7 @@ class PersonaGallery(QDialog):
         self.last_import: ImportOutcome | None = None
         self.editor: PersonaEditor | None = None
         self._wanted = ""  # the persona to select once its batch is read
+        self._reading = False  # more card files to read (see reload)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search by name, tagline, tag or language…"))
@@ -150,6 +151,7 @@ class PersonaGallery(QDialog):
 
     def _add_batch(self, personas: list[Persona], done: bool) -> None:
         add_sources({p.id: p.avatar for p in personas})
+        self._reading = not done
         self.model.append_personas(personas)
         self._update_count()
         found = bool(self._wanted) and self.model.row_of(self._wanted) >= 0
@@ -189,10 +191,11 @@ class PersonaGallery(QDialog):
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        if shown == total:
-            self.count_label.setText(self.tr("{total} personas").format(total=total))
+        if self._reading:  # more card files to read: the numbers are not final yet
+            text = self.tr("{total} personas so far…") if shown == total else self.tr("{shown} of {total} so far…")
         else:
-            self.count_label.setText(self.tr("{shown} of {total}").format(shown=shown, total=total))
+            text = self.tr("{total} personas") if shown == total else self.tr("{shown} of {total}")
+        self.count_label.setText(text.format(shown=shown, total=total))
 
     def _update_buttons(self) -> None:
         persona = self.selected() if self.view.currentIndex().isValid() else None

@@ -49,6 +49,7 @@ def test_the_personas_come_in_batches_and_the_wanted_one_is_selected_when_it_com
     gallery = _gallery(qtbot, paths)
     assert FIRST_BATCH <= gallery.model.rowCount() < MANY + 8  # the rest come a batch per event-loop turn
     assert gallery.selected_id() == "xiaomiao"  # the first persona, shown at once
+    assert gallery.count_label.text() == f"{gallery.model.rowCount()} personas so far…"
     qtbot.waitUntil(lambda: gallery.model.rowCount() == MANY + 8)
     assert gallery.count_label.text() == f"{MANY + 8} personas"
 
