@@ -24,6 +24,7 @@ class StorePages:  # a RowSource (see app.ui.conversation_list)
         self._name = name
         self._archived = archived
         self._names: dict[str, str] = {}
+        self._matching: SummaryFilter | None = None
 
     def _name_of(self, persona_id: str) -> str:
         if persona_id not in self._names:
@@ -31,11 +32,15 @@ class StorePages:  # a RowSource (see app.ui.conversation_list)
         return self._names[persona_id]
 
     def _filter(self, needle: str) -> SummaryFilter | None:
+        """What ``needle`` matches beyond titles and topics (worked out once per needle, not per page)."""
         if not needle:
             return None
-        personas = tuple(p for p in self._store.conversation_persona_ids() if needle in self._name_of(p).casefold())
-        untitled = QCoreApplication.translate("ConversationList", "New conversation").casefold()
-        return SummaryFilter(needle, personas, needle in untitled)
+        if self._matching is None or self._matching.text != needle:
+            ids = self._store.conversation_persona_ids()
+            personas = tuple(p for p in ids if needle in self._name_of(p).casefold())
+            untitled = QCoreApplication.translate("ConversationList", "New conversation").casefold()
+            self._matching = SummaryFilter(needle, personas, needle in untitled)
+        return self._matching
 
     def __call__(self, offset: int, limit: int, needle: str) -> list[Row]:
         summaries = self._store.conversation_summaries(
