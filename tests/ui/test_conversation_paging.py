@@ -14,6 +14,7 @@ from app.store.schema import now
 from app.ui.conversation_list import PAGE_ROWS, ConversationList
 from app.ui.conversation_pages import StorePages
 from app.ui.main_window import MainWindow
+from tests.ui.test_main_window import screenshot_dir
 
 CONVERSATIONS = 450  # two pages and a half
 
@@ -69,6 +70,7 @@ def test_the_sidebar_reads_a_page_then_more_as_it_is_scrolled(qtbot: QtBot, stor
     assert _titles(sidebar)[-1] == "Lesson 1"
     assert len(set(_titles(sidebar))) == CONVERSATIONS  # no row read twice
     assert not sidebar.model.canFetchMore()
+    sidebar.grab().save(str(screenshot_dir() / "sidebar-paged.png"))
 
 
 def test_the_filter_finds_conversations_beyond_the_first_page(qtbot: QtBot, store: Store) -> None:

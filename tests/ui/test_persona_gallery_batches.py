@@ -12,6 +12,7 @@ from app.personas import PersonaLibrary
 from app.ui.avatars import avatar_image
 from app.ui.persona_batches import FIRST_BATCH
 from app.ui.persona_gallery import PersonaGallery
+from tests.ui.test_main_window import screenshot_dir
 
 MANY = 300
 
@@ -50,6 +51,7 @@ def test_the_personas_come_in_batches_and_the_wanted_one_is_selected_when_it_com
     assert FIRST_BATCH <= gallery.model.rowCount() < MANY + 8  # the rest come a batch per event-loop turn
     assert gallery.selected_id() == "xiaomiao"  # the first persona, shown at once
     assert gallery.count_label.text() == f"{gallery.model.rowCount()} personas so far…"
+    gallery.grab().save(str(screenshot_dir() / "persona-gallery-reading.png"))
     qtbot.waitUntil(lambda: gallery.model.rowCount() == MANY + 8)
     assert gallery.count_label.text() == f"{MANY + 8} personas"
 
