@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,7 +89,11 @@ def _tutor_extension(extensions: dict[str, Any]) -> dict[str, Any]:
 
 def parse_card(raw: dict[str, Any], persona_id: str, *, builtin: bool = False, avatar: Path | None = None) -> Persona:
     """Turn a card's JSON object (V1 flat, V2 or V3 with ``data``) into a :class:`Persona`."""
-    card = normalize(raw)
+    return _persona(normalize(raw), persona_id, builtin, avatar)
+
+
+def _persona(card: dict[str, Any], persona_id: str, builtin: bool, avatar: Path | None) -> Persona:
+    """A :class:`Persona` over ``card``, already normalized (and owned: the persona keeps it)."""
     data = card["data"]
     nickname = data.get("nickname")
     return Persona(
@@ -129,9 +135,9 @@ def card_hash(persona: Persona) -> str:
 
 def load_card_file(path: Path, *, builtin: bool = False) -> Persona:
     """Read one card file (JSON, PNG, CHARX or BYAF); every problem becomes a :class:`PersonaError` naming the file."""
-    loaded = files.read_card_file(path)
+    loaded = files.read_card_file(path)  # normalized already
     avatar = path if path.suffix.lower() == ".png" else _avatar_for(path, builtin)
-    return parse_card(loaded.card, path.stem, builtin=builtin, avatar=avatar)
+    return _persona(loaded.card, path.stem, builtin, avatar)
 
 
 def _slug(name: str) -> str:
@@ -150,37 +156,68 @@ def placeholder_avatar(persona: Persona) -> bytes:
     return solid_png(256, 256, rgb, ring=(245, 245, 245))
 
 
+_Listing = tuple[os.stat_result, bool]  # a card file's stat, and whether a PNG of the same name is beside it
+
+
+def _card_files(folder: Path) -> dict[str, tuple[os.DirEntry[str], bool]]:
+    """The ``*.json`` files of ``folder`` by stem, each with whether ``<stem>.png`` is beside it: one directory
+    read instead of a few system calls per card."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = {entry.name: entry for entry in scan}
+    except (FileNotFoundError, NotADirectoryError):
+        return {}
+    return {
+        name[: -len(".json")]: (entry, name[: -len(".json")] + ".png" in entries)
+        for name, entry in entries.items()
+        if name.endswith(".json")
+    }
+
+
+def _builtin_order(stem: str) -> tuple[bool, str]:
+    return stem != DEFAULT_PERSONA_ID, stem
+
+
 class PersonaLibrary:
     """The built-in personas plus the user's own, by id (a user card with a built-in's id does not hide it)."""
 
     def __init__(self, user_dir: Path | None = None, builtin_dir: Path | None = None) -> None:
         self._builtin_dir = builtin_dir or bundled_dir("personas")
         self._user_dir = user_dir
-        self._loaded: dict[Path, tuple[tuple[int, ...], Persona]] = {}
+        self._loaded: dict[str, tuple[tuple[int, ...], Persona]] = {}
 
-    def _load(self, path: Path, builtin: bool) -> Persona:
-        """A card file, parsed once and again only when it (or its PNG avatar) changes on disk: the sidebar
-        asks for a persona's name ten thousand times, the gallery for a thousand personas."""
-        stat = path.stat()
-        picture = path.with_suffix(".png")
-        stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size, picture.stat().st_mtime_ns if picture.is_file() else 0)
+    def _load(self, path: str, builtin: bool, listed: _Listing | None = None) -> Persona:
+        """A card file (``path``: a ``.json``), parsed once and again only when it (or its PNG avatar) changes on
+        disk: the sidebar asks for a persona's name ten thousand times, the gallery for a thousand personas.
+        ``listed``: what a scan of its folder already knows (its stat, whether it has a picture), to spare the
+        system calls; paths stay strings until a card is read (making a thousand ``Path`` objects shows)."""
+        picture = path[: -len(".json")] + ".png"
+        stat, has_picture = listed if listed is not None else (os.stat(path), os.path.isfile(picture))
+        stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size, os.stat(picture).st_mtime_ns if has_picture else 0)
         cached = self._loaded.get(path)
         if cached is not None and cached[0] == stamp:
             return cached[1]
-        persona = load_card_file(path, builtin=builtin)
+        persona = load_card_file(Path(path), builtin=builtin)
         self._loaded[path] = (stamp, persona)
         return persona
 
     def all(self) -> list[Persona]:
         """The built-ins (the default persona first, then by id), then the user's own by id."""
-        personas: dict[str, Persona] = {}
-        for path in sorted(self._builtin_dir.glob("*.json"), key=lambda p: (p.stem != DEFAULT_PERSONA_ID, p.stem)):
-            personas[path.stem] = self._load(path, builtin=True)
-        if self._user_dir and self._user_dir.is_dir():
-            for path in sorted(self._user_dir.glob("*.json")):
-                if path.stem not in personas:
-                    personas[path.stem] = self._load(path, builtin=False)
-        return list(personas.values())
+        return list(self.each())
+
+    def each(self) -> Iterator[Persona]:
+        """:meth:`all` one persona at a time, for a caller that shows them as they are read (a thousand card
+        files take a while the first time): the folders are listed once, when the first persona is asked for."""
+        seen: set[str] = set()
+        folders = [(self._builtin_dir, True), *([(self._user_dir, False)] if self._user_dir else [])]
+        for folder, builtin in folders:
+            cards = _card_files(folder)
+            order = sorted(cards, key=_builtin_order if builtin else lambda stem: stem + ".json")  # by file name
+            for stem in order:
+                if stem not in seen:
+                    seen.add(stem)
+                    entry, has_picture = cards[stem]
+                    yield self._load(entry.path, builtin, (entry.stat(), has_picture))
 
     def get(self, persona_id: str) -> Persona:
         for folder, builtin in ((self._builtin_dir, True), (self._user_dir, False)):
@@ -188,7 +225,7 @@ class PersonaLibrary:
                 continue  # an id is a plain file name, never a path
             path = folder / f"{persona_id}.json"
             if path.is_file():
-                return self._load(path, builtin)
+                return self._load(str(path), builtin)
         raise PersonaError(f"No persona with the id {persona_id!r}; see `persona-tutor personas list`.")
 
     def _taken(self, persona_id: str) -> bool:

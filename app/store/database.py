@@ -45,6 +45,7 @@ from app.store.records import (
 from app.store.replays import Replays
 from app.store.schema import ConversationRow, MessageRow, now
 from app.store.search import search_messages
+from app.store.summaries import SummaryFilter, summary_conditions
 from app.store.writers import forget_writer, is_gone, register_writer
 
 PURGE_DELETED_AFTER = timedelta(days=30)
@@ -57,6 +58,12 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+    # SQLite's own lower() folds ASCII only; the sidebar's filter folds case the way Python does
+    dbapi_connection.create_function("casefold", 1, _casefold, deterministic=True)
+
+
+def _casefold(text: object) -> str:
+    return text.casefold() if isinstance(text, str) else ""
 
 
 def friendly(path: Path, exc: BaseException) -> StoreError:
@@ -146,21 +153,38 @@ class Store(Annotations, Quizzes, LedgerStore, Replays, Catalog, PromptRecords):
         with self._session() as session:
             return [conversation_record(r) for r in session.connection().execute(query)]  # type: ignore[arg-type]
 
-    def conversation_summaries(self, include_archived: bool = True) -> list[ConversationSummary]:
+    def conversation_summaries(
+        self,
+        include_archived: bool = True,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+        matching: SummaryFilter | None = None,
+    ) -> list[ConversationSummary]:
         """What the sidebar shows of each conversation, in :meth:`conversations` order: straight from the driver,
-        timestamps parsed by ``datetime.fromisoformat``, so ten thousand rows cost milliseconds, not a second."""
-        archived = "" if include_archived else "AND archived = 0 "
+        timestamps parsed by ``datetime.fromisoformat``, so ten thousand rows cost milliseconds, not a second.
+
+        ``offset`` and ``limit`` give one page of that order (the sidebar reads a page as it scrolls);
+        ``matching`` keeps the conversations its text is found in (see :class:`SummaryFilter`)."""
+        where, params = summary_conditions(include_archived, matching)
         query = (
             "SELECT id, persona_id, topic, title, updated_at, pinned, archived FROM conversations "
-            f"WHERE deleted_at IS NULL {archived}ORDER BY pinned DESC, updated_at DESC, id DESC"
+            f"WHERE {where} ORDER BY pinned DESC, updated_at DESC, id DESC LIMIT :limit OFFSET :offset"
         )
+        params.update(limit=-1 if limit is None else limit, offset=offset)
         with self._session() as session:
-            rows = session.connection().exec_driver_sql(query).all()
+            rows = session.connection().exec_driver_sql(query, params).all()
         parse = datetime.fromisoformat
         return [
             ConversationSummary(i, p, t, title or "", parse(u), bool(pin), bool(arc))
             for i, p, t, title, u, pin, arc in rows
         ]
+
+    def conversation_persona_ids(self) -> list[str]:
+        """The personas the conversations not deleted were held with, each once (a handful, however many chats)."""
+        query = "SELECT DISTINCT persona_id FROM conversations WHERE deleted_at IS NULL ORDER BY persona_id"
+        with self._session() as session:
+            return [str(r[0]) for r in session.connection().exec_driver_sql(query).all()]
 
     def _set(self, conversation_id: int, **values: Any) -> None:
         with self._session() as session:

@@ -18,6 +18,7 @@ from app.personas import PersonaLibrary
 from app.platform import cjk_font_families, desktop_file_name
 from app.remote_servers import RemoteConfig
 from app.store import Store
+from app.ui.heap import freeze_imports
 from app.ui.language import chosen_language, effective_language, install_translators
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ def run_gui(paths: AppPaths, model: str | None = None, remote: RemoteConfig | No
     install_translators(effective_language(chosen_language(settings)))
     from app.ui.main_window import MainWindow
 
+    freeze_imports()  # a full garbage collection no longer walks them in the middle of a step (see app.ui.heap)
     lock = InstanceLock(paths.data_dir)
     try:
         lock.acquire()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QComboBox
 from app.paths import bundled_dir
 
 ICONS_PER_TURN = 24  # a thousand avatars take a second to draw: a picker gets them a batch per event-loop turn
+ICONS_MS_PER_TURN = 15.0  # and a batch stops sooner when drawing it takes this long
 _PALETTE = ("#b4532a", "#1f5fa8", "#2e7d4f", "#7a4bb0", "#a8326e", "#8a6d1f", "#2b7a8c")
 
 
@@ -57,6 +59,16 @@ def register_sources(sources: dict[str, Path | None]) -> None:
     avatar_image.cache_clear()
 
 
+def add_sources(sources: dict[str, Path | None]) -> None:
+    """Like :func:`register_sources` for some personas only (a batch read so far), the others kept as they are;
+    avatars already drawn stay cached (``avatar_image.cache_clear()`` when pictures may have changed)."""
+    for key, path in sources.items():
+        if path is None:
+            _sources.pop(key, None)
+        else:
+            _sources[key] = path
+
+
 @lru_cache(maxsize=256)
 def avatar_image(persona_id: str, name: str, size: int = 64) -> QImage:
     """A round avatar of ``size`` pixels: the persona's image, or a drawn initial when it has none."""
@@ -94,10 +106,14 @@ def draw_icons_in_batches(box: QComboBox, people: list[tuple[str, str]], size: i
     def draw(start: int) -> None:
         if box.property("avatar_batch") != batch:
             return
-        for index in range(start, min(start + ICONS_PER_TURN, len(people))):
+        started, index = time.perf_counter(), start
+        while index < min(start + ICONS_PER_TURN, len(people)):
             persona_id, name = people[index]
             box.setItemIcon(index, QIcon(QPixmap.fromImage(avatar_image(persona_id, name, size))))
-        if start + ICONS_PER_TURN < len(people):
-            QTimer.singleShot(0, box, lambda: draw(start + ICONS_PER_TURN))
+            index += 1
+            if (time.perf_counter() - started) * 1000 > ICONS_MS_PER_TURN:
+                break  # pictures (SVG) take milliseconds each, drawn initials a fraction of one
+        if index < len(people):
+            QTimer.singleShot(0, box, lambda: draw(index))
 
     draw(0)

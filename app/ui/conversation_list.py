@@ -1,14 +1,16 @@
 """The sidebar: a New chat button, a filter, and the conversations (pinned first, then most recent).
 
-A list model over plain tuples rather than one widget per row, so ten thousand conversations cost one
-query and a model reset; the filter runs over precomputed lower-case keys in Python (one pass, no call from
-Qt per row). The list only asks: the window (through the core) renames, pins, archives and deletes.
+A list model that reads its rows a page at a time from a row source (the store, see
+``app.ui.conversation_pages``): the first page when shown, refreshed or filtered, the next when the list is
+scrolled to its end (Qt's ``canFetchMore``/``fetchMore``), so ten thousand conversations cost one page. The
+list only asks: the window (through the core) renames, pins, archives and deletes.
 """
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -22,7 +24,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtGui import QFont, QIcon, QPixmap, QTextLayout
 from PySide6.QtWidgets import (
     QCheckBox,
     QInputDialog,
@@ -30,6 +32,8 @@ from PySide6.QtWidgets import (
     QListView,
     QMenu,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -62,47 +66,91 @@ class Listed(Protocol):
     def archived(self) -> bool: ...
 
 
+Row: TypeAlias = tuple[Listed, str]  # a conversation and its persona's display name
+PAGE_ROWS = 200  # read at once: a few screens of the list
+
+
+class RowSource(Protocol):
+    """``limit`` rows from ``offset`` of the sidebar's order that contain ``needle`` (case folded; "" for all)."""
+
+    def __call__(self, offset: int, limit: int, needle: str) -> list[Row]: ...
+
+
 def conversation_title(conversation: Listed) -> str:
     return conversation.title or QCoreApplication.translate("ConversationList", "New conversation")
+
+
+def matches(row: Row, needle: str) -> bool:
+    """Whether ``needle`` (case folded) is in the conversation's title, its persona's name or its topic."""
+    conversation, name = row
+    return needle in f"{conversation_title(conversation)} {name} {conversation.topic}".casefold()
+
+
+class ListedRows:
+    """A row source over rows already in hand (a few), filtered in Python."""
+
+    def __init__(self, rows: list[Row]) -> None:
+        self._rows = rows
+
+    def __call__(self, offset: int, limit: int, needle: str) -> list[Row]:
+        found = [row for row in self._rows if matches(row, needle)] if needle else self._rows
+        return found[offset : offset + limit]
 
 
 class ConversationModel(QAbstractListModel):
     """One row per conversation: title, persona and topic, date; pinned and archived marks.
 
-    ``set_filter`` keeps the rows whose title, persona name or topic contain the text (case-insensitive)."""
+    Rows come from a :class:`RowSource` a page at a time; ``set_filter`` keeps the rows whose title, persona name
+    or topic contain the text (case-insensitive), read again from the first page."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._all: list[tuple[Listed, str]] = []
-        self._keys: list[str] | None = None
+        self._source: RowSource = ListedRows([])
         self._needle = ""
-        self._rows: list[tuple[Listed, str]] = []
+        self._rows: list[Row] = []
+        self._more = False
         self._icons: dict[str, QIcon] = {}
 
-    def set_rows(self, rows: list[tuple[Listed, str]]) -> None:
-        self._all = rows
-        self._keys = None  # made on the first filter, not on every refresh
-        self._apply()
+    def set_source(self, source: RowSource) -> None:
+        """Read the rows again from ``source``, as many as were shown (a refresh keeps the list where it was)."""
+        self._source = source
+        self._reload(max(len(self._rows), PAGE_ROWS))
+
+    def set_rows(self, rows: list[Row]) -> None:
+        self.set_source(ListedRows(rows))
 
     def set_filter(self, text: str) -> None:
         self._needle = text.casefold()
-        self._apply()
+        self._reload(PAGE_ROWS)
 
-    def _apply(self) -> None:
+    def _read(self, offset: int, count: int) -> list[Row]:
+        rows = self._source(offset, count + 1, self._needle)  # one more says whether there are more
+        self._more = len(rows) > count
+        return rows[:count]
+
+    def _reload(self, count: int) -> None:
         self.beginResetModel()
-        needle = self._needle
-        if not needle:
-            self._rows = list(self._all)
-        else:
-            if self._keys is None:
-                self._keys = [f"{conversation_title(c)} {name} {c.topic}".casefold() for c, name in self._all]
-            self._rows = [row for row, key in zip(self._all, self._keys, strict=True) if needle in key]
+        self._rows = self._read(0, count)
         self.endResetModel()
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008 - Qt's own default
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008 - Qt's own default
+        """The next page: Qt asks when the list is scrolled to its end."""
+        if parent.isValid() or not self._more:
+            return
+        rows = self._read(len(self._rows), PAGE_ROWS)
+        if rows:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
         return 0 if parent.isValid() else len(self._rows)
 
     def row_of(self, conversation_id: int) -> int:
+        """The row of ``conversation_id`` among the rows read so far, or -1."""
         return next((n for n, (c, _) in enumerate(self._rows) if c.id == conversation_id), -1)
 
     def conversation(self, row: int) -> Listed:
@@ -140,6 +188,26 @@ class ConversationModel(QAbstractListModel):
         return None
 
 
+class _TwoLineRows(QStyledItemDelegate):
+    """Every row is two lines high in the tallest font a row may use (Chinese comes from a taller fallback): Qt
+    measures a row whose second line is Latin only a few pixels short, and with uniform sizes one row's height is
+    every row's (filtering for "Captain" made every row one elided line)."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width(), max(size.height(), 2 * _tall_line(option.font) + 2))
+
+
+def _tall_line(font: QFont) -> int:
+    layout = QTextLayout("课", font)  # laid out, so the fallback font's height counts
+    layout.beginLayout()
+    line = layout.createLine()
+    line.setLineWidth(1000)
+    height = line.height()
+    layout.endLayout()
+    return math.ceil(height)
+
+
 class ConversationList(QWidget):
     """Shows conversations; asks the window (which asks the core) to open, rename, pin, archive or delete."""
 
@@ -161,13 +229,16 @@ class ConversationList(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.setAccessibleName(self.tr("Filter conversations"))
         self.model = ConversationModel()
+        self._open: int | None = None  # the conversation the window has open, marked when its row is read
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)  # passes rows through; kept for callers that map indexes
+        self.proxy.rowsInserted.connect(self._on_rows_read)  # the proxy's: it has the rows by then
         self.filter.textChanged.connect(self._on_filter_changed)
         self.list = QListView()
         self.list.setModel(self.proxy)
         self.list.setAccessibleName(self.tr("Conversations"))
         self.list.setIconSize(QSize(28, 28))
+        self.list.setItemDelegate(_TwoLineRows(self.list))
         self.list.setUniformItemSizes(True)  # lays out ten thousand rows without measuring each
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -184,27 +255,36 @@ class ConversationList(QWidget):
         layout.addWidget(self.list)
         layout.addWidget(self.show_archived)
 
-    def show_conversations(self, rows: list[tuple[Listed, str]], current: int | None) -> None:
+    def show_conversations(self, rows: list[Row], current: int | None) -> None:
         """``rows`` pairs each conversation with its persona's display name."""
+        self.show_source(ListedRows(rows), current)
+
+    def show_source(self, source: RowSource, current: int | None) -> None:
+        """List the rows of ``source`` (read a page at a time) with ``current`` marked as the open conversation."""
         self.list.selectionModel().blockSignals(True)
-        self.model.set_rows(rows)
+        self.model.set_source(source)
         self._select(current)
         self.list.selectionModel().blockSignals(False)
 
     def select(self, conversation_id: int | None) -> None:
-        """Mark ``conversation_id`` as the open conversation without asking to open it again."""
+        """Mark ``conversation_id`` as the open conversation without asking to open it again (once its row is
+        read, when it is further down than the rows read so far)."""
         self.list.selectionModel().blockSignals(True)
         self._select(conversation_id)
         self.list.selectionModel().blockSignals(False)
 
     @Slot(str)
     def _on_filter_changed(self, text: str) -> None:
-        current = self.list.currentIndex()
-        current_id = int(current.data(ID_ROLE)) if current.isValid() else None
         self.model.set_filter(text)
-        self.select(current_id)  # the open conversation stays marked while it matches
+        self.select(self._open)  # the open conversation stays marked while it matches
+
+    @Slot()
+    def _on_rows_read(self) -> None:
+        if self._open is not None and not self.list.currentIndex().isValid():
+            self.select(self._open)
 
     def _select(self, conversation_id: int | None) -> None:
+        self._open = conversation_id
         row = self.model.row_of(conversation_id) if conversation_id is not None else -1
         index = self.proxy.mapFromSource(self.model.index(row, 0)) if row >= 0 else QModelIndex()
         self.list.setCurrentIndex(index)
@@ -215,7 +295,7 @@ class ConversationList(QWidget):
         self.select(None)
 
     def count(self) -> int:
-        """How many conversations are listed (after the filter)."""
+        """How many conversations are listed (after the filter): the rows read so far."""
         return self.proxy.rowCount()
 
     def item_id(self, row: int) -> int:

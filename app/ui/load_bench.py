@@ -19,6 +19,7 @@ from typing import Any
 
 from app.store import Store
 from app.store.schema import now
+from app.ui.heap import imports_frozen
 from app.ui.stall_bench import _application, _Ticker
 
 PERSONAS = 1_000
@@ -129,7 +130,7 @@ def run_ui_load_bench() -> dict[str, Any]:
 
     _application()
     result: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory(prefix="persona-tutor-load-") as tmp:
+    with imports_frozen(), tempfile.TemporaryDirectory(prefix="persona-tutor-load-") as tmp:  # as run_gui does
         paths = AppPaths.resolve(Path(tmp)).ensure()
         _write_personas(paths.user_personas_dir)
         long_id = _write_conversations(paths.database_path)

@@ -51,6 +51,7 @@ from app.ui.chat_view import Bubble, ChatView
 from app.ui.chat_worker import ChatWorker, ModelWorkQueue, TurnRequest, WorkerHandle
 from app.ui.checker_reasons import reason_texts
 from app.ui.conversation_list import ConversationList
+from app.ui.conversation_pages import StorePages
 from app.ui.feedback_actions import FEEDBACK_ACTIONS, FeedbackActions
 from app.ui.language import LanguageChooser
 from app.ui.language_switch import install_language_switch
@@ -341,10 +342,8 @@ class MainWindow(QMainWindow):
     # Sidebar and conversations
 
     def refresh_sidebar(self) -> None:
-        archived = self.sidebar.show_archived.isChecked()
-        conversations = self._store.conversation_summaries(include_archived=archived)
-        names = {pid: self._persona_name(pid) for pid in {c.persona_id for c in conversations}}
-        self.sidebar.show_conversations([(c, names[c.persona_id]) for c in conversations], self._conversation_id)
+        pages = StorePages(self._store, self._persona_name, self.sidebar.show_archived.isChecked())
+        self.sidebar.show_source(pages, self._conversation_id)  # reads a page; more as the list scrolls
 
     @Slot(int)
     def _on_conversation_selected(self, conversation_id: int) -> None:

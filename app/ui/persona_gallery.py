@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
 
 from app.errors import PersonaError
 from app.personas import Persona, PersonaLibrary
-from app.ui.avatars import register_sources
+from app.ui.avatars import add_sources, avatar_image
 from app.ui.card_import import CardDropFilter, ImportOutcome, ask_for_card_files, import_cards, report
 from app.ui.chat_worker import ModelWorkQueue
+from app.ui.persona_batches import read_in_batches
 from app.ui.persona_editor import PersonaEditor
 from app.ui.persona_grid import CARD_SIZE, PERSONA_ROLE, PersonaCardDelegate, PersonaFilter, PersonaListModel
 
@@ -39,10 +40,6 @@ EXPORT_FILTERS = {
     "Character Card V2 JSON, for older apps (*.json)": (".json", 2),
     "CHARX archive (*.charx)": (".charx", 3),
 }
-
-
-def refresh_avatar_sources(personas: list[Persona]) -> None:
-    register_sources({p.id: p.avatar for p in personas})
 
 
 class PersonaGallery(QDialog):
@@ -67,6 +64,8 @@ class PersonaGallery(QDialog):
         self._library = library
         self.last_import: ImportOutcome | None = None
         self.editor: PersonaEditor | None = None
+        self._wanted = ""  # the persona to select once its batch is read
+        self._reading = False  # more card files to read (see reload)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search by name, tagline, tag or language…"))
@@ -141,13 +140,25 @@ class PersonaGallery(QDialog):
     # Contents
 
     def reload(self, select: str = "") -> None:
-        """Read the personas again (after an import, save or delete) and select ``select`` if given."""
-        current = select or self.selected_id()
-        personas = self._library.all()
-        refresh_avatar_sources(personas)
-        self.model.set_personas(personas)
+        """Read the personas again (after an import, save or delete) and select ``select`` if given.
+
+        The first batch is read now, the rest a batch per event-loop turn (see :func:`read_in_batches`): a
+        thousand card files read the first time would hold up the window for a second."""
+        self._wanted = select or self.selected_id()
+        avatar_image.cache_clear()  # pictures may have changed
+        self.model.set_personas([])
+        read_in_batches(self, self._library.each(), self._add_batch)
+
+    def _add_batch(self, personas: list[Persona], done: bool) -> None:
+        add_sources({p.id: p.avatar for p in personas})
+        self._reading = not done
+        self.model.append_personas(personas)
         self._update_count()
-        self.select(current)
+        found = bool(self._wanted) and self.model.row_of(self._wanted) >= 0
+        if found or (done and self._wanted) or not self.view.currentIndex().isValid():
+            self.select(self._wanted)  # the first persona until the wanted one is read
+        if found or done:
+            self._wanted = ""
 
     def select(self, persona_id: str) -> None:
         row = self.model.row_of(persona_id)
@@ -180,10 +191,11 @@ class PersonaGallery(QDialog):
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        if shown == total:
-            self.count_label.setText(self.tr("{total} personas").format(total=total))
+        if self._reading:  # more card files to read: the numbers are not final yet
+            text = self.tr("{total} personas so far…") if shown == total else self.tr("{shown} of {total} so far…")
         else:
-            self.count_label.setText(self.tr("{shown} of {total}").format(shown=shown, total=total))
+            text = self.tr("{total} personas") if shown == total else self.tr("{shown} of {total}")
+        self.count_label.setText(text.format(shown=shown, total=total))
 
     def _update_buttons(self) -> None:
         persona = self.selected() if self.view.currentIndex().isValid() else None

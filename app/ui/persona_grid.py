@@ -56,6 +56,15 @@ class PersonaListModel(QAbstractListModel):
         self._search = [_haystack(p) for p in self._personas]
         self.endResetModel()
 
+    def append_personas(self, personas: list[Persona]) -> None:
+        """More rows at the end (the gallery adds personas a batch at a time as the library reads them)."""
+        if not personas:
+            return
+        self.beginInsertRows(QModelIndex(), len(self._personas), len(self._personas) + len(personas) - 1)
+        self._personas.extend(personas)
+        self._search.extend(_haystack(p) for p in personas)
+        self.endInsertRows()
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._personas)
 

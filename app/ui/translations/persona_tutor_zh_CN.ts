@@ -1911,6 +1911,14 @@ Copy the file into the models folder (safe if you move or delete the original), 
         <translation>将 PNG、JSON、CHARX 或 BYAF 角色卡文件拖放到这里即可导入。</translation>
     </message>
     <message>
+        <source>{total} personas so far…</source>
+        <translation>已读取 {total} 个角色…</translation>
+    </message>
+    <message>
+        <source>{shown} of {total} so far…</source>
+        <translation>{shown} / {total}（仍在读取）…</translation>
+    </message>
+    <message>
         <source>{total} personas</source>
         <translation>{total} 个角色</translation>
     </message>

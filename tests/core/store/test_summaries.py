@@ -1,0 +1,34 @@
+"""A page of the sidebar's conversations, and the filter done in SQL (case folded as Python does)."""
+
+from __future__ import annotations
+
+from app.store import Store
+from app.store.summaries import SummaryFilter
+
+
+def test_pages_follow_the_sidebar_order_without_gaps_or_repeats(store: Store) -> None:
+    made = [store.create_conversation("xiaomiao", "CNN", "m", title=f"第 {n} 课").id for n in range(7)]
+    store.set_pinned(made[0], True)
+    whole = [s.id for s in store.conversation_summaries()]
+    pages = [store.conversation_summaries(offset=n, limit=3) for n in (0, 3, 6)]
+    assert [s.id for page in pages for s in page] == whole
+    assert whole[0] == made[0] and [len(p) for p in pages] == [3, 3, 1]
+
+
+def test_the_filter_finds_title_topic_persona_and_untitled(store: Store) -> None:
+    pooling = store.create_conversation("xiaomiao", "Pooling", "m", title="ÄRGER mit Faltung")
+    untitled = store.create_conversation("redbeard", "RNN", "m")
+    archived = store.create_conversation("xiaomiao", "CNN", "m", title="Ärger, archiviert")
+    store.set_archived(archived.id, True)
+
+    def found(text: str, personas: tuple[str, ...] = (), untitled: bool = False, archived: bool = True) -> list[int]:
+        matching = SummaryFilter(text, personas, untitled)
+        return [s.id for s in store.conversation_summaries(archived, matching=matching)]
+
+    assert found("ärger") == [archived.id, pooling.id]  # case folded beyond ASCII
+    assert found("ärger", archived=False) == [pooling.id]
+    assert found("pool") == [pooling.id]  # the topic
+    assert found("zzz", personas=("redbeard",)) == [untitled.id]  # the caller says whose name matched
+    assert found("new", untitled=True) == [untitled.id]  # shown as "New conversation"
+    assert found("%") == [] and found("_") == []  # not LIKE patterns
+    assert store.conversation_persona_ids() == ["redbeard", "xiaomiao"]
