@@ -225,6 +225,9 @@ class ChatService:
         prefix the cache holds is unchanged.
         """
         persona = persona or self.persona_of(conversation)
+        # The conversation's saved KV state comes back first: it brings the window's cut that its tokens were
+        # evaluated under, so after a restart the prompt is cut as before and starts with those tokens.
+        self._switch_context(conversation.id)
         return self._fit(conversation, persona, self._visible(conversation.id, until), params, self.window, instruction)
 
     def _fit(
@@ -371,17 +374,23 @@ class ChatService:
         backend = self.backend
         if self.kv_states is None or self._live_conversation == conversation_id or not isinstance(backend, LlamaEngine):
             return
-        if self._live_conversation is not None:
-            self.kv_states.put(self._live_conversation, backend.snapshot(), to_disk=False)
+        self._park(backend, to_disk=False)
         snapshot = self.kv_states.get(conversation_id, backend.model_key)
-        if snapshot is not None:
-            backend.restore(snapshot)
+        if snapshot is not None and backend.restore(snapshot):
+            self.window.resume(conversation_id, snapshot.cut)  # the next prompt is cut where these tokens were
         self._live_conversation = conversation_id
+
+    def _park(self, backend: LlamaEngine, *, to_disk: bool) -> None:
+        """Keep the live conversation's KV state, with the window cut its tokens were evaluated under."""
+        live = self._live_conversation
+        if self.kv_states is not None and live is not None:
+            snapshot = replace(backend.snapshot(), cut=self.window.cut(live))
+            self.kv_states.put(live, snapshot, to_disk=to_disk)
 
     def save_state(self) -> None:
         """Write the live conversation's KV state to the cache (call when the conversation goes idle)."""
-        if self.kv_states is not None and self._live_conversation is not None and isinstance(self.backend, LlamaEngine):
-            self.kv_states.put(self._live_conversation, self.backend.snapshot())
+        if isinstance(self.backend, LlamaEngine):
+            self._park(self.backend, to_disk=True)
 
     def replay_prompt(self, reply_id: int, params: SamplingParams) -> tuple[Conversation, list[ChatMessage]]:
         """The prompt a stored reply was answered from, rebuilt now (today's card, memory and context size):
@@ -433,9 +442,8 @@ class ChatService:
 
     def park_context(self) -> None:
         """Set the live conversation's KV state aside before the backend is used for something else."""
-        backend = self.backend
-        if self.kv_states is not None and self._live_conversation is not None and isinstance(backend, LlamaEngine):
-            self.kv_states.put(self._live_conversation, backend.snapshot(), to_disk=False)
+        if isinstance(self.backend, LlamaEngine):
+            self._park(self.backend, to_disk=False)
         self._live_conversation = None
 
     def send(

@@ -30,6 +30,12 @@ class ContextWindow:
         """How many of the oldest droppable turns are currently left out (0: none)."""
         return self._cuts.get(conversation_id, 0)
 
+    def resume(self, conversation_id: int, cut: int) -> None:
+        """Take up a cut remembered elsewhere (with a saved KV state), so the next prompt matches that state."""
+        if cut < 0:
+            raise ValueError("a cut counts dropped turns")
+        self._cuts[conversation_id] = cut
+
     def fit(
         self,
         conversation_id: int,

@@ -1,6 +1,8 @@
 """Saved llama.cpp KV states, so a reopened or switched-to conversation does not re-read its whole history.
 
-A snapshot is the token list the context holds plus llama.cpp's state of sequence 0. It stays valid as long
+A snapshot is the token list the context holds plus llama.cpp's state of sequence 0, and the context window's
+cut that produced those tokens (how many old turns an overflow had dropped): after a restart the next prompt is
+cut at the same turn, so it starts with the tokens the snapshot holds. It stays valid as long
 as the model file and context size are the same: when history, persona or lorebook changed, the engine only
 reuses the longest common token prefix, so a stale snapshot is never wrong, merely less useful. The last few
 snapshots stay in RAM (switching is instant); all are written to the cache folder, capped by size (oldest
@@ -24,11 +26,13 @@ DEFAULT_RAM_SLOTS = 3
 
 @dataclass(frozen=True)
 class KvSnapshot:
-    """What a context holds: ``tokens`` evaluated by ``model_key``, and llama.cpp's bytes for them."""
+    """What a context holds: ``tokens`` evaluated by ``model_key``, llama.cpp's bytes for them, and the
+    conversation's window ``cut`` when they were evaluated (see :class:`app.context_window.ContextWindow`)."""
 
     model_key: str
     tokens: tuple[int, ...]
     data: bytes
+    cut: int = 0
 
     @property
     def size(self) -> int:
@@ -36,7 +40,9 @@ class KvSnapshot:
 
 
 def encode(snapshot: KvSnapshot) -> bytes:
-    header = json.dumps({"model_key": snapshot.model_key, "n_tokens": len(snapshot.tokens)}).encode("utf-8")
+    header = json.dumps(
+        {"model_key": snapshot.model_key, "n_tokens": len(snapshot.tokens), "cut": snapshot.cut}
+    ).encode("utf-8")
     tokens = struct.pack(f"<{len(snapshot.tokens)}i", *snapshot.tokens)
     return MAGIC + struct.pack("<I", len(header)) + header + tokens + snapshot.data
 
@@ -55,7 +61,10 @@ def decode(blob: bytes) -> KvSnapshot:
         raise ValueError("truncated KV state file")
     tokens = struct.unpack_from(f"<{count}i", blob, offset)
     offset += 4 * count
-    return KvSnapshot(str(header["model_key"]), tuple(tokens), blob[offset:])
+    cut = int(header.get("cut", 0))  # files written before the cut was saved hold none
+    if cut < 0:
+        raise ValueError("damaged KV state file")
+    return KvSnapshot(str(header["model_key"]), tuple(tokens), blob[offset:], cut)
 
 
 class KvStateCache:

@@ -15,7 +15,7 @@ PARAMS = SamplingParams(max_tokens=12, seed=4, temperature=0.0)
 
 
 def test_snapshots_round_trip_through_bytes() -> None:
-    snapshot = KvSnapshot("model:1:2048:v", (1, 2, 151643, 7), b"\x00\x01state")
+    snapshot = KvSnapshot("model:1:2048:v", (1, 2, 151643, 7), b"\x00\x01state", cut=6)
     assert decode(encode(snapshot)) == snapshot
     with pytest.raises(ValueError):
         decode(b"something else")
@@ -71,6 +71,35 @@ def test_a_conversation_resumes_in_a_fresh_engine(tmp_path: Path, engine: LlamaE
         # The restored context gives the same reply as the engine that never stopped would.
         assert result.status == "complete"
         assert result.reply.strip()
+    finally:
+        fresh.close()
+
+
+def test_an_overflowed_conversation_resumes_cut_where_its_saved_state_was(
+    tmp_path: Path, engine: LlamaEngine, starter_path: Path
+) -> None:
+    """After a restart the window must cut the history at the same turn as before, or the prompt no longer starts
+    with the saved tokens and the whole context is read again."""
+    first = _service(tmp_path, engine)
+    conversation = first.start("xiaomiao", "CNN", "starter")
+    padding = "请结合图像分类的例子，" * 40  # long questions overflow the 2,048-token context in a few turns
+    params = SamplingParams(max_tokens=4, seed=1, temperature=0.0)
+    for n in range(8):
+        first.send(conversation.id, f"{padding}第{n + 1}个问题：卷积层做什么？", params, threading.Event())
+        if first.window.cut(conversation.id):
+            break
+    cut = first.window.cut(conversation.id)
+    assert cut > 0
+    first.save_state()
+
+    fresh = LlamaEngine(EngineConfig(model_path=starter_path, n_ctx=engine.context_size, n_threads=2))
+    try:
+        resumed = _service(tmp_path, fresh)
+        result = resumed.send(conversation.id, "最后总结一下。", params, threading.Event())
+        assert result.timings is not None
+        assert resumed.window.cut(conversation.id) == cut
+        # Only the new question (and the template around it) is read: the rest came from the saved state.
+        assert result.timings.prompt_tokens - result.timings.cached_prompt_tokens < 40
     finally:
         fresh.close()
 
