@@ -75,7 +75,7 @@ def run_show(args: argparse.Namespace, paths: AppPaths) -> int:
     try:
         conversation = store.conversation(args.id)
         messages = store.messages(args.id)
-        ledger = store.ledger(args.id)
+        ledger = store.branch_ledger(args.id)  # the facts of the messages shown, not of abandoned branches
         version_id = conversation.persona_version_id
         version = None if version_id is None else store.persona_version(version_id).to_json()
     finally:

@@ -1,4 +1,4 @@
-"""`conversations show ID --json` carries the conversation's facts ledger (an additive key)."""
+"""`conversations show ID --json` carries the facts ledger of the branch it shows (an additive key)."""
 
 import json
 from pathlib import Path
@@ -27,3 +27,16 @@ def test_show_json_lists_the_ledger(isolated_home: Path) -> None:
     assert set(data["ledger"][0]) == {
         "id", "kind", "subject", "text", "source_message_id", "created_at", "edited", "active",
     }  # fmt: skip
+
+
+def test_show_json_lists_only_the_shown_branchs_facts(isolated_home: Path) -> None:
+    store = Store(AppPaths.resolve(isolated_home).ensure().database_path)
+    c = store.create_conversation("xiaomiao", "CNN", "starter")
+    first = store.add_message(c.id, "user", "我叫小明")
+    store.add_fact(c.id, "learner", "name", "小明", source_message_id=first.id)
+    edited = store.add_branch(first.id, "我叫小红")  # the learner edited the question: a new branch
+    store.add_fact(c.id, "learner", "name", "小红", source_message_id=edited.id)
+    store.close()
+    data = json.loads(run_cli(["conversations", "show", str(c.id), "--json"], isolated_home).stdout)
+    assert [m["content"] for m in data["messages"]] == ["我叫小红"]
+    assert [f["text"] for f in data["ledger"]] == ["小红"]
