@@ -332,6 +332,24 @@ class Store(Annotations, Quizzes, LedgerStore, Replays, Catalog, PromptRecords):
         with self._session() as session:
             return int(session.scalar(query) or 0)
 
+    def warm_up(self) -> None:
+        """Run the reads a window makes as a reply ends once, on no conversation. SQLAlchemy compiles a statement
+        the first time it runs (milliseconds each, a tenth of a second for all of them): a thread with nothing
+        else to do should pay that, not the GUI thread as the first reply of a session ends."""
+        nobody = 0
+        self.conversation_summaries(include_archived=False)
+        self.conversation_summaries(include_archived=True)
+        self.messages(nobody)
+        self.messages(nobody, limit=1)
+        self.messages(nobody, limit=1, before_id=1)
+        self.count_messages(nobody, before_id=1)
+        self.messages_from(nobody, 1, 1)
+        self.versions(nobody, [nobody])
+        self.latest_verdicts([nobody])
+        self.latest_feedback([nobody])
+        self.branch_ledger(nobody)
+        self.conversation_quizzes(nobody)
+
     def messages_from(self, conversation_id: int, first_id: int, limit: int) -> list[Message]:
         """``limit`` messages of the active path from message ``first_id`` on, in reading order (a page in the
         middle of a long conversation, where a search result sits)."""

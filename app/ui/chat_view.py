@@ -250,6 +250,7 @@ class ChatView(QTextBrowser):
         self._stream_start: int | None = None
         self._stream_laid_out = 0
         self._streaming: Bubble | None = None
+        self._turn_start: int | None = None  # where the bubbles of the turn under way begin (see mark_turn)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(RENDER_INTERVAL_MS)
@@ -260,6 +261,7 @@ class ChatView(QTextBrowser):
         self._footer = ""  # "Show later", added once nothing is left below
         self._top = 0  # where the first message begins (after the "Show earlier" link)
         self._long: dict[int, list[str]] = {}  # message id -> the pieces of a long message not shown yet
+        self._unsent = 0  # a long message not stored yet (the question just sent) goes by -1, -2, … instead
         self._long_shown: dict[int, str] = {}  # message id -> the piece of a long message shown first
         self._generation = 0  # counts show_bubbles calls: a piece of a long message is for the page it was on
         self._chunks = QTimer(self)
@@ -280,7 +282,7 @@ class ChatView(QTextBrowser):
     def _open_link(self, url: QUrl) -> None:
         if url.scheme() == "action":
             name, _, message_id = url.path().partition("/")
-            if name == "showall" and message_id.isdigit():
+            if name == "showall" and message_id.removeprefix("-").isdigit():
                 self._show_all(int(message_id))
             elif message_id.isdigit():
                 self.action_requested.emit(name, int(message_id))
@@ -302,7 +304,7 @@ class ChatView(QTextBrowser):
         self._timer.stop()
         self._chunks.stop()
         self._streaming = None
-        self._stream_start = None
+        self._stream_start = self._turn_start = None
         self._long, self._long_shown = {}, {}
         self._generation += 1
         ids = [b.message_id for b in bubbles]
@@ -358,15 +360,20 @@ class ChatView(QTextBrowser):
         return f'<p class="actions"><a href="action:later/0">{label}</a></p>'
 
     def _bubble_html(self, bubble: Bubble) -> str:
-        """A bubble's HTML; of a very long message only the first piece, with a "Show all" link."""
-        if len(bubble.content) <= LONG_MESSAGE_CHARS or not bubble.message_id:
+        """A bubble's HTML; of a very long message only the first piece, with a "Show all" link (laying out all
+        of a pasted book at once would freeze the window for seconds)."""
+        if len(bubble.content) <= LONG_MESSAGE_CHARS:
             return bubble_html(bubble, self.dark)
+        key = bubble.message_id
+        if not key:
+            self._unsent -= 1
+            key = self._unsent
         first = display_pieces(bubble.content)[0]
-        self._long[bubble.message_id] = display_pieces(bubble.content[len(first) :], PIECE_CHARS)
-        self._long_shown[bubble.message_id] = first
+        self._long[key] = display_pieces(bubble.content[len(first) :], PIECE_CHARS)
+        self._long_shown[key] = first
         head, body, foot = bubble_parts(bubble, self.dark, first)
         label = self.tr("Show all ({count} characters)").format(count=f"{len(bubble.content):,}")
-        more = f'<p class="actions"><a href="action:showall/{bubble.message_id}">{label}</a></p>'
+        more = f'<p class="actions"><a href="action:showall/{key}">{label}</a></p>'
         return head + body + more + foot
 
     def _continue_rendering(self) -> None:
@@ -395,35 +402,56 @@ class ChatView(QTextBrowser):
         value, maximum = bar.value(), bar.maximum()
         length = self.document().characterCount()
         change()
+        added = self.document().characterCount() - length
         if self._stream_start is not None:
-            self._stream_start += self.document().characterCount() - length
+            self._stream_start += added
+        if self._turn_start is not None:
+            self._turn_start += added
         bar.setValue(value + bar.maximum() - maximum)
 
-    def _fragment(self, fragment: str) -> tuple[QTextDocumentFragment, QTextBlockFormat]:
+    def _fragment(self, fragment: str) -> tuple[QTextDocumentFragment, QTextBlockFormat | None]:
         """``fragment`` parsed as this view would, and its first block's format: inserted HTML merges its first
-        block into the block at the cursor, which keeps its own format unless given this one."""
+        block into the block at the cursor, which keeps its own format unless given this one. None: it opens with
+        a list or a table, which never merge (they start blocks of their own after the cursor's block)."""
         document = QTextDocument()
         document.setDefaultStyleSheet(self.document().defaultStyleSheet())
         document.setHtml(fragment)
-        return QTextDocumentFragment(document), document.begin().blockFormat()
+        first = document.begin()
+        apart = first.textList() is not None or QTextCursor(first).currentTable() is not None
+        return QTextDocumentFragment(document), None if apart else first.blockFormat()
 
     def _insert_at(self, position: int, fragment: str) -> int:
         """Insert HTML as blocks of its own before the block at ``position``; returns where it ends."""
         parsed, first_format = self._fragment(fragment)
         cursor = QTextCursor(self.document())
+        if first_format is None and position > 0:
+            cursor.setPosition(position - 1)  # the end of the block before, which a list or table stays out of
+            cursor.insertFragment(parsed)
+            return cursor.position()
         cursor.setPosition(position)
         cursor.insertBlock()  # the fragment's last block must not merge into the block that follows it
         cursor.movePosition(QTextCursor.MoveOperation.PreviousBlock)
-        cursor.setBlockFormat(first_format)
+        if first_format is not None:
+            cursor.setBlockFormat(first_format)
         cursor.insertFragment(parsed)
         return cursor.position()
 
-    def _append(self, fragment: str) -> None:
-        """Insert HTML at the end as blocks of its own (its first block must not merge into the closing rule)."""
-        parsed, first_format = self._fragment(fragment)
+    def _append(self, fragment: str) -> int:
+        """Insert HTML at the end as blocks of its own (its first block must not merge into the closing rule);
+        returns where it ends."""
         cursor = QTextCursor(self.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
-        cursor.insertBlock(first_format, QTextCharFormat())
+        self._add_blocks(cursor, fragment)
+        return cursor.position()
+
+    def _add_blocks(self, cursor: QTextCursor, fragment: str) -> None:
+        """Insert HTML after the block ``cursor`` is at the end of, as blocks of their own (the first taking the
+        fragment's first block's look); in an empty view, in its one empty block."""
+        parsed, first_format = self._fragment(fragment)
+        if first_format is not None and self.document().isEmpty():
+            cursor.setBlockFormat(first_format)
+        elif first_format is not None:
+            cursor.insertBlock(first_format, QTextCharFormat())
         cursor.insertFragment(parsed)
 
     def _replace_header(self, header: str) -> None:
@@ -500,17 +528,46 @@ class ChatView(QTextBrowser):
             prompt.triggered.connect(lambda: self.action_requested.emit("prompt", message_id))
         menu.exec(event.globalPos())
 
-    def append_bubble(self, bubble: Bubble) -> None:
+    def mark_turn(self) -> None:
+        """What is shown now stays as the turn goes on: only what comes after it (the question, the reply) is
+        shown anew when the turn ends (:meth:`finish_turn`)."""
         self._finish_below()
-        self._insert_at_end(self._bubble_html(bubble))
+        self._turn_start = self.document().characterCount() - 1
+
+    @property
+    def turn_marked(self) -> bool:
+        """Whether the page shown when the turn began is still shown (:meth:`finish_turn` can be used)."""
+        return self._turn_start is not None
+
+    def finish_turn(self, bubbles: list[Bubble]) -> None:
+        """The turn is over: ``bubbles`` (the question and reply as stored) replace what was shown after
+        :meth:`mark_turn`; the page above them is not laid out again."""
+        if self._turn_start is None:
+            raise RuntimeError("finish_turn without mark_turn")
+        self._timer.stop()
+        at_end = self._at_end()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._turn_start)
+        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        self._streaming = None
+        self._stream_start = self._turn_start = None
+        self._append("".join(self._bubble_html(b) for b in bubbles))
+        if at_end:
+            self._scroll_to_end()
+
+    def append_bubble(self, bubble: Bubble) -> None:
+        """Add a message at the end; a very long one (a pasted book) shows its first part and "Show all"."""
+        self._finish_below()
+        at_end = self._at_end()
+        self._append(self._bubble_html(bubble))
+        if at_end:
+            self._scroll_to_end()
 
     def begin_stream(self, speaker: str, persona_id: str = "", text: str = "") -> None:
         self._finish_below()
         self._streaming = Bubble("assistant", speaker, text, "streaming", persona_id)
-        cursor = QTextCursor(self.document())
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        cursor.insertHtml(bubble_parts(self._streaming, self.dark, "")[0])
-        self._stream_start = cursor.position()  # where the not yet laid out part of the reply begins
+        self._stream_start = self._append(bubble_parts(self._streaming, self.dark, "")[0])  # the speaker's line
         self._stream_laid_out = 0  # how many characters of the reply are laid out for good
         self._render_stream()
 
@@ -521,6 +578,12 @@ class ChatView(QTextBrowser):
         b = self._streaming
         self._streaming = b.with_text(b.content + text)
         if not self._timer.isActive():
+            self._timer.start()
+
+    @Slot()
+    def refresh_stream(self) -> None:
+        """Redraw the open part of the streaming reply soon (its badges changed)."""
+        if self._streaming is not None and not self._timer.isActive():
             self._timer.start()
 
     def streaming_text(self) -> str:
@@ -538,21 +601,13 @@ class ChatView(QTextBrowser):
         text = streaming.content
         stable = stable_prefix(text)
         if stable > self._stream_laid_out:
-            cursor.insertHtml(markdown_to_html(text[self._stream_laid_out : stable], self.dark))
+            self._add_blocks(cursor, markdown_to_html(text[self._stream_laid_out : stable], self.dark))
             self._stream_laid_out = stable
             self._stream_start = cursor.position()
         if self.stream_annotator is not None and text:
             streaming = replace(streaming, verdict=self.stream_annotator(text))
         _head, body, foot = bubble_parts(streaming, self.dark, text[self._stream_laid_out :])
-        cursor.insertHtml(body + foot)
-        if at_end:
-            self._scroll_to_end()
-
-    def _insert_at_end(self, fragment: str) -> None:
-        at_end = self._at_end()
-        cursor = QTextCursor(self.document())
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        cursor.insertHtml(fragment)
+        self._add_blocks(cursor, body + foot)
         if at_end:
             self._scroll_to_end()
 

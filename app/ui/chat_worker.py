@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -35,14 +35,29 @@ TurnKind = Literal["send", "regenerate", "continue", "edit", "quiz"]
 
 
 @dataclass(frozen=True)
+class NewConversation:
+    """A chat to start before its first turn (see :meth:`app.chat.ChatService.start`)."""
+
+    persona_id: str
+    topic: str
+    model: str
+    greeting_index: int = 0
+    goal: str = ""
+    level: str = ""
+
+
+@dataclass(frozen=True)
 class TurnRequest:
-    """What the GUI asks the worker to do; ``message_id`` is the question being edited for ``edit``."""
+    """What the GUI asks the worker to do; ``message_id`` is the question being edited for ``edit``. With
+    ``start``, the worker first starts that conversation (``conversation_id`` is then 0): storing it takes the
+    GUI thread a tenth of a second the first time, so the window never does it while a reply is due."""
 
     kind: TurnKind
     conversation_id: int
     params: SamplingParams
     text: str = ""
     message_id: int = 0
+    start: NewConversation | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +87,7 @@ class ChatWorker(QObject):
     model_loaded = Signal(str, str, str)  # model id, display name, backend ("CPU · 2 threads", "GPU …")
     model_failed = Signal(str)
     preparing_progress = Signal(int, int)  # bytes done, total (starter model assembly)
+    conversation_started = Signal(int)  # a TurnRequest's ``start``: the new conversation's id, before its turn
     token_received = Signal(str)
     retry_started = Signal()  # "stay in character" is writing an off-persona reply once more
     reply_finished = Signal(object)  # app.chat.TurnResult
@@ -134,6 +150,10 @@ class ChatWorker(QObject):
         self.model_path = backend.model_path if isinstance(backend, LlamaEngine) else None
         self.model_id = model_id
         self.model_loaded.emit(model_id, name, description)
+        try:  # idle until the first turn: compile the reads the window makes as a reply ends, here
+            self._store.warm_up()
+        except Exception:  # only ever a little slower without it
+            log.exception("warming up the store's reads failed")
 
     @Slot(object)
     def run(self, request: TurnRequest) -> None:
@@ -147,6 +167,8 @@ class ChatWorker(QObject):
         service.stay_in_character = self.stay_in_character.is_set()
         on_token = self.token_received.emit
         try:
+            if request.start is not None:
+                request = self._start(service, request.start, request)
             answers = request.kind == "send" and QuizService(service).waiting(request.conversation_id) is not None
             if request.kind == "quiz" or answers:
                 result = self._quiz(service, request)
@@ -172,6 +194,14 @@ class ChatWorker(QObject):
             service.summarize_ahead(request.conversation_id, request.params, self.idle_cancel)
         except Exception:  # the summary is an aid: the chat goes on without it
             log.exception("summarizing ahead failed")
+
+    def _start(self, service: ChatService, start: NewConversation, request: TurnRequest) -> TurnRequest:
+        """Start the conversation ``request`` is the first turn of, and say which it is."""
+        conversation = service.start(
+            start.persona_id, start.topic, start.model, start.greeting_index, start.goal, start.level
+        )
+        self.conversation_started.emit(conversation.id)
+        return replace(request, conversation_id=conversation.id, start=None)
 
     def _quiz(self, service: ChatService, request: TurnRequest) -> TurnResult:
         """A quiz in the chat: ask one (``quiz``), or grade the learner's message as its answers (``send``)."""

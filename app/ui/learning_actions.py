@@ -15,7 +15,6 @@ from app.checker import resolve_topic
 from app.quiz import MIN_QUESTIONS, quiz_items
 from app.quiz_tree import waiting_quiz
 from app.store import Conversation
-from app.ui.chat_worker import TurnRequest
 from app.ui.progress_view import ProgressView
 
 NUDGE_EVERY = 5  # after this many questions the tutor suggests a quiz: the lesson is at a natural end
@@ -75,8 +74,7 @@ class LearningActions(QObject):
             window.statusBar().showMessage(self.tr("Answer the quiz first: one message, numbered 1. 2. 3."), 8000)
             return
         text = self.tr("Quiz me!")
-        request = TurnRequest("quiz", window.ensure_conversation(), window.sampling, text)
-        window._start_turn(request, shown_question=text)
+        window._start_turn(window.turn_request("quiz", text), shown_question=text)
 
     @Slot()
     def show_progress(self) -> None:

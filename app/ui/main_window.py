@@ -6,7 +6,7 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QSettings, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -48,7 +48,7 @@ from app.ui.avatars import draw_icons_in_batches, register_sources
 from app.ui.backup_actions import install_backup_menu
 from app.ui.badge_cells import badge_word
 from app.ui.chat_view import Bubble, ChatView
-from app.ui.chat_worker import ChatWorker, ModelWorkQueue, TurnRequest, WorkerHandle
+from app.ui.chat_worker import ChatWorker, ModelWorkQueue, NewConversation, TurnKind, TurnRequest, WorkerHandle
 from app.ui.checker_reasons import reason_texts
 from app.ui.conversation_list import ConversationList
 from app.ui.conversation_pages import StorePages
@@ -67,6 +67,7 @@ from app.ui.remote_dialog import install_remote_menu
 from app.ui.sampling_panel import install_sampling_menu, turn_params
 from app.ui.search_panel import SearchPanel
 from app.ui.stay_in_character import install_stay_in_character
+from app.ui.stream_badges import StreamBadges
 from app.ui.theme import ThemeChooser
 from app.ui.undo_bar import UndoBar
 from app.ui.welcome_page import install_welcome_page, needs_welcome, show_welcome
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
         self._page = PAGE
         self._window_start: int | None = None  # the first message shown, when a page in the middle is shown
         self._first_shown: int | None = None  # the first message of the newest pages shown
+        self._turn_base: int | None = None  # the last message shown above the turn under way (see _finish_turn)
         self.sampling = SamplingParams()
         self.model_work = ModelWorkQueue(self)  # replays and persona tests run on the chat worker
         self.feedback = FeedbackActions(self, paths, store, personas, self._conversations.user_name, self.model_work)
@@ -158,6 +160,7 @@ class MainWindow(QMainWindow):
         self.worker.model_loaded.connect(self._on_model_loaded)
         self.worker.model_failed.connect(self._on_model_failed)
         self.worker.preparing_progress.connect(self._on_preparing)
+        self.worker.conversation_started.connect(self._on_conversation_started)
         self.worker.token_received.connect(self.chat_view.append_stream_text)
         self.worker.reply_finished.connect(self._on_reply_finished)
         self.worker.reply_failed.connect(self._on_reply_failed)
@@ -255,6 +258,8 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.escape)
         self.chat_view.action_requested.connect(self._on_action)
         self.chat_view.stream_annotator = self._annotate_stream
+        self.stream_badges = StreamBadges(self)
+        self.stream_badges.updated.connect(self.chat_view.refresh_stream)
 
         self.model_label = QLabel()
         self.backend_label = QLabel()
@@ -476,6 +481,7 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _on_feedback_changed(self, message_id: int) -> None:
+        self._turn_base = None  # a reply judged while another streams is shown anew when that one ends
         if not self._busy and self._conversation_id is not None:
             self.open_conversation(self._conversation_id, show=message_id)  # stay at the reply just judged
 
@@ -536,18 +542,16 @@ class MainWindow(QMainWindow):
         return bubbles
 
     def _annotate_stream(self, text: str) -> dict[str, Any] | None:
-        """Provisional badges while a reply streams (the checker's cheap partial mode, about a millisecond)."""
+        """Provisional badges while a reply streams (the checker's partial mode, on a thread of its own)."""
         if self._streaming_context is None:
             return None
         persona, topic, question = self._streaming_context
-        try:
-            ledger = self.ledger_panel.active_facts()
-            return check_partial(
-                persona, text, question=question, topic=topic, packs=self._packs, ledger=ledger
-            ).to_json()
-        except Exception:
-            log.exception("provisional badges failed")
-            return None
+        ledger, packs = list(self.ledger_panel.active_facts()), self._packs
+
+        def check() -> dict[str, Any]:
+            return check_partial(persona, text, question=question, topic=topic, packs=packs, ledger=ledger).to_json()
+
+        return self.stream_badges.badges(text, check)
 
     def show_badge_details(self, message_id: int) -> None:
         """Every signal behind a reply's badges and what it contributed."""
@@ -631,13 +635,14 @@ class MainWindow(QMainWindow):
         if self._conversation_id is None and persona is not None:
             self._show_greeting()
 
-    def _show_greeting(self) -> None:
+    def _show_greeting(self, linked: bool = True) -> None:
+        """The chosen greeting of a new chat; ``linked``: with ‹ › to the others (not once the chat starts)."""
         if not self.persona_box.count():
             return
         persona = self._selected_persona()
         choices = greetings(persona, self._conversations.user_name)
         index = self._greeting_index % max(len(choices), 1)
-        version = (index + 1, len(choices))  # ‹ › between greetings: the same links as between replies
+        version = (index + 1, len(choices)) if linked else (1, 1)  # ‹ › between greetings, as between replies
         self.chat_view.show_bubbles(
             [Bubble("assistant", persona.name, choices[index], "complete", persona.id, 0, version)] if choices else []
         )
@@ -654,57 +659,83 @@ class MainWindow(QMainWindow):
         text = self.input.toPlainText().strip()
         if not text or self._busy or not self._model_id:
             return
-        conversation_id = self.ensure_conversation()
         self.input.clear()
-        if self._editing is not None:
-            request = TurnRequest("edit", conversation_id, self.sampling, text, self._editing)
+        if self._editing is not None and self._conversation_id is not None:
+            request = TurnRequest("edit", self._conversation_id, self.sampling, text, self._editing)
             self._editing = None
             self.statusBar().clearMessage()
             self._start_turn(request, shown_question=text)
         else:
-            self._start_turn(TurnRequest("send", conversation_id, self.sampling, text), shown_question=text)
+            self._start_turn(self.turn_request("send", text), shown_question=text)
 
-    def ensure_conversation(self) -> int:
-        """The open conversation, started now (persona, topic, goal and level as chosen) when it is a new chat."""
-        if self._conversation_id is None:
-            topic = self.topic_box.currentText().strip() or BUILTIN_TOPICS[0].title
-            persona_id, lesson = str(self.persona_box.currentData()), self.lesson_bar
-            conversation = self._conversations.start(
-                persona_id, topic, self._model_id, self._greeting_index, lesson.goal(), lesson.level()
-            )
-            self._conversation_id = conversation.id
-        return self._conversation_id
+    def turn_request(self, kind: TurnKind, text: str) -> TurnRequest:
+        """A turn of the open conversation; in a new chat, one that starts it (persona, topic, goal and level as
+        chosen) on the worker first."""
+        if self._conversation_id is not None:
+            return TurnRequest(kind, self._conversation_id, self.sampling, text)
+        topic = self.topic_box.currentText().strip() or BUILTIN_TOPICS[0].title
+        persona_id, lesson = str(self.persona_box.currentData()), self.lesson_bar
+        start = NewConversation(persona_id, topic, self._model_id, self._greeting_index, lesson.goal(), lesson.level())
+        return TurnRequest(kind, 0, self.sampling, text, start=start)
+
+    @Slot(int)
+    def _on_conversation_started(self, conversation_id: int) -> None:
+        self._conversation_id = conversation_id
 
     def _start_turn(self, request: TurnRequest, shown_question: str = "") -> None:
         """Show the turn in the view and hand it to the worker."""
-        request = replace(request, params=turn_params(self, request.conversation_id))
+        self._turn_base = None
+        if request.start is None:
+            shown = self._show_path(request, shown_question)
+            if shown is None:
+                return
+            persona, persona_id, topic, path, previous = shown
+        else:  # a new chat: nothing stored yet, it shows its greeting
+            persona, path, previous = self._selected_persona(), [], ""
+            persona_id, topic = request.start.persona_id, request.start.topic
+            self._show_greeting(linked=False)
+        request = replace(request, params=turn_params(self, None if request.start else request.conversation_id))
+        if shown_question:
+            self.chat_view.append_bubble(Bubble("user", self.tr("You"), shown_question, persona_id=persona_id))
+        questions = [m.content for m in path if m.role == "user"]
+        question = shown_question or (questions[-1] if questions else "")
+        self._streaming_context = (persona, topic, question)
+        self.stream_badges.reset()
+        self.chat_view.begin_stream(self._persona_name(persona_id), persona_id, previous)
+        self._busy = True
+        self._update_controls()
+        self.worker.idle_cancel.set()  # a summary being made while idle gives way at once
+        self.turn_requested.emit(request)
+
+    def _show_path(
+        self, request: TurnRequest, shown_question: str
+    ) -> tuple[Persona, str, str, list[Message], str] | None:
+        """Show the conversation as the turn starts from it (its newest pages). Returns its persona, persona id,
+        topic, the messages shown, and the text of the reply being continued; None: its card is gone, no copy of
+        it was kept, and the turn cannot run. The question the turn answers goes after :meth:`ChatView.mark_turn`,
+        and no message offers Edit or Regenerate while it runs: the turn's end shows only what follows the mark."""
         conversation = self._store.conversation(request.conversation_id)
         try:
             persona = self._conversations.persona_of(conversation)  # its card, or the copy kept when that is gone
         except PersonaTutorError as exc:  # an old conversation whose card is gone, and no copy of it was kept
             self.input.setPlainText(shown_question)
             self.statusBar().showMessage(str(exc), 10_000)
-            return
-        persona_id = conversation.persona_id
-        path = self._store.messages(request.conversation_id)
-        if request.kind == "edit":
-            path = [m for m in path if m.id < request.message_id]
-        elif request.kind in ("regenerate", "continue"):
-            path = path[:-1]
-        shown = path[-self._page :]  # a long conversation keeps its newest pages, not all of it, in the view
-        self.chat_view.show_bubbles(self._bubbles(shown, persona_id), len(path) - len(shown))
+            return None
+        before = request.message_id if request.kind == "edit" else None
+        shown = self._store.messages(request.conversation_id, limit=self._page + 1, before_id=before)
+        redone = shown.pop() if request.kind in ("regenerate", "continue") and shown else None
+        shown = shown[-self._page :]  # a long conversation keeps its newest pages, not all of it, in the view
+        earlier = self._store.count_messages(request.conversation_id, before_id=shown[0].id) if shown else 0
+        bubbles = self._bubbles(shown, conversation.persona_id, at_end=False)
+        asked = len(shown) - (0 if shown_question or not shown else 1)  # the question asked again goes after
+        self.chat_view.show_bubbles(bubbles[:asked], earlier)
+        self.chat_view.mark_turn()
+        self._turn_base = shown[asked - 1].id if asked else 0
+        if asked < len(shown):
+            self.chat_view.append_bubble(bubbles[-1])
         self._first_shown, self._window_start = (shown[0].id if shown else None), None
-        if shown_question:
-            self.chat_view.append_bubble(Bubble("user", self.tr("You"), shown_question, persona_id=persona_id))
-        questions = [m.content for m in path if m.role == "user"]
-        question = shown_question or (questions[-1] if questions else "")
-        self._streaming_context = (persona, conversation.topic, question)
-        previous = self._store.messages(request.conversation_id)[-1].content if request.kind == "continue" else ""
-        self.chat_view.begin_stream(self._persona_name(persona_id), persona_id, previous)
-        self._busy = True
-        self._update_controls()
-        self.worker.idle_cancel.set()  # a summary being made while idle gives way at once
-        self.turn_requested.emit(request)
+        previous = redone.content if redone is not None and request.kind == "continue" else ""
+        return persona, conversation.persona_id, conversation.topic, shown, previous
 
     @Slot(str, int)
     def _on_action(self, action: str, message_id: int) -> None:
@@ -720,7 +751,7 @@ class MainWindow(QMainWindow):
         if action.startswith("copy-") and action[5:].isdigit():
             self.copy_code(message_id, int(action[5:]))
             return
-        if action in ("prev", "next") and message_id == 0 and self._conversation_id is None:
+        if action in ("prev", "next") and message_id == 0 and self._conversation_id is None and not self._busy:
             self._greeting_index += -1 if action == "prev" else 1  # the greeting of a chat not yet started
             self._show_greeting()
             return
@@ -765,6 +796,7 @@ class MainWindow(QMainWindow):
     @Slot(bool)
     def _on_theme_changed(self, dark: bool) -> None:
         self.chat_view.set_dark(dark)
+        self._turn_base = None  # a reply streaming now: everything is shown in the new colours when it ends
         if self._busy:
             return  # the reply streams on; everything is shown in the new colours once it is done
         if self._conversation_id is not None:
@@ -845,11 +877,32 @@ class MainWindow(QMainWindow):
             )
         if result.notice:
             self.statusBar().showMessage(result.notice, 15_000)
-        self.refresh_sidebar()
-        if self._conversation_id == result.conversation_id:
+        if self._conversation_id == result.conversation_id and not self._finish_turn(result.conversation_id):
             self.open_conversation(result.conversation_id)
+        self._turn_base = None
         self._update_controls()
-        self.reply_displayed.emit(result)
+        # The rest on later event-loop turns, so the window never stalls for all of it at once.
+        QTimer.singleShot(0, self, lambda: self._after_reply_shown(result))
+
+    def _finish_turn(self, conversation_id: int) -> bool:
+        """Show the turn's question and reply as stored in place of those streamed, leaving the page above them as
+        it is (laying out a long conversation again would stall the window); False: the page shown changed during
+        the turn (theme, feedback, a reply written once more), so it must be shown anew."""
+        if self._turn_base is None or not self.chat_view.turn_marked:
+            return False
+        tail = self._store.messages_from(conversation_id, self._turn_base + 1, PAGE)
+        if not tail or len(tail) == PAGE:
+            return False
+        conversation = self._store.conversation(conversation_id)
+        self.chat_view.finish_turn(self._bubbles(tail, conversation.persona_id))
+        self.learning.show_conversation(conversation)
+        self.ledger_panel.show_conversation(conversation_id)
+        return True
+
+    def _after_reply_shown(self, result: TurnResult) -> None:
+        """The sidebar (its title and order may change), then whatever follows a reply."""
+        self.refresh_sidebar()
+        QTimer.singleShot(0, self, lambda: self.reply_displayed.emit(result))
 
     @Slot(str)
     def _on_reply_failed(self, message: str) -> None:
@@ -858,6 +911,8 @@ class MainWindow(QMainWindow):
         self.refresh_sidebar()
         if self._conversation_id is not None:
             self.open_conversation(self._conversation_id)
+        else:  # a new chat that could not start
+            self._show_greeting()
         self._update_controls()
 
     # Model
@@ -945,6 +1000,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop any reply, free the model on its own thread, and end that thread."""
+        self.stream_badges.close()
         if self._handed_over or not self._thread.isRunning():
             return
         self.worker.cancel.set()

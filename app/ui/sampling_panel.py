@@ -117,8 +117,9 @@ def _persona(window: MainWindow, conversation_id: int | None) -> Persona:
     return window._conversations.persona_of(window._store.conversation(conversation_id))
 
 
-def turn_params(window: MainWindow, conversation_id: int) -> SamplingParams:
-    """What a turn of this conversation samples with: the window's settings, the persona's, the conversation's."""
+def turn_params(window: MainWindow, conversation_id: int | None) -> SamplingParams:
+    """What a turn of this conversation samples with: the window's settings, the persona's, the conversation's
+    (None: a new chat's first turn, with the chosen persona's)."""
     try:
         return conversation_params(window._store, _persona(window, conversation_id), conversation_id, window.sampling)
     except PersonaTutorError as exc:  # a card or stored value out of range: say so, use the window's settings

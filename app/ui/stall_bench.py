@@ -42,6 +42,9 @@ class _Ticker:
         self._timer.start()
 
     def stop(self) -> float:
+        """The longest gap, counting the one up to now (a stall as the measured step ends, with no tick after it,
+        is a stall too)."""
+        self._tick()
         self._timer.stop()
         return round(self.longest * 1000, 1)
 

@@ -60,6 +60,7 @@ class StayInCharacter(QObject):
         persona_id = str(window.persona_box.currentData())
         path = window._store.messages(window._conversation_id)[:-1]  # the last is the new, empty version
         window.chat_view.show_bubbles(window._bubbles(path, persona_id))
+        window.stream_badges.reset()
         window.chat_view.begin_stream(window._persona_name(persona_id), persona_id)
 
 

@@ -243,3 +243,11 @@ def test_versions_count_siblings_of_a_page_in_a_long_conversation(store: Store) 
     versions = store.versions(chat.id, [greeting.id, question.id, again.id])
     assert versions == {greeting.id: (1, 1), question.id: (1, 1), again.id: (2, 2)}
     assert store.versions(chat.id, []) == {}
+
+
+def test_warming_up_reads_nothing_and_changes_nothing(store: Store) -> None:
+    c = store.create_conversation("xiaomiao", "CNN", "m")
+    store.add_message(c.id, "user", "question")
+    store.warm_up()  # the chat worker runs it after a model loads, before the first reply ends
+    assert [m.content for m in store.messages(c.id)] == ["question"]
+    assert [s.id for s in store.conversation_summaries()] == [c.id]

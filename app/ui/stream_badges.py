@@ -1,0 +1,74 @@
+"""Provisional badges for a streaming reply, worked out on a thread of their own.
+
+The checker's partial mode reads the whole reply so far: a millisecond on a short one, tens of milliseconds
+near the end of a long one (and its first call compiles its patterns). On the GUI thread that stalls the
+window while the reply streams, so the view shows the newest badges worked out so far and asks for the next
+ones; when they are ready it redraws the open part of the reply. One check at a time: while one runs, newer
+text simply waits for the next redraw.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+Badges = dict[str, Any]
+
+
+class StreamBadges(QObject):
+    """``badges(text, check)`` returns the newest badges ready and starts ``check`` for ``text`` unless one is
+    running; ``updated`` says newer ones are ready (emitted on the GUI thread)."""
+
+    updated = Signal()
+    _computed = Signal(object, int)  # badges (or None), the stream they belong to; from the checking thread
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stream-badges")
+        self._stream = 0  # counts reset(): badges of an earlier reply are dropped when they arrive
+        self._latest: Badges | None = None
+        self._asked = ""  # the text the running or last check was for
+        self._running: Future[None] | None = None
+        self._closed = False
+        self._computed.connect(self._on_computed)
+
+    def reset(self) -> None:
+        """A new reply starts streaming: forget the badges of the last one."""
+        self._stream += 1
+        self._latest = None
+        self._asked = ""
+
+    def badges(self, text: str, check: Callable[[], Badges | None]) -> Badges | None:
+        """The newest badges worked out for this reply; ``check`` (the badges of ``text``) runs on the thread
+        unless a check is running or ``text`` was checked already."""
+        idle = self._running is None or self._running.done()
+        if idle and text != self._asked and not self._closed:
+            self._asked = text
+            self._running = self._executor.submit(self._check, check, self._stream)
+        return self._latest
+
+    def _check(self, check: Callable[[], Badges | None], stream: int) -> None:
+        try:
+            badges = check()
+        except Exception:  # provisional badges are an aid: the reply streams on without them
+            log.exception("provisional badges failed")
+            badges = None
+        self._computed.emit(badges, stream)
+
+    @Slot(object, int)
+    def _on_computed(self, badges: Badges | None, stream: int) -> None:
+        if stream == self._stream:
+            self._latest = badges
+            self.updated.emit()
+
+    def close(self) -> None:
+        """Stop the thread (the window is closing); a check still running finishes first."""
+        self._stream += 1
+        self._closed = True
+        self._executor.shutdown(wait=True, cancel_futures=True)
