@@ -691,7 +691,12 @@ class MainWindow(QMainWindow):
                 return
             persona, persona_id, topic, path, previous = shown
         else:  # a new chat: nothing stored yet, it shows its greeting
-            persona, path, previous = self._selected_persona(), [], ""
+            try:
+                persona, path, previous = self._selected_persona(), [], ""
+            except PersonaTutorError as exc:  # its card was deleted since the picker listed it
+                self.input.setPlainText(shown_question)
+                self.statusBar().showMessage(str(exc), 10_000)
+                return
             persona_id, topic = request.start.persona_id, request.start.topic
             self._show_greeting(linked=False)
         request = replace(request, params=turn_params(self, None if request.start else request.conversation_id))
@@ -911,8 +916,11 @@ class MainWindow(QMainWindow):
         self.refresh_sidebar()
         if self._conversation_id is not None:
             self.open_conversation(self._conversation_id)
-        else:  # a new chat that could not start
+        else:  # a new chat that could not start: nothing was stored, so the question goes back in the box
             self._show_greeting()
+            question = self._streaming_context[2] if self._streaming_context else ""
+            if question and not self.input.toPlainText().strip():
+                self.input.setPlainText(question)
         self._update_controls()
 
     # Model

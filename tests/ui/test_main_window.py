@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from app.paths import AppPaths
 from app.personas import PersonaLibrary
 from app.store import Store
 from app.ui.main_window import MainWindow
+
+ROOT = Path(__file__).resolve().parents[2]
 
 REPLY_TIMEOUT_MS = 120_000
 # Tests wait on the window's own signals: pytest-qt's waitSignal on a signal emitted from the worker thread
@@ -210,4 +213,24 @@ def test_regenerate_browse_edit_and_continue(qtbot: QtBot, paths: AppPaths, stor
     assert continued.args[0].reply.startswith(cut)
     assert continued.args[0].message_id == edited.args[0].message_id
     window.grab().save(str(screenshot_dir() / "main-window-alternatives.png"))
+    window.close()
+
+
+def test_a_new_chat_that_cannot_start_gives_the_question_back(
+    qtbot: QtBot, paths: AppPaths, store: Store, starter_path: Path
+) -> None:
+    card = json.loads((ROOT / "personas" / "xiaomiao.json").read_text(encoding="utf-8"))
+    card["data"]["name"] = "Ghost"
+    paths.user_personas_dir.mkdir(parents=True, exist_ok=True)
+    ghost = paths.user_personas_dir / "ghost.json"
+    ghost.write_text(json.dumps(card, ensure_ascii=False), encoding="utf-8")
+    window = open_window(qtbot, paths, store, starter_path)
+    window.persona_box.setCurrentIndex(window.persona_box.findData("ghost"))
+    ghost.unlink()  # its card is deleted (by hand, in another window) before the first message is sent
+    window.input.setPlainText("什么是卷积层？")
+    window.send()
+    assert not window._busy
+    assert window.input.toPlainText() == "什么是卷积层？"  # nothing was stored, so nothing typed is lost
+    assert store.conversations() == []
+    assert "ghost" in window.statusBar().currentMessage()
     window.close()
