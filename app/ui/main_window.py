@@ -639,13 +639,16 @@ class MainWindow(QMainWindow):
         """The chosen greeting of a new chat; ``linked``: with ‹ › to the others (not once the chat starts)."""
         if not self.persona_box.count():
             return
-        persona = self._selected_persona()
+        bubble = self._greeting_bubble(self._selected_persona(), linked)
+        self.chat_view.show_bubbles([bubble] if bubble else [])
+
+    def _greeting_bubble(self, persona: Persona, linked: bool) -> Bubble | None:
         choices = greetings(persona, self._conversations.user_name)
         index = self._greeting_index % max(len(choices), 1)
         version = (index + 1, len(choices)) if linked else (1, 1)  # ‹ › between greetings, as between replies
-        self.chat_view.show_bubbles(
-            [Bubble("assistant", persona.name, choices[index], "complete", persona.id, 0, version)] if choices else []
-        )
+        if not choices:
+            return None
+        return Bubble("assistant", persona.name, choices[index], "complete", persona.id, 0, version)
 
     # Sending and stopping
 
@@ -698,7 +701,15 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(str(exc), 10_000)
                 return
             persona_id, topic = request.start.persona_id, request.start.topic
-            self._show_greeting(linked=False)
+            # The whole chat is the turn: when it ends, the greeting, question and reply as stored replace what
+            # was shown, without opening the conversation anew (that stalled the window as the first reply ended).
+            self.chat_view.show_bubbles([])
+            self.chat_view.mark_turn()
+            self._turn_base, self._first_shown, self._window_start, self._page = 0, None, None, PAGE
+            self.topic_box.setEditText(topic)  # the topic the chat starts with (the default one when none was typed)
+            greeting = self._greeting_bubble(persona, linked=False)
+            if greeting:
+                self.chat_view.append_bubble(greeting)
         request = replace(request, params=turn_params(self, None if request.start else request.conversation_id))
         if shown_question:
             self.chat_view.append_bubble(Bubble("user", self.tr("You"), shown_question, persona_id=persona_id))

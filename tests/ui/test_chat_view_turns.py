@@ -156,6 +156,11 @@ def test_the_window_ends_a_turn_as_if_the_conversation_was_opened_anew(
         window.input.setPlainText(question)
         with qtbot.waitSignal(window.reply_displayed, timeout=REPLY_TIMEOUT_MS):
             window.send()
+        if question == "什么是卷积？":  # a new chat is one turn too: greeting, question and reply end it
+            assert laid_out == [0]
+            first = window.chat_view.toHtml()
+            window.open_conversation(window._conversation_id or 0)
+            assert window.chat_view.toHtml() == first
     assert laid_out == [3]  # the second turn: the page as it began, never the whole page again as it ended
     conversation_id = window._conversation_id
     assert conversation_id is not None and window.sidebar.count() == 1  # started by the worker, then listed
