@@ -19,18 +19,11 @@ from app.personas import PersonaLibrary
 from app.store import Store
 from app.ui.chat_view import LONG_MESSAGE_CHARS, Bubble, ChatView
 from app.ui.stream_badges import StreamBadges
+from tests.ui.test_chat_view_paging import _view
 from tests.ui.test_main_window import REPLY_TIMEOUT_MS, open_window, screenshot_dir
 
 GREETING = Bubble("assistant", "小喵", "喵~ 你好！我是小喵。", persona_id="xiaomiao", message_id=1)
 QUESTION = Bubble("user", "You", "什么是卷积？", persona_id="xiaomiao")
-
-
-def _view(qtbot: QtBot) -> ChatView:
-    view = ChatView()
-    qtbot.addWidget(view)
-    view.resize(700, 500)
-    view.show()
-    return view
 
 
 def _blocks(view: ChatView) -> list[tuple[str, float, bool]]:

@@ -8,8 +8,9 @@ import pytest
 
 from app.checker import check, load_packs
 from app.checker.relations import wrong_relations
-from app.checker.topic_pack import TopicPackError, load_pack_file
+from app.checker.topic_pack import load_pack_file
 from app.personas import Persona
+from tests.core.checker.test_topic_pack import assert_refused
 
 
 def _wrong(reply: str, pack_id: str) -> list[str]:
@@ -109,11 +110,7 @@ def test_relations_are_validated(tmp_path: Path) -> None:
         "unknown.json": (base + '[{"subject": "a", "wrong": "b", "object": "c"}]}', r"bad relation"),
         "groups.json": (base + '[{"subject": "a + b", "wrong": "c"}]}', r"one group of alternatives"),
     }
-    for name, (text, message) in cases.items():
-        path = tmp_path / name
-        path.write_text(text, encoding="utf-8")
-        with pytest.raises(TopicPackError, match=rf"{name}: .*{message}"):
-            load_pack_file(path)
+    assert_refused(tmp_path, cases)
     good = tmp_path / "good.json"
     good.write_text(base + '[{"subject": "A|b", "wrong": "c", "unless": "d"}]}', encoding="utf-8")
     relation = load_pack_file(good).relations[0]

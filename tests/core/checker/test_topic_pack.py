@@ -69,11 +69,7 @@ def test_answer_keys_counts_and_fact_patterns_are_validated(tmp_path: Path) -> N
         "count.json": (base + '"counts": [{"about": "a", "unit": "u", "value": "three"}]}', r"bad count"),
         "fact.json": ('{"version": 1, "id": "x", "facts": [{"en": "f", "match": "only-one-group"}]}', r"subject \+"),
     }
-    for name, (text, message) in cases.items():
-        path = tmp_path / name
-        path.write_text(text, encoding="utf-8")
-        with pytest.raises(TopicPackError, match=rf"{name}: .*{message}"):
-            load_pack_file(path)
+    assert_refused(tmp_path, cases)
     good = tmp_path / "good.json"
     good.write_text(base + '"questions": [{"ask": "why", "needs": ["b|c"]}]}', encoding="utf-8")
     pack = load_pack_file(good)
@@ -98,3 +94,12 @@ def test_the_gradient_descent_pack_catches_both_spellings_of_maximising_the_loss
         verdict = check(hoot, reply, question="How does gradient descent work?", topic="gradient-descent", packs=packs)
         correction = "contradicts the Gradient descent notes: it steps against the gradient to decrease the loss"
         assert correction in verdict.accuracy.reasons, (spelling, verdict.accuracy.reasons)
+
+
+def assert_refused(folder: Path, cases: dict[str, tuple[str, str]]) -> None:
+    """Each pack file (name: its text, the reason expected) is refused, naming the file and the reason."""
+    for name, (text, message) in cases.items():
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(TopicPackError, match=rf"{name}: .*{message}"):
+            load_pack_file(path)
