@@ -110,6 +110,12 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((code, pattern(template)) for code, template in ordered)
 
 
+def prepare() -> None:
+    """Compile the patterns :func:`parse_reason` uses now (tens of milliseconds, once), e.g. on a background
+    thread before a window first shows a reason."""
+    _patterns()
+
+
 def parse_reason(text: str) -> tuple[str, dict[str, str]] | None:
     """The code and arguments of a reason's English text (as stored with a verdict); None for other text,
     such as a reason an older checker worded differently."""

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.chat import ChatService, TurnResult
-from app.checker import check_partial, load_packs
+from app.checker import check_partial, load_packs, reasons
 from app.engine import SamplingParams
 from app.errors import PersonaTutorError
 from app.paths import AppPaths
@@ -260,6 +260,7 @@ class MainWindow(QMainWindow):
         self.chat_view.stream_annotator = self._annotate_stream
         self.stream_badges = StreamBadges(self)
         self.stream_badges.updated.connect(self.chat_view.refresh_stream)
+        self.stream_badges.prepare(reasons.prepare)  # the first reply's badges would compile them on this thread
 
         self.model_label = QLabel()
         self.backend_label = QLabel()
@@ -911,13 +912,18 @@ class MainWindow(QMainWindow):
             return False
         conversation = self._store.conversation(conversation_id)
         self.chat_view.finish_turn(self._bubbles(tail, conversation.persona_id))
-        self.learning.show_conversation(conversation)
-        self.ledger_panel.show_conversation(conversation_id)
         return True
 
     def _after_reply_shown(self, result: TurnResult) -> None:
-        """The sidebar (its title and order may change), then whatever follows a reply."""
+        """The sidebar (its title and order may change), the lesson bar and the facts panel, then whatever
+        follows a reply: each on an event-loop turn of its own."""
         self.refresh_sidebar()
+        QTimer.singleShot(0, self, lambda: self._show_panels(result))
+
+    def _show_panels(self, result: TurnResult) -> None:
+        if self._conversation_id == result.conversation_id:
+            self.learning.show_conversation(self._store.conversation(result.conversation_id))
+            self.ledger_panel.show_conversation(result.conversation_id)
         QTimer.singleShot(0, self, lambda: self.reply_displayed.emit(result))
 
     @Slot(str)

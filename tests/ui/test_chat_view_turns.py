@@ -4,6 +4,7 @@ or the speaker's line before them), the streamed reply ends up exactly as sent, 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from app.engine import SamplingParams
 from app.paths import AppPaths
 from app.personas import PersonaLibrary
 from app.store import Store
+from app.ui import stream_badges
 from app.ui.chat_view import LONG_MESSAGE_CHARS, Bubble, ChatView
 from app.ui.stream_badges import StreamBadges
 from tests.ui.test_chat_view_paging import _view
@@ -112,6 +114,32 @@ def test_badges_of_an_earlier_reply_are_dropped(qtbot: QtBot) -> None:
 
     qtbot.waitUntil(second, timeout=5_000)
     assert seen[-1] == {"consistency": {"label": "ok"}} and {"consistency": {"label": "off"}} not in seen
+    badges.close()
+
+
+def test_checks_are_spaced_and_one_off_work_runs_on_the_thread_first(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Back-to-back checks would hold the interpreter lock the GUI thread needs: after one starts, newer text
+    waits (here for good) until the interval passes or a new reply starts."""
+    monkeypatch.setattr(stream_badges, "MIN_INTERVAL_S", 3600.0)
+    badges = StreamBadges()
+    threads: list[str] = []
+    badges.prepare(lambda: threads.append(threading.current_thread().name))
+    ran: list[str] = []
+
+    def check(text: str) -> Any:
+        return lambda: ran.append(text) or {"for": text}
+
+    qtbot.waitUntil(lambda: badges.badges("喵", check("喵")) is not None, timeout=5_000)
+    for _ in range(20):
+        assert badges.badges("喵~ 卷积", check("喵~ 卷积")) == {"for": "喵"}
+        qtbot.wait(5)
+    assert ran == ["喵"]  # the newer text waited
+    badges.reset()
+    qtbot.waitUntil(lambda: badges.badges("第二个回答", check("第二个回答")) is not None, timeout=5_000)
+    assert ran == ["喵", "第二个回答"]
+    assert threads and threads[0] != threading.current_thread().name
     badges.close()
 
 
