@@ -297,6 +297,10 @@ class ChatView(QTextBrowser):
     def set_persona_names(self, names: dict[str, str]) -> None:
         self._names = dict(names)
 
+    def add_persona_names(self, names: dict[str, str]) -> None:
+        """Names of more personas (the picker reads them a batch at a time)."""
+        self._names.update(names)
+
     def show_bubbles(self, bubbles: list[Bubble], earlier: int = 0, later: int = 0, anchor: int | None = None) -> None:
         """Show ``bubbles``; ``earlier`` messages before them and ``later`` ones after them are left out behind
         "Show earlier" and "Show later" links. The view opens at the end, or at message ``anchor``: the bubbles
