@@ -409,13 +409,15 @@ class MainWindow(QMainWindow):
         self.topic_box.setEditText(conversation.topic)
         self.learning.show_conversation(conversation)
         self.ledger_panel.show_conversation(conversation_id)
-        messages = self._store.messages(conversation_id, limit=page)
-        if start is None and show is not None and messages and messages[0].id > show:
+        # a message further back than the newest page opens a page in the middle (the newest is not read for it)
+        if start is None and show is not None and self._store.count_messages(conversation_id, after_id=show) >= page:
             before = self._store.messages(conversation_id, limit=CONTEXT_BEFORE, before_id=show)
             start = before[0].id if before else show
         later = 0
         self._window_start = start
-        if start is not None:
+        if start is None:
+            messages = self._store.messages(conversation_id, limit=page)
+        else:
             messages = self._store.messages_from(conversation_id, start, PAGE)
             later = self._store.count_messages(conversation_id, after_id=messages[-1].id) if messages else 0
         earlier = self._store.count_messages(conversation_id, before_id=messages[0].id) if messages else 0
