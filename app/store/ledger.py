@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.store.records import Message
-from app.store.schema import LedgerRow
+from app.store.schema import LedgerRow, MessageRow
 
 LedgerKind = Literal["learner", "correction", "story"]
 LEDGER_KINDS: tuple[LedgerKind, ...] = ("learner", "correction", "story")
@@ -101,10 +101,30 @@ class LedgerStore:
         A regenerated reply or an edited question leaves the old branch's messages in the tree; their facts
         must not reach the prompt or the checker of the branch the learner went on with.
         """
-        path = self.path_to(through) if through is not None else self.messages(conversation_id)
-        on_path = {m.id for m in path}
         facts = self.ledger(conversation_id, active_only)
+        sources = {f.source_message_id for f in facts if f.source_message_id is not None}
+        if not sources:  # nothing to sort out: a 10,000-message branch is not read for it
+            return facts
+        if through is not None:
+            on_path = {m.id for m in self.path_to(through)} & sources
+        else:
+            on_path = self._active_among(conversation_id, sources)
         return [f for f in facts if f.source_message_id is None or f.source_message_id in on_path]
+
+    def _active_among(self, conversation_id: int, message_ids: set[int]) -> set[int]:
+        """Which of ``message_ids`` are on the conversation's active path (the facts' sources, not the whole
+        path: the Facts dock reads this as a conversation opens)."""
+        wanted = sorted(message_ids)
+        found: set[int] = set()
+        with self._session() as session:
+            for start in range(0, len(wanted), 500):  # SQLite's limit on bound parameters
+                query = select(MessageRow.id).where(
+                    MessageRow.conversation_id == conversation_id,
+                    MessageRow.active.is_(True),
+                    MessageRow.id.in_(wanted[start : start + 500]),
+                )
+                found.update(session.scalars(query))
+        return found
 
     def update_fact(
         self, fact_id: int, *, kind: str | None = None, subject: str | None = None, text: str | None = None

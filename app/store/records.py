@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, NamedTuple
 
+from sqlalchemy import Row
+
 from app.store.schema import ConversationRow, MessageRow
 
 MessageStatus = Literal["complete", "streaming", "interrupted", "error"]
@@ -125,7 +127,8 @@ def conversation_record(row: ConversationRow) -> Conversation:
     )  # fmt: skip
 
 
-def message_record(row: MessageRow) -> Message:
+def message_record(row: MessageRow | Row[Any]) -> Message:
+    """A message from its ORM row or from a plain row of the table's columns (see ``Store.messages``)."""
     return Message(
         row.id, row.conversation_id, row.role, row.content, row.status, row.error, row.created_at,
         row.ttft_s, row.prompt_tokens, row.cached_prompt_tokens, row.generated_tokens, row.tokens_per_s,

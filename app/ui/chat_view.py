@@ -210,7 +210,7 @@ def stable_prefix(text: str) -> int:
     return 0
 
 
-FIRST_BUBBLES = 30  # laid out at once: more than a screenful, so most conversations appear in one go
+FIRST_BUBBLES = 12  # laid out at once: a screenful (laying out 30 took most of a long conversation's open)
 CHUNK_BUBBLES = 12  # the rest of a long page follows a chunk per event-loop turn, keeping the window responsive
 LONG_MESSAGE_CHARS = 10_000  # a longer message shows this much and a "Show all" link (the store keeps all of it)
 PIECE_CHARS = 4_000  # "Show all" lays out the rest a piece this long per event-loop turn
@@ -296,6 +296,10 @@ class ChatView(QTextBrowser):
 
     def set_persona_names(self, names: dict[str, str]) -> None:
         self._names = dict(names)
+
+    def add_persona_names(self, names: dict[str, str]) -> None:
+        """Names of more personas (the picker reads them a batch at a time)."""
+        self._names.update(names)
 
     def show_bubbles(self, bubbles: list[Bubble], earlier: int = 0, later: int = 0, anchor: int | None = None) -> None:
         """Show ``bubbles``; ``earlier`` messages before them and ``later`` ones after them are left out behind

@@ -6,6 +6,12 @@ filter, refresh), a 10,000-message conversation (open its newest page, load earl
 first message) and a 200,000-character message (open its conversation, then Show all). No model is loaded:
 the window opens on its first-run page, which is what these steps need. ``window_open_empty_ms`` is the same
 window on an empty data dir: what opening costs whatever the data (building widgets, menus and the theme).
+
+The first window a process opens also pays what Python and Qt do once (PySide's enum types made on first use, the
+topic packs parsed, package metadata read): some 150–250 ms on two busy cores. That is measured on its own, first,
+as ``window_open_first_empty_ms`` (on another empty data dir), before the gallery, as the app opens its window
+before anything else; so the 10,000-conversation window and the empty one are both later windows and their
+difference is what the data costs. Both ``_empty_`` numbers are baselines, left out of ``max_stall_ms``.
 """
 
 from __future__ import annotations
@@ -138,6 +144,7 @@ def run_ui_load_bench() -> dict[str, Any]:
         store = Store(paths.database_path)
         holder: dict[str, Any] = {}
         try:
+            result["window_open_first_empty_ms"] = _window_open_empty(Path(tmp) / "first")
 
             def open_gallery() -> None:
                 holder["gallery"] = gallery = PersonaGallery(library)
@@ -181,7 +188,7 @@ def run_ui_load_bench() -> dict[str, Any]:
         finally:
             store.close()
         result["window_open_empty_ms"] = _window_open_empty(Path(tmp) / "empty")
-    result["max_stall_ms"] = max(v for k, v in result.items() if k.endswith("_ms") and k != "window_open_empty_ms")
+    result["max_stall_ms"] = max(v for k, v in result.items() if k.endswith("_ms") and "_empty_" not in k)
     result["target_ms"] = TARGET_MS
     result["max_stall_vs_target"] = round(result["max_stall_ms"] / TARGET_MS, 2)
     return result

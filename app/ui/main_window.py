@@ -44,7 +44,6 @@ from app.rendering import code_blocks
 from app.store import Message, Store
 from app.topics import BUILTIN_TOPICS
 from app.ui.about_dialog import AboutDialog
-from app.ui.avatars import draw_icons_in_batches, register_sources
 from app.ui.backup_actions import install_backup_menu
 from app.ui.badge_cells import badge_word
 from app.ui.chat_view import Bubble, ChatView
@@ -61,7 +60,7 @@ from app.ui.lesson_bar import LessonBar
 from app.ui.locale_format import number
 from app.ui.model_manager import ModelMenu
 from app.ui.persona_menu import PersonaMenu
-from app.ui.persona_picker import forget_deleted, show_persona
+from app.ui.persona_picker import PersonaPicker, forget_deleted, show_persona
 from app.ui.prompt_inspector import PROMPT_ACTION, PromptInspector, open_prompt_inspector
 from app.ui.remote_dialog import install_remote_menu
 from app.ui.sampling_panel import install_sampling_menu, turn_params
@@ -170,6 +169,7 @@ class MainWindow(QMainWindow):
         if not self._thread.isRunning():
             self._thread.start()
 
+        self.theme.apply()  # before a conversation opens: applied after, it opened it a second time
         self.refresh_sidebar()
         if self.sidebar.count():
             self.open_conversation(self.sidebar.item_id(0))
@@ -177,7 +177,6 @@ class MainWindow(QMainWindow):
         else:
             self.new_chat()
         self._restore_geometry()
-        self.theme.apply()
         self._layout_restored = False
         self.welcome = install_welcome_page(self, paths)  # instead of the chat while no model is installed
         if handover is not None:
@@ -204,7 +203,7 @@ class MainWindow(QMainWindow):
         self.sidebar.show_archived_toggled.connect(self.refresh_sidebar)
         self.new_chat_button = self.sidebar.new_chat_button
 
-        self.persona_box = QComboBox()
+        self.persona_box = PersonaPicker()
         self.persona_box.setAccessibleName(self.tr("Persona"))
         # A long "name — tagline" must not widen the chat pane past the sidebar at 1024 px: it is elided instead.
         self.persona_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -411,13 +410,15 @@ class MainWindow(QMainWindow):
         self.topic_box.setEditText(conversation.topic)
         self.learning.show_conversation(conversation)
         self.ledger_panel.show_conversation(conversation_id)
-        messages = self._store.messages(conversation_id, limit=page)
-        if start is None and show is not None and messages and messages[0].id > show:
+        # a message further back than the newest page opens a page in the middle (the newest is not read for it)
+        if start is None and show is not None and self._store.count_messages(conversation_id, after_id=show) >= page:
             before = self._store.messages(conversation_id, limit=CONTEXT_BEFORE, before_id=show)
             start = before[0].id if before else show
         later = 0
         self._window_start = start
-        if start is not None:
+        if start is None:
+            messages = self._store.messages(conversation_id, limit=page)
+        else:
             messages = self._store.messages_from(conversation_id, start, PAGE)
             later = self._store.count_messages(conversation_id, after_id=messages[-1].id) if messages else 0
         earlier = self._store.count_messages(conversation_id, before_id=messages[0].id) if messages else 0
@@ -586,17 +587,9 @@ class MainWindow(QMainWindow):
         return self._personas.get(str(self.persona_box.currentData()))
 
     def _fill_persona_box(self) -> None:
-        """The persona picker's items (avatar, name — tagline), and the names the chat view shows."""
-        everyone = self._personas.all()
-        register_sources({p.id: p.avatar for p in everyone})
-        self.persona_box.blockSignals(True)
-        self.persona_box.clear()
-        for persona in everyone:
-            label = f"{persona.name} — {persona.tagline}" if persona.tagline else persona.name
-            self.persona_box.addItem(label, persona.id)
-        self.persona_box.blockSignals(False)
-        draw_icons_in_batches(self.persona_box, [(p.id, p.name) for p in everyone])
-        self.chat_view.set_persona_names({p.id: p.name for p in everyone})
+        """The persona picker's items (avatar, name — tagline), and the names the chat view shows, as they are read."""
+        self.chat_view.set_persona_names({})
+        self.persona_box.fill(self._personas, self.chat_view.add_persona_names)
 
     def reload_personas(self, select: str = "") -> None:
         """Read the personas again after an import, edit or delete; a new chat switches to ``select``."""

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from app.personas import Persona
 
-FIRST_BATCH = 24  # personas read before the gallery shows (a screenful), however long they take
+FIRST_BATCH = 12  # personas read before the gallery shows (a screenful at its first size), however long they take
 BATCH_MS = 20.0  # and more while this has not passed, then as long again per event-loop turn
 
 

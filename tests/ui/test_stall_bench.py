@@ -21,7 +21,9 @@ def test_the_load_measurement_reports_every_step(qtbot: QtBot) -> None:
     from app.ui.load_bench import run_ui_load_bench
 
     result = run_ui_load_bench()
-    steps = [k for k in result if k.endswith("_ms") and k not in ("max_stall_ms", "target_ms", "window_open_empty_ms")]
+    baselines = ("window_open_empty_ms", "window_open_first_empty_ms")
+    steps = [k for k in result if k.endswith("_ms") and k not in ("max_stall_ms", "target_ms", *baselines)]
     assert len(steps) == 10 and all(result[k] > 0 for k in steps)
     assert result["max_stall_ms"] == max(result[k] for k in steps)
-    assert result["window_open_empty_ms"] > 0  # the baseline: the same window with no data
+    # the baselines: the same window with no data, and the process's first window (what Qt and Python do once)
+    assert all(result[k] > 0 for k in baselines)

@@ -243,6 +243,12 @@ def test_versions_count_siblings_of_a_page_in_a_long_conversation(store: Store) 
     versions = store.versions(chat.id, [greeting.id, question.id, again.id])
     assert versions == {greeting.id: (1, 1), question.id: (1, 1), again.id: (2, 2)}
     assert store.versions(chat.id, []) == {}
+    # a page without the first message reads only the rows after its first parent, and finds every version
+    last = store.messages(chat.id, limit=1)[0]
+    newest = store.add_branch(last.id, "later 29, again")
+    page = [m.id for m in store.messages(chat.id, limit=10)]
+    assert store.versions(chat.id, page) == {m: (2, 2) if m == newest.id else (1, 1) for m in page}
+    assert store.versions(chat.id, [again.id, newest.id]) == {again.id: (2, 2), newest.id: (2, 2)}
 
 
 def test_warming_up_reads_nothing_and_changes_nothing(store: Store) -> None:

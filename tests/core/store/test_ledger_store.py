@@ -59,3 +59,26 @@ def test_a_first_release_database_upgrades_to_hold_a_ledger(tmp_path: Path) -> N
         assert store.ledger(1)[0].source_message_id is None
     finally:
         store.close()
+
+
+def test_the_branch_ledger_keeps_the_facts_of_the_branch_shown(tmp_path: Path) -> None:
+    """A regenerated reply leaves its old version's fact behind (on the old branch only); a typed fact and the
+    facts of the branch shown stay, and a branch switched back to brings its fact back."""
+    store = Store(tmp_path / "db.sqlite")
+    conversation = store.create_conversation("xiaomiao", "CNN", "m")
+    question = store.add_message(conversation.id, "user", "我叫小明")
+    old_reply = store.add_message(conversation.id, "assistant", "你好小明")
+    new_reply = store.add_branch(old_reply.id, "你好小红")
+    store.add_fact(conversation.id, "learner", "question", "小明", source_message_id=question.id)
+    store.add_fact(conversation.id, "learner", "name", "小明", source_message_id=old_reply.id)
+    store.add_fact(conversation.id, "learner", "name", "小红", source_message_id=new_reply.id)
+    store.add_fact(conversation.id, "story", "毛线球", "红色")
+
+    def texts(through: int | None = None) -> list[str]:
+        return [f"{f.subject}={f.text}" for f in store.branch_ledger(conversation.id, through)]
+
+    assert texts() == ["question=小明", "name=小红", "毛线球=红色"]
+    assert texts(through=old_reply.id) == ["question=小明", "name=小明", "毛线球=红色"]
+    store.select_branch(old_reply.id)
+    assert texts() == ["question=小明", "name=小明", "毛线球=红色"]
+    store.close()
