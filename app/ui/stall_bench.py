@@ -102,10 +102,11 @@ def window_stall_ms(model_path: Path, max_tokens: int = 300) -> float:
     from app.paths import AppPaths
     from app.personas import PersonaLibrary
     from app.store import Store
+    from app.ui.heap import imports_frozen
     from app.ui.main_window import MainWindow
 
     _application()
-    with tempfile.TemporaryDirectory(prefix="persona-tutor-stall-") as tmp:
+    with imports_frozen(), tempfile.TemporaryDirectory(prefix="persona-tutor-stall-") as tmp:  # as run_gui does
         paths = AppPaths.resolve(Path(tmp)).ensure()
         store = Store(paths.database_path)
         window = MainWindow(paths, store, PersonaLibrary(paths.user_personas_dir), str(model_path))
