@@ -106,6 +106,21 @@ def restore_scroll(window: MainWindow, state: WindowState) -> None:
     bar.setValue(bar.maximum() if state.at_end else state.scroll)
 
 
+def _restore_scroll_when_laid_out(window: MainWindow, state: WindowState) -> None:
+    """:func:`restore_scroll` once the chat view has laid out every bubble: one laid out above the shown ones
+    later moves the scroll position to keep the view on the same message."""
+    view = window.chat_view
+    if not view.rendering:
+        restore_scroll(window, state)
+        return
+
+    def once() -> None:
+        view.rendering_finished.disconnect(once)
+        restore_scroll(window, state)
+
+    view.rendering_finished.connect(once)
+
+
 def _reopen_dialogs(window: MainWindow, state: WindowState) -> None:
     if "gallery" in state.dialogs:
         window.persona_menu.open_gallery()
@@ -173,7 +188,7 @@ def rebuild(window: MainWindow) -> MainWindow:
         new.show()
         _reopen_dialogs(new, state)
     new.splitter.setSizes(window.splitter.sizes())  # once shown: the splitter has its final size then
-    QTimer.singleShot(0, new, lambda: restore_scroll(new, state))  # once the view is laid out at that size
+    QTimer.singleShot(0, new, lambda: _restore_scroll_when_laid_out(new, state))  # at that size, every bubble in
     window.replaced.emit(new)
     window.hide()
     window.deleteLater()
