@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -49,6 +50,9 @@ def _yield_to_the_window(niceness: int = 5) -> None:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
     except OSError:  # a sandbox that forbids it: the window only stutters more
         log.debug("could not lower the model thread's priority", exc_info=True)
+
+
+SHOWN_WAIT_S = 2.0  # the longest idle work waits for the window to show a finished reply
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,7 @@ class ChatWorker(QObject):
         super().__init__()
         self.cancel = threading.Event()
         self.idle_cancel = threading.Event()  # set by the window when a new turn is asked for: stop idle work
+        self.reply_shown = threading.Event()  # set by the window once the finished reply is on screen
         self.stay_in_character = threading.Event()  # set from the GUI (View menu); read when a turn starts
         self._paths = paths
         self._store = store
@@ -173,6 +178,14 @@ class ChatWorker(QObject):
         except Exception:  # only ever a little slower without it
             log.exception("warming up the store's reads failed")
 
+    def _wait_until_shown(self) -> None:
+        """Idle work waits until the window has laid out the finished reply: saving the state and summarizing
+        would compete with the GUI thread for the cores and the interpreter lock (tens of milliseconds of stall
+        at a reply's end). A new turn asked for, or a window that never says so, ends the wait."""
+        deadline = time.monotonic() + SHOWN_WAIT_S
+        while not self.reply_shown.wait(0.02) and not self.idle_cancel.is_set() and time.monotonic() < deadline:
+            pass
+
     @Slot(object)
     def run(self, request: TurnRequest) -> None:
         """Run one turn: a new message, a regeneration, an edited question, or a continuation."""
@@ -182,6 +195,7 @@ class ChatWorker(QObject):
             return
         self.cancel.clear()
         self.idle_cancel.clear()
+        self.reply_shown.clear()
         service.stay_in_character = self.stay_in_character.is_set()
         on_token = self.token_received.emit
         try:
@@ -207,6 +221,7 @@ class ChatWorker(QObject):
             self.reply_failed.emit(f"Internal error: {exc!r}")
             return
         self.reply_finished.emit(result)
+        self._wait_until_shown()
         service.save_state()  # the conversation is idle now; the GUI already has the reply
         try:  # while the learner reads, summarize what the next overflow will drop (stops when they send)
             service.summarize_ahead(request.conversation_id, request.params, self.idle_cancel)

@@ -91,6 +91,9 @@ class ChatInput(QPlainTextEdit):
         super().keyPressEvent(event)
 
 
+NEXT_TURN_MS = 1  # a step split in parts: a timer, not 0, so that pending input and paint come between the parts
+
+
 class MainWindow(QMainWindow):
     reply_displayed = Signal(object)  # app.chat.TurnResult, once the window shows the finished reply
     load_requested = Signal(str)
@@ -130,7 +133,7 @@ class MainWindow(QMainWindow):
         self._page = PAGE
         self._window_start: int | None = None  # the first message shown, when a page in the middle is shown
         self._first_shown: int | None = None  # the first message of the newest pages shown
-        self._turn_base: int | None = None  # the last message shown above the turn under way (see _finish_turn)
+        self._turn_base: int | None = None  # the last message shown above the turn under way (see _stored_turn)
         self.sampling = SamplingParams()
         self.model_work = ModelWorkQueue(self)  # replays and persona tests run on the chat worker
         self.feedback = FeedbackActions(self, paths, store, personas, self._conversations.user_name, self.model_work)
@@ -711,11 +714,16 @@ class MainWindow(QMainWindow):
         question = shown_question or (questions[-1] if questions else "")
         self._streaming_context = (persona, topic, question)
         self.stream_badges.reset()
-        self.chat_view.begin_stream(self._persona_name(persona_id), persona_id, previous)
         self._busy = True
         self._update_controls()
         self.worker.idle_cancel.set()  # a summary being made while idle gives way at once
-        self.turn_requested.emit(request)
+        speaker = self._persona_name(persona_id)
+
+        def start() -> None:  # on a later event-loop turn: the question is painted first (each half ~15 ms)
+            self.chat_view.begin_stream(speaker, persona_id, previous)
+            self.turn_requested.emit(request)
+
+        QTimer.singleShot(NEXT_TURN_MS, self, start)
 
     def _show_path(
         self, request: TurnRequest, shown_question: str
@@ -874,7 +882,6 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_reply_finished(self, result: TurnResult) -> None:
-        self._busy = False
         if result.timings is not None:
             t = result.timings
             self.speed_label.setText(
@@ -887,36 +894,44 @@ class MainWindow(QMainWindow):
             )
         if result.notice:
             self.statusBar().showMessage(result.notice, 15_000)
-        if self._conversation_id == result.conversation_id and not self._finish_turn(result.conversation_id):
-            self.open_conversation(result.conversation_id)
-        self._turn_base = None
-        self._update_controls()
-        # The rest on later event-loop turns, so the window never stalls for all of it at once.
-        QTimer.singleShot(0, self, lambda: self._after_reply_shown(result))
+        # The turn as stored is read now and laid out on a later event-loop turn (each half some 20 ms), the rest
+        # on later turns still, so the window never stalls for all of it at once. Still busy until it is laid out.
+        stored = self._stored_turn(result.conversation_id) if self._conversation_id == result.conversation_id else []
+        QTimer.singleShot(NEXT_TURN_MS, self, lambda: self._show_turn(result, stored))
 
-    def _finish_turn(self, conversation_id: int) -> bool:
-        """Show the turn's question and reply as stored in place of those streamed, leaving the page above them as
-        it is (laying out a long conversation again would stall the window); False: the page shown changed during
-        the turn (theme, feedback, a reply written once more), so it must be shown anew."""
+    def _stored_turn(self, conversation_id: int) -> list[Bubble] | None:
+        """The turn's question and reply as stored, to show in place of those streamed, leaving the page above
+        them as it is (laying out a long conversation again would stall the window); None: the page shown changed
+        during the turn (theme, feedback, a reply written once more), so it must be shown anew."""
         if self._turn_base is None or not self.chat_view.turn_marked:
-            return False
+            return None
         tail = self._store.messages_from(conversation_id, self._turn_base + 1, PAGE)
         if not tail or len(tail) == PAGE:
-            return False
-        conversation = self._store.conversation(conversation_id)
-        self.chat_view.finish_turn(self._bubbles(tail, conversation.persona_id))
-        return True
+            return None
+        return self._bubbles(tail, self._store.conversation(conversation_id).persona_id)
+
+    def _show_turn(self, result: TurnResult, stored: list[Bubble] | None) -> None:
+        self._busy = False
+        if self._conversation_id == result.conversation_id:
+            if stored and self.chat_view.turn_marked:
+                self.chat_view.finish_turn(stored)
+            else:
+                self.open_conversation(result.conversation_id)
+        self._turn_base = None
+        self._update_controls()
+        QTimer.singleShot(NEXT_TURN_MS, self, lambda: self._after_reply_shown(result))
 
     def _after_reply_shown(self, result: TurnResult) -> None:
         """The sidebar (its title and order may change), the lesson bar and the facts panel, then whatever
         follows a reply: each on an event-loop turn of its own."""
         self.refresh_sidebar()
-        QTimer.singleShot(0, self, lambda: self._show_panels(result))
+        QTimer.singleShot(NEXT_TURN_MS, self, lambda: self._show_panels(result))
 
     def _show_panels(self, result: TurnResult) -> None:
         if self._conversation_id == result.conversation_id:
             self.learning.show_conversation(self._store.conversation(result.conversation_id))
             self.ledger_panel.show_conversation(result.conversation_id)
+        self.worker.reply_shown.set()  # the worker's idle work (saving the state, a summary) may start now
         QTimer.singleShot(0, self, lambda: self.reply_displayed.emit(result))
 
     @Slot(str)
