@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import time
 from functools import lru_cache
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPainter, QPainterPath, QPixmap
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QComboBox
 
 from app.paths import bundled_dir
 
-ICONS_PER_TURN = 24  # a thousand avatars take a second to draw: a picker gets them a batch per event-loop turn
-ICONS_MS_PER_TURN = 15.0  # and a batch stops sooner when drawing it takes this long
 _PALETTE = ("#b4532a", "#1f5fa8", "#2e7d4f", "#7a4bb0", "#a8326e", "#8a6d1f", "#2b7a8c")
 
 
@@ -94,26 +90,3 @@ def avatar_image(persona_id: str, name: str, size: int = 64) -> QImage:
             drawn = True
     painter.end()
     return image if drawn else _initial_image(name, persona_id, size)
-
-
-def draw_icons_in_batches(box: QComboBox, people: list[tuple[str, str]], size: int = 48) -> None:
-    """Give ``box``'s items their avatars (``people``: persona id and name, in item order): the first batch now,
-    the rest a batch per event-loop turn, so a thousand personas do not hold up opening the window. A later
-    call for the same box takes over from an earlier one still drawing."""
-    batch = int(box.property("avatar_batch") or 0) + 1
-    box.setProperty("avatar_batch", batch)
-
-    def draw(start: int) -> None:
-        if box.property("avatar_batch") != batch:
-            return
-        started, index = time.perf_counter(), start
-        while index < min(start + ICONS_PER_TURN, len(people)):
-            persona_id, name = people[index]
-            box.setItemIcon(index, QIcon(QPixmap.fromImage(avatar_image(persona_id, name, size))))
-            index += 1
-            if (time.perf_counter() - started) * 1000 > ICONS_MS_PER_TURN:
-                break  # pictures (SVG) take milliseconds each, drawn initials a fraction of one
-        if index < len(people):
-            QTimer.singleShot(0, box, lambda: draw(index))
-
-    draw(0)
