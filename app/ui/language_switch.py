@@ -188,7 +188,7 @@ def rebuild(window: MainWindow) -> MainWindow:
         new.show()
         _reopen_dialogs(new, state)
     new.splitter.setSizes(window.splitter.sizes())  # once shown: the splitter has its final size then
-    QTimer.singleShot(0, new, lambda: _restore_scroll_when_laid_out(new, state))  # at that size, every bubble in
+    QTimer.singleShot(0, new, lambda: _restore_scroll_when_laid_out(new, state))  # at that size, all laid out
     window.replaced.emit(new)
     window.hide()
     window.deleteLater()
