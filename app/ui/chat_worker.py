@@ -1,7 +1,7 @@
 """The thread that owns the model: loads it, runs turns, and reports back through signals.
 
 Every call into llama.cpp happens on this worker's thread; the GUI talks to it through queued signals and
-stops a reply by setting ``cancel`` directly, which the engine checks between tokens.
+stops a reply by setting its request's ``cancel`` directly, which the engine checks between tokens.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -79,6 +79,9 @@ class TurnRequest:
     text: str = ""
     message_id: int = 0
     start: NewConversation | None = None
+    # This turn's own stop flag: Stop sets it, even before the worker has picked the request up (it may still be
+    # saving the previous turn's state); the engine checks it between tokens.
+    cancel: threading.Event = field(default_factory=threading.Event, compare=False)
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,6 @@ class ChatWorker(QObject):
 
     def __init__(self, paths: AppPaths, store: Store, personas: PersonaLibrary) -> None:
         super().__init__()
-        self.cancel = threading.Event()
         self.idle_cancel = threading.Event()  # set by the window when a new turn is asked for: stop idle work
         self.reply_shown = threading.Event()  # set by the window once the finished reply is on screen
         self.stay_in_character = threading.Event()  # set from the GUI (View menu); read when a turn starts
@@ -193,11 +195,10 @@ class ChatWorker(QObject):
         if service is None:
             self.reply_failed.emit("No model is loaded.")
             return
-        self.cancel.clear()
         self.idle_cancel.clear()
         self.reply_shown.clear()
         service.stay_in_character = self.stay_in_character.is_set()
-        on_token = self.token_received.emit
+        on_token, cancel = self.token_received.emit, request.cancel
         try:
             if request.start is not None:
                 request = self._start(service, request.start, request)
@@ -205,12 +206,12 @@ class ChatWorker(QObject):
             if request.kind == "quiz" or answers:
                 result = self._quiz(service, request)
             elif request.kind == "send":
-                result = service.send(request.conversation_id, request.text, request.params, self.cancel, on_token)
+                result = service.send(request.conversation_id, request.text, request.params, cancel, on_token)
             elif request.kind == "regenerate":
-                redone = QuizService(service).regenerate(request.conversation_id, request.params, self.cancel, on_token)
-                result = redone or service.regenerate(request.conversation_id, request.params, self.cancel, on_token)
+                redone = QuizService(service).regenerate(request.conversation_id, request.params, cancel, on_token)
+                result = redone or service.regenerate(request.conversation_id, request.params, cancel, on_token)
             elif request.kind == "continue":
-                result = service.continue_reply(request.conversation_id, request.params, self.cancel, on_token)
+                result = service.continue_reply(request.conversation_id, request.params, cancel, on_token)
             else:
                 result = self._edit(service, request)
         except PersonaTutorError as exc:
@@ -240,11 +241,11 @@ class ChatWorker(QObject):
         """A quiz in the chat: ask one (``quiz``), or grade the learner's message as its answers (``send``)."""
         quizzes = QuizService(service)
         run = quizzes.start if request.kind == "quiz" else quizzes.answer
-        return run(request.conversation_id, request.text, request.params, self.cancel, self.token_received.emit)
+        return run(request.conversation_id, request.text, request.params, request.cancel, self.token_received.emit)
 
     def _edit(self, service: ChatService, request: TurnRequest) -> TurnResult:
         """An edited question; an edited quiz answer is graded again (see :meth:`QuizService.edit_answer`)."""
-        args = (request.message_id, request.text, request.params, self.cancel, self.token_received.emit)
+        args = (request.message_id, request.text, request.params, request.cancel, self.token_received.emit)
         return QuizService(service).edit_answer(*args) or service.edit_and_resend(*args)
 
     @Slot(object)

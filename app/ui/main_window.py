@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import replace
 from typing import Any
 
@@ -134,6 +135,7 @@ class MainWindow(QMainWindow):
         self._window_start: int | None = None  # the first message shown, when a page in the middle is shown
         self._first_shown: int | None = None  # the first message of the newest pages shown
         self._turn_base: int | None = None  # the last message shown above the turn under way (see _stored_turn)
+        self._turn_cancel: threading.Event | None = None  # the stop flag of the turn asked for last
         self.sampling = SamplingParams()
         self.model_work = ModelWorkQueue(self)  # replays and persona tests run on the chat worker
         self.feedback = FeedbackActions(self, paths, store, personas, self._conversations.user_name, self.model_work)
@@ -715,6 +717,7 @@ class MainWindow(QMainWindow):
         self._streaming_context = (persona, topic, question)
         self.stream_badges.reset()
         self._busy = True
+        self._turn_cancel = request.cancel
         self._update_controls()
         self.worker.idle_cancel.set()  # a summary being made while idle gives way at once
         speaker = self._persona_name(persona_id)
@@ -877,8 +880,14 @@ class MainWindow(QMainWindow):
             self.cancel_edit()
 
     def stop(self) -> None:
-        """Set the worker's cancel flag directly: the engine checks it between tokens."""
-        self.worker.cancel.set()
+        """Set the turn's stop flag directly: the engine checks it between tokens, and a turn the worker has not
+        picked up yet starts stopped (it is stored as interrupted, like one stopped at its first token)."""
+        if self._turn_cancel is not None:
+            self._turn_cancel.set()
+
+    def is_stopping(self) -> bool:
+        """Stop was asked for the turn under way."""
+        return self._busy and self._turn_cancel is not None and self._turn_cancel.is_set()
 
     @Slot(object)
     def _on_reply_finished(self, result: TurnResult) -> None:
@@ -1036,7 +1045,7 @@ class MainWindow(QMainWindow):
         self.stream_badges.close()
         if self._handed_over or not self._thread.isRunning():
             return
-        self.worker.cancel.set()
+        self.stop()
         self.worker.idle_cancel.set()
         self.model_work.cancel_all()
         self.close_requested.emit()

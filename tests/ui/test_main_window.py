@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Slot
@@ -14,6 +15,7 @@ from app.paths import AppPaths
 from app.personas import PersonaLibrary
 from app.store import Store
 from app.ui.main_window import MainWindow
+from app.ui.model_jobs import ModelJob
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,7 +34,7 @@ class EscapeOnFirstToken(QObject):
 
     @Slot(str)
     def on_token(self, _piece: str) -> None:
-        if self.window._busy and not self.window.worker.cancel.is_set():
+        if self.window._busy and not self.window.is_stopping():
             self.qtbot.keyClick(self.window.input, Qt.Key.Key_Escape)
 
 
@@ -113,6 +115,43 @@ def test_chat_stop_and_restart(qtbot: QtBot, paths: AppPaths, store: Store, star
     assert not again.persona_box.isEnabled()
     again.grab().save(str(screenshot_dir() / "main-window-reopened.png"))
     again.close()
+
+
+def test_stop_before_the_worker_picks_the_turn_up(
+    qtbot: QtBot, paths: AppPaths, store: Store, starter_path: Path
+) -> None:
+    """Stop pressed while the worker is still busy with something else (saving the last turn's state, a replay)
+    stops the turn asked for: it used to be lost, as the worker cleared one shared flag as each turn began."""
+    window = open_window(qtbot, paths, store, starter_path)
+    window.sampling = SamplingParams(max_tokens=200, seed=11)
+    busy, release = threading.Event(), threading.Event()
+
+    def hold(_service: object, _model: str, _job: ModelJob) -> None:
+        busy.set()
+        release.wait(30)
+
+    window.model_work.submit(ModelJob(window), hold)
+    qtbot.waitUntil(busy.is_set, timeout=10_000)
+    window.input.setPlainText("请详细讲讲卷积神经网络的历史。")
+    with qtbot.waitSignal(window.reply_displayed, timeout=REPLY_TIMEOUT_MS) as stopped:
+        qtbot.mouseClick(window.send_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.send_button.text() == "Stop")
+        qtbot.mouseClick(window.send_button, Qt.MouseButton.LeftButton)  # the worker has not started the turn
+        release.set()
+    result = stopped.args[0]
+    assert result.status == "interrupted"
+    assert result.timings is None or result.timings.generated_tokens == 0
+    stored = store.messages(result.conversation_id)
+    assert [(m.role, m.status) for m in stored][-2:] == [("user", "complete"), ("assistant", "interrupted")]
+    assert window.send_button.text() == "Send"
+
+    # The next turn has a flag of its own: it is not stopped by the last one's.
+    window.sampling = SamplingParams(max_tokens=8, seed=11)
+    window.input.setPlainText("什么是池化？")
+    with qtbot.waitSignal(window.reply_displayed, timeout=REPLY_TIMEOUT_MS) as finished:
+        qtbot.mouseClick(window.send_button, Qt.MouseButton.LeftButton)
+    assert finished.args[0].status == "complete"
+    window.close()
 
 
 def test_the_model_is_freed_on_its_thread_when_that_thread_ends(
