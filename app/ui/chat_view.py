@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 from app.rendering import COPY_SCHEME, markdown_to_html, warm_up_in_background
 from app.ui.avatars import accent_color, avatar_image
 from app.ui.checker_reasons import reason_texts
+from app.ui.event_turns import next_turn
 from app.ui.language import QT_TRANSLATE_NOOP
 
 RENDER_INTERVAL_MS = 40
@@ -491,7 +492,7 @@ class ChatView(QTextBrowser):
                 self._insert_piece(end + 1, message_id, code_blocks, pieces[1:])
 
         if pieces[1:]:
-            QTimer.singleShot(0, self, next_piece)
+            next_turn(self, next_piece)
 
     def _find_block(self, href: str) -> Any:
         """The block holding a link to ``href``, or None."""

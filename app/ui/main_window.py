@@ -52,6 +52,7 @@ from app.ui.chat_worker import ChatWorker, ModelWorkQueue, NewConversation, Turn
 from app.ui.checker_reasons import reason_texts
 from app.ui.conversation_list import ConversationList
 from app.ui.conversation_pages import StorePages
+from app.ui.event_turns import next_turn
 from app.ui.feedback_actions import FEEDBACK_ACTIONS, FeedbackActions
 from app.ui.language import LanguageChooser
 from app.ui.language_switch import install_language_switch
@@ -90,9 +91,6 @@ class ChatInput(QPlainTextEdit):
             self.submitted.emit()
             return
         super().keyPressEvent(event)
-
-
-NEXT_TURN_MS = 1  # a step split in parts: a timer, not 0, so that pending input and paint come between the parts
 
 
 class MainWindow(QMainWindow):
@@ -726,7 +724,7 @@ class MainWindow(QMainWindow):
             self.chat_view.begin_stream(speaker, persona_id, previous)
             self.turn_requested.emit(request)
 
-        QTimer.singleShot(NEXT_TURN_MS, self, start)
+        next_turn(self, start)
 
     def _show_path(
         self, request: TurnRequest, shown_question: str
@@ -906,7 +904,7 @@ class MainWindow(QMainWindow):
         # The turn as stored is read now and laid out on a later event-loop turn (each half some 20 ms), the rest
         # on later turns still, so the window never stalls for all of it at once. Still busy until it is laid out.
         stored = self._stored_turn(result.conversation_id) if self._conversation_id == result.conversation_id else []
-        QTimer.singleShot(NEXT_TURN_MS, self, lambda: self._show_turn(result, stored))
+        next_turn(self, lambda: self._show_turn(result, stored))
 
     def _stored_turn(self, conversation_id: int) -> list[Bubble] | None:
         """The turn's question and reply as stored, to show in place of those streamed, leaving the page above
@@ -928,13 +926,13 @@ class MainWindow(QMainWindow):
                 self.open_conversation(result.conversation_id)
         self._turn_base = None
         self._update_controls()
-        QTimer.singleShot(NEXT_TURN_MS, self, lambda: self._after_reply_shown(result))
+        next_turn(self, lambda: self._after_reply_shown(result))
 
     def _after_reply_shown(self, result: TurnResult) -> None:
         """The sidebar (its title and order may change), the lesson bar and the facts panel, then whatever
         follows a reply: each on an event-loop turn of its own."""
         self.refresh_sidebar()
-        QTimer.singleShot(NEXT_TURN_MS, self, lambda: self._show_panels(result))
+        next_turn(self, lambda: self._show_panels(result))
 
     def _show_panels(self, result: TurnResult) -> None:
         if self._conversation_id == result.conversation_id:

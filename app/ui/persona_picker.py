@@ -13,13 +13,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPixmap, QStandardItemModel
 from PySide6.QtWidgets import QComboBox
 
 from app.errors import PersonaError
 from app.personas import PersonaLibrary
 from app.ui.avatars import avatar_image, register_sources
+from app.ui.event_turns import next_turn
 
 DELETED_ROLE = Qt.ItemDataRole.UserRole + 1  # True on the entry of a deleted persona
 NAMED_ROLE = Qt.ItemDataRole.UserRole + 2  # True once an entry shows its persona's name and avatar
@@ -54,7 +55,7 @@ class PersonaPicker(QComboBox):
             self.setItemData(index, persona_id)
         self.blockSignals(False)
         generation = self._generation
-        QTimer.singleShot(0, self, lambda: self._name_batch(generation, 0))
+        next_turn(self, lambda: self._name_batch(generation, 0))
 
     def setCurrentIndex(self, index: int) -> None:
         """Select entry ``index``, named at once if it is not yet (also when signals are blocked)."""
@@ -78,7 +79,7 @@ class PersonaPicker(QComboBox):
         if names:
             self._names_read(names)
         if index < self.count():
-            QTimer.singleShot(0, self, lambda: self._name_batch(generation, index))
+            next_turn(self, lambda: self._name_batch(generation, index))
         else:
             self._naming = False
 
