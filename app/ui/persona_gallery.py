@@ -90,7 +90,8 @@ class PersonaGallery(QDialog):
         self.view.setSpacing(0)
         self.view.setWordWrap(True)
         self.view.setMouseTracking(True)
-        self.view.setItemDelegate(PersonaCardDelegate(self.view))
+        self.delegate = PersonaCardDelegate(self.view)
+        self.view.setItemDelegate(self.delegate)
         self.view.setModel(self.proxy)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
@@ -146,6 +147,7 @@ class PersonaGallery(QDialog):
         thousand card files read the first time would hold up the window for a second."""
         self._wanted = select or self.selected_id()
         avatar_image.cache_clear()  # pictures may have changed
+        self.delegate.forget()
         self.model.set_personas([])
         read_in_batches(self, self._library.each(), self._add_batch)
 
