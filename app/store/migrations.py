@@ -275,6 +275,12 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         "0011_replay_modes",
         ["ALTER TABLE replays ADD COLUMN stay_in_character BOOLEAN NOT NULL DEFAULT 0"],
     ),
+    (
+        # The sidebar's order (pinned first, then the latest): a page of it comes straight from this index, where
+        # SQLite sorted every conversation to read one (10 ms for 10,000 each time the sidebar is read).
+        "0012_sidebar_order",
+        ["CREATE INDEX ix_conversations_sidebar ON conversations (pinned, updated_at, id) WHERE deleted_at IS NULL"],
+    ),
 ]
 
 KNOWN = [name for name, _ in MIGRATIONS]

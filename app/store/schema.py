@@ -23,7 +23,11 @@ class Base(DeclarativeBase):
 class ConversationRow(Base):
     __tablename__ = "conversations"
     # Conversations whose topic text names no recorded topic (yet): linked when that topic is recorded.
-    __table_args__ = (Index("ix_conversations_topic_unlinked", "topic", sqlite_where=text("topic_id IS NULL")),)
+    # The sidebar's order, so a page of it is read from the index (a sort of 10,000 rows took 10 ms each time).
+    __table_args__ = (
+        Index("ix_conversations_topic_unlinked", "topic", sqlite_where=text("topic_id IS NULL")),
+        Index("ix_conversations_sidebar", "pinned", "updated_at", "id", sqlite_where=text("deleted_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     persona_id: Mapped[str] = mapped_column(String)

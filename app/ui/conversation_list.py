@@ -67,7 +67,7 @@ class Listed(Protocol):
 
 
 Row: TypeAlias = tuple[Listed, str]  # a conversation and its persona's display name
-PAGE_ROWS = 200  # read at once: a few screens of the list
+PAGE_ROWS = 60  # read at once: four screens of the list (a window opens with them; more as it is scrolled)
 
 
 class RowSource(Protocol):
