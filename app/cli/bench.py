@@ -54,9 +54,11 @@ def run_engine(args: argparse.Namespace, paths: AppPaths) -> int:
     config = EngineBenchConfig(model_path=model.path, threads=args.threads, turns=args.turns)
     result = run_engine_bench(config, progress=lambda line: print(f"bench engine: {line}", file=sys.stderr, flush=True))
     if not args.no_gui:
-        from app.ui.stall_bench import long_reply_stall_ms, window_stall_ms
+        from app.ui.stall_bench import long_reply_stall_ms, window_stall
 
-        result["ui_max_stall_ms"] = window_stall_ms(model.path)
+        stall = window_stall(model.path)
+        result["ui_max_stall_ms"] = stall.longest_ms
+        result["ui_max_stall_steal_ms"] = stall.steal_ms
         result["ui_long_reply_max_stall_ms"] = long_reply_stall_ms()
     if args.json:
         print_json(result)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from app.ui.stall_bench import long_reply_stall_ms, window_stall_ms
+from app.ui.stall_bench import long_reply_stall_ms, steal_jiffies, window_stall
 
 
 def test_the_long_reply_measurement_runs(qtbot: QtBot) -> None:
@@ -14,7 +14,10 @@ def test_the_long_reply_measurement_runs(qtbot: QtBot) -> None:
 
 
 def test_the_window_measurement_streams_a_real_reply(qtbot: QtBot, starter_path: Path) -> None:
-    assert window_stall_ms(starter_path, max_tokens=16) > 0
+    stall = window_stall(starter_path, max_tokens=16)
+    assert stall.longest_ms > 0
+    if steal_jiffies() is not None:  # Linux: what the hypervisor took during that gap is reported beside it
+        assert stall.steal_ms is not None and stall.steal_ms >= 0
 
 
 def test_the_load_measurement_reports_every_step(qtbot: QtBot) -> None:
