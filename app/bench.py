@@ -47,7 +47,7 @@ class EngineBenchConfig:
     model_path: Path
     threads: int | None = None
     decode_tokens: int = 128
-    decode_rounds: int = 3
+    decode_rounds: int = 4
     turns: int = 60
     turn_tokens: int = 48
     n_ctx: int = 2048  # small on purpose: the scripted conversation overflows it several times
@@ -72,6 +72,13 @@ def _bare_tokens_per_s(engine: LlamaEngine, messages: list[ChatMessage], n_token
     return (produced - 1) / (last - first) if produced > 1 and last > first else 0.0
 
 
+def _app_tokens_per_s(engine: LlamaEngine, service: ChatService, conversation_id: int, params: SamplingParams) -> float:
+    engine.llama.reset()
+    result = service.send(conversation_id, DECODE_PROMPT, params, threading.Event())
+    assert result.timings is not None
+    return result.timings.tokens_per_s
+
+
 def _decode_ratio(config: EngineBenchConfig, db_dir: Path) -> dict[str, float]:
     engine = LlamaEngine(EngineConfig(config.model_path, n_ctx=config.n_ctx, n_threads=config.threads))
     store = Store(db_dir / "decode.db")
@@ -80,19 +87,24 @@ def _decode_ratio(config: EngineBenchConfig, db_dir: Path) -> dict[str, float]:
         persona = PersonaLibrary().get("xiaomiao")
         bare: list[float] = []
         app: list[float] = []
-        for round_ in range(config.decode_rounds):  # interleaved, so drift in machine load hits both alike
+        for round_ in range(config.decode_rounds):
             conversation = service.start(persona.id, "CNN", "bench")
-            engine.llama.reset()
             params = SamplingParams(max_tokens=config.decode_tokens, seed=round_)
-            result = service.send(conversation.id, DECODE_PROMPT, params, threading.Event())
-            assert result.timings is not None
-            app.append(result.timings.tokens_per_s)
-            messages = service.prompt(store.conversation(conversation.id))[:-1]
-            bare.append(_bare_tokens_per_s(engine, messages, result.timings.generated_tokens, round_))
+            # The same reply both ways, one right after the other, in alternating order (app first, then bare
+            # first): a shared machine's speed drifts by 10-20 % within a minute, and that drift would otherwise
+            # count against whichever loop always runs second.
+            messages = [*service.prompt(store.conversation(conversation.id)), ChatMessage("user", DECODE_PROMPT)]
+            if round_ % 2 == 0:
+                app.append(_app_tokens_per_s(engine, service, conversation.id, params))
+                bare.append(_bare_tokens_per_s(engine, messages, config.decode_tokens, round_))
+            else:
+                bare.append(_bare_tokens_per_s(engine, messages, config.decode_tokens, round_))
+                app.append(_app_tokens_per_s(engine, service, conversation.id, params))
         return {
             "app_tokens_per_s": round(statistics.median(app), 2),
             "bare_tokens_per_s": round(statistics.median(bare), 2),
-            "decode_ratio": round(statistics.median(app) / statistics.median(bare), 3),
+            # each round's pair compared, then the middle of those: one slow minute moves one pair, not the result
+            "decode_ratio": round(statistics.median(a / b for a, b in zip(app, bare, strict=True)), 3),
         }
     finally:
         engine.close()
