@@ -46,8 +46,16 @@ class StreamBadges(QObject):
 
     def prepare(self, work: Callable[[], object]) -> None:
         """Run ``work`` on the thread before any check: one-off set-up (compiling patterns) that would otherwise
-        stall the GUI thread the first time it is needed."""
-        self._executor.submit(work)
+        stall the GUI thread the first time it is needed. A failure is logged, and the checks run all the same
+        (they then do the set-up themselves)."""
+        self._executor.submit(self._prepare, work)
+
+    @staticmethod
+    def _prepare(work: Callable[[], object]) -> None:
+        try:
+            work()
+        except Exception:  # nobody waits on this future: without the log the failure would vanish
+            log.exception("preparing the provisional badges failed")
 
     def reset(self) -> None:
         """A new reply starts streaming: forget the badges of the last one."""

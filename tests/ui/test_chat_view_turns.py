@@ -143,6 +143,19 @@ def test_checks_are_spaced_and_one_off_work_runs_on_the_thread_first(
     badges.close()
 
 
+def test_a_failing_set_up_is_logged_and_the_checks_still_run(qtbot: QtBot, caplog: pytest.LogCaptureFixture) -> None:
+    badges = StreamBadges()
+
+    def broken() -> None:
+        raise RuntimeError("patterns would not compile")
+
+    badges.prepare(broken)
+    qtbot.waitUntil(lambda: badges.badges("喵", lambda: {"for": "喵"}) is not None, timeout=5_000)
+    badges.close()
+    failures = [r for r in caplog.records if r.name == stream_badges.__name__ and r.levelname == "ERROR"]
+    assert failures and "patterns would not compile" in str(failures[0].exc_info[1])
+
+
 def test_finishing_a_turn_lays_out_only_the_question_and_reply(qtbot: QtBot) -> None:
     page = [GREETING, replace(QUESTION, message_id=2), Bubble("assistant", "小喵", "喵~ 滑动。", message_id=3)]
     stored = [replace(QUESTION, message_id=4), Bubble("assistant", "小喵", "1. 卷积\n2. 池化", message_id=5)]
