@@ -218,7 +218,7 @@ def _coverage_signals(
 def _term_signals(
     reply: str, asked: Sequence[TopicPack], packs: Sequence[TopicPack], lang: str
 ) -> tuple[list[Signal], list[Reason]]:
-    """Another topic's terms in the reply, and two different concepts equated."""
+    """Another topic's terms in the reply (a short reply names too few words to tell)."""
     signals: list[Signal] = []
     reasons: list[Reason] = []
     foreign = foreign_terms(reply, asked, packs)
@@ -227,10 +227,17 @@ def _term_signals(
         signals.append(Signal("foreign_terms", len(foreign), FOREIGN_WEIGHT * count))
         words = ", ".join(f"“{word}” ({pack.label(lang)})" for pack, word in foreign[:3])
         reasons.append(reason("foreign_terms", terms=words))
-    for x, y in identity_claims(reply, asked, packs)[:1]:
-        signals.append(Signal("identity_claim", 1.0, IDENTITY))
-        reasons.append(reason("identity_claim", term=x, other=y))
     return signals, reasons
+
+
+def _identity_signals(
+    reply: str, asked: Sequence[TopicPack], packs: Sequence[TopicPack]
+) -> list[tuple[Signal, Reason]]:
+    """Two different concepts equated ("池化层就是全连接层"): a stated error, wrong at any length."""
+    return [
+        (Signal("identity_claim", 1.0, IDENTITY), reason("identity_claim", term=x, other=y))
+        for x, y in identity_claims(reply, asked, packs)[:1]
+    ]
 
 
 def accuracy_badge(
@@ -254,7 +261,7 @@ def accuracy_badge(
     if topic and topic not in active:
         active.append(topic)
 
-    for signal, why in stated_errors(reply, active):
+    for signal, why in [*stated_errors(reply, active), *_identity_signals(reply, asked or active, packs)]:
         signals.append(signal)
         reasons.append(why)
 

@@ -17,12 +17,14 @@ from app.topics import topic_title
 if TYPE_CHECKING:
     from app.facts_ledger import FactLike
 
-CHECKER_VERSION = "1.7"  # 1.2: other topics' terms, identity claims; 1.3: ledger contradictions;
+CHECKER_VERSION = "1.8"  # 1.2: other topics' terms, identity claims; 1.3: ledger contradictions;
 # 1.4: a quiz's grading reply carries the grade as its Accuracy badge ("source": "quiz", app.quiz_service);
 # 1.5: "maximise/maximize the loss" is caught (the pattern was a regex, which never matched; packs refuse one now);
 # 1.6: packs' relations, a step given to the wrong agent ("the server accepts the SYN-ACK", app.checker.relations);
 # 1.7: narrower misconception patterns ("dropout is turned off at test time", "训练难度变大" are no longer flagged)
 # and "no"/"不用"/"不需要"/"无需" negate a misconception like "not" does, as does "without"/"不加" right before it
+# 1.8: two concepts equated ("池化层就是全连接层") are caught in a short reply too (they were checked only from 20
+# Chinese / 40 other characters on, with the answer key)
 
 HistoryLike = Sequence[Any]  # ChatMessage / Message objects (role, content) or (role, content) tuples
 

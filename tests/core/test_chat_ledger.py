@@ -61,7 +61,7 @@ def test_the_ledger_reaches_the_prompt_of_the_next_turn(
     assert "The learner's name is 小明" in ledger.content and "初学者" in ledger.content
     assert "毛线球" not in ledger.content  # switched off
     assert "小明" not in prompt[0].content  # the fixed system prompt (the reused prefix) is untouched
-    assert service.store.verdicts(second.message_id)[-1].checker_version == CHECKER_VERSION == "1.7"
+    assert service.store.verdicts(second.message_id)[-1].checker_version == CHECKER_VERSION == "1.8"
 
 
 def test_an_edited_message_takes_its_facts_off_the_new_branch(

@@ -75,6 +75,14 @@ def test_an_identity_claim_is_off(xiaomiao: Persona) -> None:
     assert any("“池化”" in r and "“全连接层”" in r for r in badge.reasons)
 
 
+def test_a_short_identity_claim_is_off_too(xiaomiao: Persona) -> None:
+    """Too short for the answer key, but a stated error is wrong at any length (it showed as on track)."""
+    for reply in ("池化层就是全连接层。", "池化层就是全连接层，它把特征图变小喵~"):
+        badge = check(xiaomiao, reply, question="池化层呢？", topic="cnn").accuracy
+        assert badge.label == "off", reply
+        assert any("“全连接层”" in r for r in badge.reasons)
+
+
 def test_the_key_answers_wording_raises_the_score() -> None:
     packs = _packs()
     key = question_key("卷积神经网络里的池化层是做什么的？", packs["cnn"])
