@@ -276,11 +276,14 @@ def accuracy_badge(
         signals += generic_signals
         reasons += generic_reasons
 
-    if not partial and active and len(reply) >= (20 if zh else 40):
-        focus = asked[0] if asked else active[0]
+    long_enough = len(reply) >= (20 if zh else 40)  # to judge which concepts and terms a reply covers
+    focus = (asked or active)[0] if active else None
+    if not partial and focus and (long_enough or (question and question_key(question, focus))):
+        # A short reply is held to the question's answer key all the same: "O(n)。" to "二分查找的时间复杂度是多少？"
         signals_, reasons_ = _coverage_signals(reply, focus, question, "zh" if zh else "en")
         signals += signals_
         reasons += reasons_
+    if not partial and focus and long_enough:
         signals_, reasons_ = _term_signals(reply, asked or active, packs, "zh" if zh else "en")
         signals += signals_
         reasons += reasons_

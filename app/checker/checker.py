@@ -23,8 +23,8 @@ CHECKER_VERSION = "1.8"  # 1.2: other topics' terms, identity claims; 1.3: ledge
 # 1.6: packs' relations, a step given to the wrong agent ("the server accepts the SYN-ACK", app.checker.relations);
 # 1.7: narrower misconception patterns ("dropout is turned off at test time", "训练难度变大" are no longer flagged)
 # and "no"/"不用"/"不需要"/"无需" negate a misconception like "not" does, as does "without"/"不加" right before it
-# 1.8: two concepts equated ("池化层就是全连接层") are caught in a short reply too (they were checked only from 20
-# Chinese / 40 other characters on, with the answer key)
+# 1.8: a short reply (under 20 Chinese / 40 other characters) is checked for two concepts equated ("池化层就是全连接层")
+# and held to the question's answer key ("O(n)。" to "二分查找的时间复杂度是多少？"); both were skipped
 
 HistoryLike = Sequence[Any]  # ChatMessage / Message objects (role, content) or (role, content) tuples
 

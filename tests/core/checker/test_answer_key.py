@@ -83,3 +83,19 @@ def test_the_current_questions_topic_wins_over_the_chats(hoot: Persona) -> None:
     verdict = check(hoot, reply, topic="cnn", question="Now, how does binary search work?")
     assert verdict.topics[0] == "binary-search"
     assert verdict.accuracy.label == "ok", verdict.accuracy.reasons
+
+
+def test_a_short_reply_is_held_to_the_answer_key(xiaomiao: Persona, hoot: Persona) -> None:
+    """Under 20 Chinese (40 other) characters the answer key was skipped, and "O(n)" showed as on track."""
+    question = "二分查找的时间复杂度是多少？"
+    for reply in ("二分查找的时间复杂度是 O(n)。", "是 O(n) 喵~"):
+        badge = check(xiaomiao, reply, question=question, topic="binary-search").accuracy
+        assert badge.label != "ok", reply
+        assert any("O(log n)" in r for r in badge.reasons)
+    assert check(xiaomiao, "是 O(log n) 喵~", question=question).accuracy.label == "ok"
+    assert check(xiaomiao, "二分查找要求数据有序喵。", question="二分查找对数据有什么要求？").accuracy.label == "ok"
+    english = "What is the time complexity of binary search?"
+    assert check(hoot, "Binary search runs in O(n).", question=english).accuracy.label != "ok"
+    assert check(hoot, "O(log n), hoo-hoo!", question=english).accuracy.label == "ok"
+    # a short reply to a question without an answer key, or a greeting, is not judged on coverage
+    assert check(xiaomiao, "喵~ 你好！", question="你好").accuracy.label == "ok"
