@@ -37,6 +37,9 @@ _NEGATION = re.compile(
 )
 
 
+_NEGATION_BEFORE_CLAIM = re.compile(_NEGATION.pattern + r"|不像|不$|\bunlike\b")
+
+
 _DOES_NOTHING = re.compile(
     r"does(?: not|n't) do anything|does nothing|has no (?:effect|purpose|use)"
     r"|没有任何作用|什么都不做|没有什么作用|毫无作用",
@@ -134,24 +137,42 @@ def _states(sentence: str, pattern: tuple[tuple[str, ...], ...]) -> bool:
     return not MYTH_MARKERS.search(sentence)
 
 
-def stated_misconceptions(text: str, packs: Sequence[TopicPack]) -> list[tuple[TopicPack, Misconception]]:
+def _states_of_asked(sentence: str, pattern: tuple[tuple[str, ...], ...], asked: str, whole: str) -> bool:
+    """A reply that never names the pattern's subject (its first group) speaks of the question's: "学习率太大会怎么样？"
+    answered "训练会更快更准" states "学习率太大 + 更快" as surely as a reply that repeats the subject."""
+    subject, claim = pattern[0], pattern[1:]
+    if not claim or _find(asked, subject) is None or _find(whole, subject) is not None or not _states(sentence, claim):
+        return False
+    # The subject stands at the sentence's start, so a negation anywhere before the claim negates it, as a
+    # negation between the subject and the claim would ("它不像 RNN 那样一个一个处理", "it does not read … one by one").
+    first = min(hit[0] for hit in (_find(sentence, group) for group in claim) if hit is not None)
+    return not _NEGATION_BEFORE_CLAIM.search(sentence[:first])
+
+
+def stated_misconceptions(
+    text: str, packs: Sequence[TopicPack], question: str | None = None
+) -> list[tuple[TopicPack, Misconception]]:
     found: list[tuple[TopicPack, Misconception]] = []
     lowered = [s.lower() for s in sentences(text)]
+    whole, asked = text.lower(), (question or "").lower()
     for pack in packs:
         for item in pack.misconceptions:
-            if any(_states(s, p) for p in item.patterns for s in lowered):
+            if any(_states(s, p) for p in item.patterns for s in lowered) or (
+                asked and any(_states_of_asked(s, p, asked, whole) for p in item.patterns for s in lowered)
+            ):
                 found.append((pack, item))
     return found
 
 
-def stated_errors(text: str, packs: Sequence[TopicPack]) -> list[tuple[Signal, Reason]]:
+def stated_errors(text: str, packs: Sequence[TopicPack], question: str | None = None) -> list[tuple[Signal, Reason]]:
     """What the text gets wrong against the packs, each as the Accuracy badge's signal and reason: stated
-    misconceptions, contradicted key facts and steps given to the wrong agent (one per pack). Quiz grading
-    (``app.quiz``) uses it too, so a wrong answer is wrong for the same reason a reply's badge would give."""
+    misconceptions (of the question's subject, when the text does not name it), contradicted key facts and steps
+    given to the wrong agent (one per pack). Quiz grading (``app.quiz``) uses it too, so a wrong answer is wrong
+    for the same reason a reply's badge would give."""
     zh = is_cjk_text(text)
     lang = "zh" if zh else "en"
     found: list[tuple[Signal, Reason]] = []
-    for pack, item in stated_misconceptions(text, packs):
+    for pack, item in stated_misconceptions(text, packs, question):
         correction = item.correction_zh if zh and item.correction_zh else item.correction
         claim = item.claim_zh if zh and item.claim_zh else item.claim
         why = (
@@ -160,7 +181,7 @@ def stated_errors(text: str, packs: Sequence[TopicPack]) -> list[tuple[Signal, R
             else reason("misconception", claim=claim)
         )
         found.append((Signal(f"misconception:{pack.id}", 1.0, -4.0), why))
-    for contradiction in contradictions(text, packs):
+    for contradiction in contradictions(text, packs, question):
         fact = contradiction.fact_zh if zh and contradiction.fact_zh else contradiction.fact
         why = reason("key_fact_contradiction", topic=contradiction.pack.label(lang), fact=fact)
         found.append((Signal(f"contradiction:{contradiction.kind}:{contradiction.pack.id}", 1.0, CONTRADICTION), why))
@@ -261,7 +282,7 @@ def accuracy_badge(
     if topic and topic not in active:
         active.append(topic)
 
-    for signal, why in [*stated_errors(reply, active), *_identity_signals(reply, asked or active, packs)]:
+    for signal, why in [*stated_errors(reply, active, question), *_identity_signals(reply, asked or active, packs)]:
         signals.append(signal)
         reasons.append(why)
 

@@ -93,14 +93,16 @@ def _hit(sentence: str, words: tuple[str, ...]) -> tuple[int, str] | None:
     return None
 
 
-def _flips(sentence: str, subject: tuple[str, ...], predicate: tuple[str, ...]) -> str | None:
-    """``negated`` / ``antonym`` when the sentence states the subject with its predicate flipped."""
-    if _hit(sentence, subject) is None or MYTH_MARKERS.search(sentence):
+def _flips(sentence: str, subject: tuple[str, ...], predicate: tuple[str, ...], implied: bool = False) -> str | None:
+    """``negated`` / ``antonym`` when the sentence states the subject (or, ``implied``, speaks of the question's)
+    with its predicate flipped."""
+    if (not implied and _hit(sentence, subject) is None) or MYTH_MARKERS.search(sentence):
         return None
     said = _hit(sentence, predicate)
     if said is not None:
         before, after = sentence[: said[0]], sentence[said[0] + len(said[1]) :]
-        if _NEGATED_BEFORE.search(before[-18:]) and not _CORRECTION_AFTER.search(after[:12]):
+        negation = _NEGATED_BEFORE.search(before[-18:])
+        if negation and not _CORRECTION_AFTER.search(after[:12]) and not _conditional(before, negation.group(0)):
             return "negated"
         return None
     flipped = _hit(sentence, _antonyms(predicate))
@@ -110,14 +112,25 @@ def _flips(sentence: str, subject: tuple[str, ...], predicate: tuple[str, ...]) 
     return None if _NEGATED_BEFORE.search(before[-18:]) or _CORRECTION_AFTER.search(sentence) else "antonym"
 
 
-def contradictions(reply: str, packs: Sequence[TopicPack]) -> list[Contradiction]:
-    """Key facts (their ``match`` subject + predicate) the reply negates or inverts, and wrong fixed numbers."""
+def _conditional(before: str, negation: str) -> bool:
+    """ "(如果)没有非线性的激活函数，…" opens a clause with "without …": a condition, not a denial."""
+    if not negation.startswith("没"):
+        return False
+    opening = re.split(r"[，,；;：:]", before[: len(before) - len(negation)])[-1].strip()
+    return opening in ("", "如果", "要是", "若", "假如", "假设", "一旦", "因为", "由于")
+
+
+def contradictions(reply: str, packs: Sequence[TopicPack], question: str | None = None) -> list[Contradiction]:
+    """Key facts (their ``match`` subject + predicate) the reply negates or inverts, and wrong fixed numbers. A
+    reply that never names a fact's subject speaks of the question's, when the question names it."""
     found: list[Contradiction] = []
     lowered = [s.lower() for s in sentences(reply)]
+    whole, asked = reply.lower(), (question or "").lower()
     for pack in packs:
         for fact in pack.fact_patterns:
+            implied = bool(asked) and _hit(asked, fact.subject) is not None and _hit(whole, fact.subject) is None
             for sentence in lowered:
-                kind = _flips(sentence, fact.subject, fact.predicate)
+                kind = _flips(sentence, fact.subject, fact.predicate, implied)
                 if kind:
                     found.append(Contradiction(pack, fact.en, fact.zh, kind))
                     break

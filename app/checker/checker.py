@@ -24,7 +24,9 @@ CHECKER_VERSION = "1.8"  # 1.2: other topics' terms, identity claims; 1.3: ledge
 # 1.7: narrower misconception patterns ("dropout is turned off at test time", "训练难度变大" are no longer flagged)
 # and "no"/"不用"/"不需要"/"无需" negate a misconception like "not" does, as does "without"/"不加" right before it
 # 1.8: a short reply (under 20 Chinese / 40 other characters) is checked for two concepts equated ("池化层就是全连接层")
-# and held to the question's answer key ("O(n)。" to "二分查找的时间复杂度是多少？"); both were skipped
+# and held to the question's answer key ("O(n)。" to "二分查找的时间复杂度是多少？"); both were skipped. A reply that
+# never names the question's subject is read as speaking of it ("因为它像 RNN 一样一个一个处理词" to "Transformer 为什么
+# 需要位置编码？"), with any negation before the claim negating it; "(如果)没有 X，…" is a condition, not a denial of X
 
 HistoryLike = Sequence[Any]  # ChatMessage / Message objects (role, content) or (role, content) tuples
 
