@@ -107,18 +107,19 @@ def _number(match: re.Match[str]) -> int:
     return _CHINESE_DIGITS.get(raw) or int(raw)
 
 
-def answer_mistakes(answer: str, pack: TopicPack) -> list[Reason]:
-    """What the answer gets wrong against ``pack`` (a misconception, a key fact flipped, a step given to the wrong
-    agent), as the reasons the Accuracy badge gives for the same words; [] when it states nothing wrong."""
-    return [why for _signal, why in stated_errors(answer, [pack])]
+def answer_mistakes(answer: str, pack: TopicPack, question: str | None = None) -> list[Reason]:
+    """What the answer to ``question`` gets wrong against ``pack`` (a misconception, a key fact flipped, a step
+    given to the wrong agent), as the reasons the Accuracy badge gives for the same words; [] when it states
+    nothing wrong. An answer that does not name the question's subject speaks of it, as in a reply."""
+    return [why for _signal, why in stated_errors(answer, [pack], question)]
 
 
-def grade_answer(answer: str, key: QuestionKey, pack: TopicPack) -> str:
+def grade_answer(answer: str, key: QuestionKey, pack: TopicPack, question: str | None = None) -> str:
     """``correct`` when the answer covers every concept of the key, ``partial`` for some, else ``incorrect``;
     an answer with one of :func:`answer_mistakes` is ``incorrect``."""
     if not answer.strip():
         return "incorrect"
-    if answer_mistakes(answer, pack):
+    if answer_mistakes(answer, pack, question):
         return "incorrect"
     coverage, _missing = key_coverage(answer, key)
     if coverage >= 1:
@@ -130,7 +131,7 @@ def grade(items: Sequence[QuizItem], answers: Sequence[str], pack: TopicPack) ->
     """Each answer graded against its item's key, and the score (a partly right answer counts half)."""
     grades = []
     for item, answer in zip(items, answers, strict=True):
-        verdict = grade_answer(answer, item.key, pack)
+        verdict = grade_answer(answer, item.key, pack, item.question)
         grades.append(Grade(answer, verdict, verdict == "correct"))
     return grades, points(grades)
 

@@ -167,7 +167,7 @@ class QuizService:
         pack = self.tree.pack(quiz)
         items = self.tree.items(quiz, pack)
         grades, score = grade(items, split_answers(text, len(items)), pack)
-        mistakes = [answer_mistakes(g.answer, pack) for g in grades]
+        mistakes = [answer_mistakes(g.answer, pack, item.question) for g, item in zip(grades, items, strict=True)]
         persona = self.chat.persona_of(self.store.conversation(quiz.conversation_id))
         name = persona.nickname or persona.name
         instruction = feedback_instruction(name, self.chat.user_name, items, grades, score, quiz.language, mistakes)

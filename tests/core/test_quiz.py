@@ -186,3 +186,14 @@ def test_a_graded_quiz_leaves_one_line_in_the_learner_memory() -> None:
     )
     quiz = Quiz(1, 1, "cnn", "en", None, 1.5, 3, None, None, questions)  # type: ignore[arg-type]
     assert memory_fact(pack, quiz) == "quiz cnn 1.5/3; missed: pooling shrinks the feature map; weights are shared"
+
+
+def test_an_answer_that_leaves_the_subject_out_is_read_as_about_the_question() -> None:
+    """Quiz answers are short: "它像 RNN 一样一个一个处理词" to the positional-encoding question states the
+    pack's misconception, and the grading reply says so, as the badge would."""
+    pack = _pack("transformers")
+    item = next(i for i in quiz_items(pack, "zh") if "位置编码" in i.question)
+    answer = "因为它像 RNN 一样一个一个处理词"
+    assert grade_answer(answer, item.key, pack, item.question) == "incorrect"
+    mistakes = answer_mistakes(answer, pack, item.question)
+    assert [m.code for m in mistakes] == ["pack_correction"] and answer_mistakes(answer, pack) == []
