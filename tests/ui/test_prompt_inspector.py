@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QFontInfo
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
@@ -42,7 +42,10 @@ def test_the_prompt_link_under_a_reply_shows_what_the_model_saw(
     assert f"{turn.timings.prompt_tokens} tokens" in summary and "reused from the cache" in summary
     assert "temperature 0.7" in summary and "max_tokens 6" in summary and record.model in summary
     assert inspector.template.toPlainText() == record.template and "<|im_start|>assistant" in record.template
-    assert QFontInfo(inspector.template.font()).fixedPitch()
+    # every character as wide as the next, as drawn (fontconfig does not call Noto Sans Mono, the monospace
+    # default of some machines, fixed pitch: it has double-width glyphs)
+    metrics = QFontMetrics(inspector.template.font())
+    assert len({metrics.horizontalAdvance(c) for c in "iMW.<|_"}) == 1
 
     user_row = next(row for row in rows if row and row.text(0) == "Learner · 什么是卷积核？")
     inspector.parts.setCurrentItem(user_row)
