@@ -15,8 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from app.checker import CHECKER_VERSION, TopicPack, TopicPackError, check, load_packs
-from app.checker.topic_pack import builtin_packs
+from app.checker import CHECKER_VERSION, TopicPack, check
 from app.context_window import ContextWindow, Render
 from app.engine import ChatBackend, Completion, LlamaEngine, SamplingParams, Timings
 from app.errors import PersonaTutorError
@@ -38,6 +37,7 @@ from app.prompt_builder import (
 )
 from app.prompt_inspection import prompt_record
 from app.store import Conversation, Message, Store
+from app.topic_library import readable_packs
 from app.topics import remember_topic
 
 log = logging.getLogger(__name__)
@@ -176,16 +176,16 @@ class ChatService:
         opening = greeting(persona, self.user_name, greeting_index)
         if opening:
             self.store.add_message(conversation.id, "assistant", opening, persona_version_id=version.id)
-        remember_topic(self.store, topic, self._packs())
+        remember_topic(self.store, topic, self.packs())
         return conversation
 
-    def _packs(self) -> tuple[TopicPack, ...]:
-        """The topic packs: built-in and the learner's own (only the built-in ones while one of those is broken)."""
-        try:
-            return load_packs(self.topics_dir)
-        except TopicPackError:
-            log.warning("a topic pack in %s cannot be read", self.topics_dir, exc_info=True)
-            return builtin_packs()
+    def packs(self) -> tuple[TopicPack, ...]:
+        """The topic packs: built-in and every one of the learner's own that can be read (a broken one is logged
+        and left out; the topic pack editor names it)."""
+        packs, problems = readable_packs(self.topics_dir)
+        for problem in problems:
+            log.warning("a topic pack cannot be read: %s", problem)
+        return packs
 
     def persona_of(self, conversation: Conversation) -> Persona:
         """The persona ``conversation`` runs with: its card, or the copy kept when the card is gone or broken."""
@@ -718,7 +718,7 @@ class ChatService:
                 question=question,
                 topic=conversation.topic,
                 history=turns[:-1],
-                packs=load_packs(self.topics_dir),
+                packs=self.packs(),
                 ledger=self.store.branch_ledger(conversation.id, question_id, active_only=True),
             )
         except Exception:

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from app.chat import CHECKER_NAME, ChatService, TurnResult
-from app.checker import CHECKER_VERSION, TopicPack, load_packs, resolve_topic
+from app.checker import CHECKER_VERSION, TopicPack, resolve_topic
 from app.checker.accuracy import detect_packs
 from app.checker.reasons import reason
 from app.engine import SamplingParams
@@ -44,7 +44,7 @@ class QuizService:
     def __init__(self, chat: ChatService, packs: Sequence[TopicPack] | None = None) -> None:
         self.chat = chat
         self.store = chat.store
-        self.packs = tuple(packs) if packs is not None else load_packs(chat.topics_dir)
+        self.packs = tuple(packs) if packs is not None else chat.packs()
         self.tree = QuizTree(self.store, self.packs)
 
     def topic_pack(self, conversation_id: int) -> TopicPack | None:

@@ -22,14 +22,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
 
 
 def run(args: argparse.Namespace, paths: AppPaths) -> int:
-    from app.checker import load_packs
     from app.progress import progress
     from app.quiz import score_text
     from app.store import Store
+    from app.topic_library import readable_packs
 
     store = Store(paths.database_path)
     try:
-        topics = progress(store, load_packs(paths.topics_dir))
+        topics = progress(store, readable_packs(paths.topics_dir)[0])
     finally:
         store.close()
     if args.json:

@@ -65,6 +65,10 @@ class LessonBar(QWidget):
         layout.addWidget(self.quiz_button)
         self._shown = ("", "")
 
+    def set_packs(self, packs: Sequence[TopicPack]) -> None:
+        """The topic packs changed (the learner saved or removed one)."""
+        self._packs = packs
+
     def goal(self) -> str:
         return " ".join(self.goal_box.currentText().split())
 

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.chat import ChatService, TurnResult
-from app.checker import check_partial, load_packs, reasons
+from app.checker import check_partial, reasons
 from app.engine import SamplingParams
 from app.errors import PersonaTutorError
 from app.paths import AppPaths
@@ -43,6 +43,7 @@ from app.quiz_tree import QuizTree
 from app.remote_servers import RemoteConfig
 from app.rendering import code_blocks
 from app.store import Message, Store
+from app.topic_library import readable_packs
 from app.topics import BUILTIN_TOPICS
 from app.ui.about_dialog import AboutDialog
 from app.ui.backup_actions import install_backup_menu
@@ -70,6 +71,7 @@ from app.ui.search_panel import SearchPanel
 from app.ui.stay_in_character import install_stay_in_character
 from app.ui.stream_badges import StreamBadges
 from app.ui.theme import ThemeChooser
+from app.ui.topic_packs_dialog import TopicPacksDialog, install_topic_packs_menu
 from app.ui.undo_bar import UndoBar
 from app.ui.welcome_page import install_welcome_page, needs_welcome, show_welcome
 
@@ -127,7 +129,10 @@ class MainWindow(QMainWindow):
         self._editing: int | None = None  # the id of the question being edited, while it is
         self._streaming_context: tuple[Persona, str, str] | None = None  # persona, topic, question
         self._greeting_index = 0  # which opening message a new chat shows (‹ › switch), and starts with
-        self._packs = load_packs(paths.topics_dir)
+        self._packs, self._pack_problems = readable_packs(
+            paths.topics_dir
+        )  # a broken pack of the learner's is left out
+        self.topic_packs_dialog: TopicPacksDialog | None = None
         self._search: SearchPanel | None = None
         self._page = PAGE
         self._window_start: int | None = None  # the first message shown, when a page in the middle is shown
@@ -138,6 +143,8 @@ class MainWindow(QMainWindow):
         self.model_work = ModelWorkQueue(self)  # replays and persona tests run on the chat worker
         self.feedback = FeedbackActions(self, paths, store, personas, self._conversations.user_name, self.model_work)
         self._build()
+        for problem in self._pack_problems:  # the window opens without it; the topic pack editor shows it to fix
+            self.statusBar().showMessage(self.tr("A topic pack cannot be read: {problem}").format(problem=problem))
 
         self._model_info: tuple[str, str, str] | None = None  # what model_loaded said last
         self._loading = False  # a model load or server connection is on its way
@@ -332,6 +339,7 @@ class MainWindow(QMainWindow):
         install_remote_menu(self)
         self.learning = LearningActions(self)
         install_sampling_menu(self)
+        install_topic_packs_menu(self)
         self.stay_in_character = install_stay_in_character(self)
         self.ledger_panel = install_ledger_panel(self, self._store, self._settings)
         about = QAction(self.tr("&About Persona Tutor"), self)
@@ -618,6 +626,21 @@ class MainWindow(QMainWindow):
         if index >= 0:
             self.persona_box.setCurrentIndex(index)
 
+    def open_topic_packs(self) -> None:
+        """Conversation ▸ Topic packs…: the learner's own packs, to write, edit or remove."""
+        if self.topic_packs_dialog is None:
+            self.topic_packs_dialog = TopicPacksDialog(self._paths.topics_dir, self)
+            self.topic_packs_dialog.changed.connect(self.reload_packs)
+        self.topic_packs_dialog.show()
+        self.topic_packs_dialog.raise_()
+
+    def reload_packs(self) -> None:
+        """The learner's packs changed: the lesson bar, the topic list and the next badges use them (the worker
+        reads them for every reply)."""
+        self._packs, self._pack_problems = readable_packs(self._paths.topics_dir)
+        self.lesson_bar.set_packs(self._packs)
+        self._on_persona_changed()
+
     def _on_persona_changed(self, *_args: object) -> None:
         if self._conversation_id is None:
             self._greeting_index = 0
@@ -626,6 +649,7 @@ class MainWindow(QMainWindow):
         self.topic_box.clear()
         suggestions = list(persona.suggested_topics) if persona else []
         suggestions += [t.title for t in BUILTIN_TOPICS if t.title not in suggestions]
+        suggestions += [p.title for p in self._packs if not p.builtin and p.title not in suggestions]
         self.topic_box.addItems(suggestions)
         if typed and self._conversation_id is not None:
             self.topic_box.setEditText(typed)

@@ -1415,6 +1415,10 @@ This cannot be undone.</source>
 <context>
     <name>MainWindow</name>
     <message>
+        <source>A topic pack cannot be read: {problem}</source>
+        <translation>有一个话题包读不了：{problem}</translation>
+    </message>
+    <message>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
@@ -2724,6 +2728,85 @@ Copy the file into the models folder (safe if you move or delete the original), 
     <message>
         <source>&amp;Theme</source>
         <translation>主题(&amp;T)</translation>
+    </message>
+</context>
+<context>
+    <name>TopicPacksDialog</name>
+    <message>
+        <source>Topic packs</source>
+        <translation>话题包</translation>
+    </message>
+    <message>
+        <source>Your topic packs</source>
+        <translation>你的话题包</translation>
+    </message>
+    <message>
+        <source>Topic pack text</source>
+        <translation>话题包内容</translation>
+    </message>
+    <message>
+        <source>&amp;New pack</source>
+        <translation>新建话题包(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>删除(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>The Accuracy badge checks replies against these packs, as it does against the built-in ones. They are files in {folder}.</source>
+        <translation>“准确性”标记会像对照内置话题包一样，对照这些话题包检查回答。它们是 {folder} 里的文件。</translation>
+    </message>
+    <message>
+        <source>⚠ {file} (cannot be read)</source>
+        <translation>⚠ {file}（读不了）</translation>
+    </message>
+    <message>
+        <source>Cannot read {file}: {error}</source>
+        <translation>读不了 {file}：{error}</translation>
+    </message>
+    <message>
+        <source>New topic</source>
+        <translation>新话题</translation>
+    </message>
+    <message>
+        <source>A JSON pack is edited as a file; this view shows it as it is.</source>
+        <translation>JSON 话题包请直接编辑文件；这里只按原样显示。</translation>
+    </message>
+    <message>
+        <source>Not a topic pack yet: {problem}</source>
+        <translation>还不是一个话题包：{problem}</translation>
+    </message>
+    <message>
+        <source>{title}: {facts} facts, {misconceptions} misconceptions, {terms} terms</source>
+        <translation>{title}：{facts} 条事实，{misconceptions} 条常见误解，{terms} 个术语</translation>
+    </message>
+    <message>
+        <source>Not saved: {problem}</source>
+        <translation>没有保存：{problem}</translation>
+    </message>
+    <message>
+        <source>Saved as {file}.</source>
+        <translation>已保存为 {file}。</translation>
+    </message>
+    <message>
+        <source>Delete topic pack</source>
+        <translation>删除话题包</translation>
+    </message>
+    <message>
+        <source>Delete {file}?</source>
+        <translation>删除 {file}？</translation>
+    </message>
+    <message>
+        <source>Not deleted: {problem}</source>
+        <translation>没有删除：{problem}</translation>
+    </message>
+    <message>
+        <source>&amp;Topic packs…</source>
+        <translation>话题包(&amp;T)…</translation>
     </message>
 </context>
 <context>
