@@ -122,7 +122,8 @@ class MainWindow(QMainWindow):
         self._paths = paths
         self._store = store
         self._personas = personas
-        self._conversations = ChatService(store, personas)
+        self._conversations = ChatService(store, personas, topics_dir=paths.topics_dir)
+        self.badge_details: QMessageBox | None = None  # the open "Why these badges" box
         self._conversation_id: int | None = None
         self._model_id = ""
         self._busy = False
@@ -589,7 +590,20 @@ class MainWindow(QMainWindow):
         box.setWindowTitle(self.tr("Why these badges"))
         box.setText("\n".join(summary))
         box.setDetailedText("\n".join(details) + f"\n\nchecker {stored[-1].checker_version}")
+        box.addButton(QMessageBox.StandardButton.Ok)
+        again = box.addButton(self.tr("Check again"), QMessageBox.ButtonRole.ActionRole)
+        again.setToolTip(self.tr("Judge this reply again with the current checker and topic packs"))
+        again.clicked.connect(lambda: self.recheck(message_id))
+        self.badge_details = box
         box.open()
+
+    def recheck(self, message_id: int) -> None:
+        """Badge details ▸ Check again: a newer checker or changed topic packs judge the stored reply anew (the
+        old verdicts stay, with their checker versions)."""
+        if self._conversations.recheck(message_id) is None:
+            self.statusBar().showMessage(self.tr("The checker could not judge this reply again."), 10_000)
+            return
+        self._on_feedback_changed(message_id)
 
     def _persona_name(self, persona_id: str) -> str:
         return self._conversations.pins.name(persona_id)

@@ -15,7 +15,7 @@ from PySide6.QtCore import QTranslator
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.checker import check
+from app.checker import CHECKER_VERSION, check
 from app.checker.reasons import REASONS, fields
 from app.feedback import FeedbackDraft
 from app.paths import AppPaths
@@ -140,3 +140,28 @@ def test_the_badge_details_speak_the_interface_language(
     qtbot.waitExposed(box)
     box.grab().save(str(screenshot_dir() / f"badge-details-{language}.png"))
     box.close()
+
+
+def test_check_again_judges_a_stored_reply_with_the_current_checker(
+    qtbot: QtBot, paths: AppPaths, store: Store
+) -> None:
+    """A verdict stored by an older checker (here one that missed "池化层就是全连接层") is judged anew on demand;
+    the old verdict stays, with its version."""
+    conversation = store.create_conversation("xiaomiao", "cnn", "starter")
+    store.add_message(conversation.id, "user", "池化层呢？")
+    reply = store.add_message(conversation.id, "assistant", "池化层就是全连接层。")
+    old = {"consistency": {"label": "off", "score": 0.1, "reasons": []}, "accuracy": {"label": "ok", "score": 0.9}}
+    store.add_verdict(reply.id, "reply-checker", "1.7", old)
+    window = MainWindow(paths, store, PersonaLibrary(paths.user_personas_dir))  # no model: nothing to load
+    qtbot.addWidget(window)
+    window.open_conversation(conversation.id)
+    assert "Accuracy: on track" in window.chat_view.toPlainText()
+    window.show_badge_details(reply.id)
+    box = window.badge_details
+    assert box is not None
+    again = next(b for b in box.buttons() if b.text() == "Check again")
+    again.click()
+    stored = store.verdicts(reply.id)
+    assert [v.checker_version for v in stored] == ["1.7", CHECKER_VERSION]
+    assert stored[-1].verdict["accuracy"]["label"] == "off"
+    assert "Accuracy: off" in window.chat_view.toPlainText()

@@ -1543,6 +1543,18 @@ This cannot be undone.</source>
         <translation>为什么是这些标记</translation>
     </message>
     <message>
+        <source>Check again</source>
+        <translation>重新检查</translation>
+    </message>
+    <message>
+        <source>Judge this reply again with the current checker and topic packs</source>
+        <translation>用现在的检查器和话题包重新评判这条回答</translation>
+    </message>
+    <message>
+        <source>The checker could not judge this reply again.</source>
+        <translation>检查器没能重新评判这条回答。</translation>
+    </message>
+    <message>
         <source>Code copied to the clipboard.</source>
         <translation>代码已复制到剪贴板。</translation>
     </message>
