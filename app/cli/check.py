@@ -76,9 +76,12 @@ def _print(result: dict[str, Any], as_json: bool) -> None:
 
 
 def run_check(args: argparse.Namespace, paths: AppPaths) -> int:
-    from app.checker import check, load_packs, resolve_topic
+    from app.checker import check, resolve_topic
+    from app.topic_library import readable_packs
 
-    packs = load_packs(paths.data_dir / "topics")
+    packs, problems = readable_packs(paths.topics_dir)
+    for problem in problems:  # as in the app: a broken pack of the learner's is left out, and said so
+        print(f"persona-tutor: warning: topic pack left out: {problem}", file=sys.stderr)
     personas = _Personas(paths)
     if args.batch is not None:
         if args.persona or args.reply_file or args.topic or args.notes_file:

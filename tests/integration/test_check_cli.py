@@ -129,3 +129,17 @@ def test_bench_checker_reports_both_badges_and_uhgeval(isolated_home: Path, tmp_
     assert set(data["devset"]["latency_ms"]) == {"p50", "p95"}
     assert data["uhgeval"]["items"] == 1
     assert data["uhgeval"]["accuracy"]["auroc"] == 1.0  # 7.5% and 12 are in no note; 1.3% is
+
+
+def test_a_broken_topic_pack_is_left_out_with_a_warning(isolated_home: Path) -> None:
+    """As in the window: the learner's broken pack does not stop the check; stdout keeps the JSON contract."""
+    topics = isolated_home / "topics"
+    topics.mkdir(parents=True, exist_ok=True)
+    (topics / "broken.md").write_text("# Broken\nno facts here\n", encoding="utf-8")
+    args = ["--persona", "xiaomiao", "--topic", "cnn", "--question", "池化层呢？", "--reply-file", "-", "--json"]
+    done = run_check(args, isolated_home, stdin="池化层就是全连接层。")
+    assert done.returncode == 0, done.stderr
+    assert "topic pack left out: broken.md: no '## Facts' list" in done.stderr
+    result = json.loads(done.stdout)
+    assert_contract(result)
+    assert result["accuracy"]["label"] == "off"
