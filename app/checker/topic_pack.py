@@ -25,6 +25,7 @@ wrong pairings that contradict it (see ``app/checker/relations.py``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -292,7 +293,9 @@ def parse_markdown_pack(text: str, pack_id: str) -> TopicPack:
             lists[section].append(m.group(1).strip())
     if not lists["facts"]:
         raise TopicPackError("no '## Facts' list: a topic pack needs at least one fact")
-    slug = re.sub(r"[^a-z0-9-]+", "-", pack_id.lower()).strip("-") or "topic"
+    slug = re.sub(r"[^a-z0-9-]+", "-", pack_id.lower()).strip("-")
+    if not slug:  # 链表.md and 栈.md must not both be "topic": a stable id from the name
+        slug = "topic-" + hashlib.sha1(pack_id.encode("utf-8")).hexdigest()[:8]
     misconceptions = []
     for bullet in lists["misconceptions"]:
         parts = re.split(r"\s*(?:=>|->|→)\s*", bullet, maxsplit=1)

@@ -74,3 +74,11 @@ def test_a_broken_pack_is_reported_and_the_others_still_check(tmp_path: Path) ->
     reply = "Meow~ linked lists give constant-time random access, nya."
     badge = check(xiaomiao, reply, question="Can a linked list be indexed?", topic="Linked lists", packs=packs).accuracy
     assert badge.label == "off" and any("walks k pointers" in r for r in badge.reasons)
+
+
+def test_two_packs_with_chinese_titles_are_two_topics(tmp_path: Path) -> None:
+    save_pack(tmp_path, "# 链表\n\n## Facts\n- 每个节点存一个值和指向下一个节点的指针。\n")
+    save_pack(tmp_path, "# 栈\n\n## Facts\n- 栈是后进先出的。\n")
+    packs, problems = readable_packs(tmp_path)
+    mine = [p for p in packs if not p.builtin]
+    assert not problems and sorted(p.title for p in mine) == ["栈", "链表"] and len({p.id for p in mine}) == 2
