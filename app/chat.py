@@ -694,10 +694,10 @@ class ChatService:
         """Judge a stored reply again with the current checker and the packs as they are now, and store the new
         verdict beside the old ones (they stay, with their checker versions); None when the checker cannot."""
         reply = self.store.message(reply_id)
-        conversation = self.store.conversation(reply.conversation_id)
-        asked = history_messages(self.store.path_to(reply_id)[:-1])
         if reply.role != "assistant" or reply.parent_id is None:
             return None
+        conversation = self.store.conversation(reply.conversation_id)
+        asked = history_messages(self.store.path_to(reply_id)[:-1])
         return self._judge(conversation, self.persona_of(conversation), asked, reply.content, reply_id, reply.parent_id)
 
     def verdict(

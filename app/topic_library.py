@@ -11,10 +11,11 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
-from app.checker.topic_pack import TopicPack, TopicPackError, builtin_packs, load_pack_file, parse_markdown_pack
+from app.checker.topic_pack import TopicPackError, UserPack, parse_markdown_pack, readable_packs, user_packs
+
+__all__ = ["TEMPLATE", "UserPack", "delete_pack", "file_name", "readable_packs", "save_pack", "user_packs"]
 
 TEMPLATE = """# {title}
 keywords: {title}
@@ -28,46 +29,6 @@ keywords: {title}
 ## Terms
 (Optional: "- english term = 中文术语".)
 """
-
-
-@dataclass(frozen=True)
-class UserPack:
-    """One file in the learner's topics folder: its pack, or why it cannot be read."""
-
-    path: Path
-    pack: TopicPack | None
-    problem: str = ""
-
-
-def user_packs(user_dir: Path) -> list[UserPack]:
-    """The learner's packs (``.md`` and ``.json``), each read on its own, in file-name order."""
-    if not user_dir.is_dir():
-        return []
-    found = []
-    for path in sorted([*user_dir.glob("*.md"), *user_dir.glob("*.json")]):
-        try:
-            found.append(UserPack(path, load_pack_file(path)))
-        except TopicPackError as exc:
-            found.append(UserPack(path, None, str(exc)))
-    return found
-
-
-def readable_packs(user_dir: Path | None) -> tuple[tuple[TopicPack, ...], tuple[str, ...]]:
-    """Built-in packs plus every user pack that can be read (one with a built-in id replaces it), and a message for
-    each one that cannot."""
-    packs = {p.id: p for p in builtin_packs()}
-    problems = []
-    for item in user_packs(user_dir) if user_dir is not None else []:
-        if item.pack is None:
-            problems.append(item.problem)
-        else:
-            packs[item.pack.id] = item.pack
-    return tuple(packs.values()), tuple(problems)
-
-
-def check_markdown(text: str, name: str = "topic") -> TopicPack:
-    """The pack ``text`` describes; :class:`TopicPackError` says what is missing."""
-    return parse_markdown_pack(text, name)
 
 
 def file_name(text: str) -> str:
@@ -85,7 +46,7 @@ def save_pack(user_dir: Path, text: str, old: Path | None = None) -> Path:
     its title changed). Raises :class:`TopicPackError` for a pack that does not parse or would overwrite another
     pack, and ``OSError`` when the disk refuses (nothing is changed then)."""
     target = user_dir / file_name(text)
-    check_markdown(text, target.stem)
+    parse_markdown_pack(text, target.stem)  # raises with what is missing
     if target.exists() and target != old:
         raise TopicPackError(f"{target.name} already exists: give this pack another title")
     user_dir.mkdir(parents=True, exist_ok=True)

@@ -333,11 +333,45 @@ def builtin_packs() -> tuple[TopicPack, ...]:
     return _BUILTIN
 
 
-def load_packs(user_dir: Path | None = None) -> tuple[TopicPack, ...]:
-    """Built-in packs plus the user's ``.md``/``.json`` packs (a user pack with a built-in id replaces it)."""
+@dataclass(frozen=True)
+class UserPack:
+    """One file in the learner's topics folder: its pack, or why it cannot be read."""
+
+    path: Path
+    pack: TopicPack | None
+    problem: str = ""
+
+
+def user_packs(user_dir: Path | None) -> list[UserPack]:
+    """The learner's packs (``.md`` and ``.json``), each read on its own, in file-name order."""
+    if user_dir is None or not user_dir.is_dir():
+        return []
+    found = []
+    for path in sorted([*user_dir.glob("*.md"), *user_dir.glob("*.json")]):
+        try:
+            found.append(UserPack(path, load_pack_file(path)))
+        except TopicPackError as exc:
+            found.append(UserPack(path, None, str(exc)))
+    return found
+
+
+def readable_packs(user_dir: Path | None) -> tuple[tuple[TopicPack, ...], tuple[str, ...]]:
+    """Built-in packs plus every user pack that can be read (one with a built-in id replaces it), and a message for
+    each one that cannot."""
     packs = {p.id: p for p in builtin_packs()}
-    if user_dir is not None and user_dir.is_dir():
-        for path in sorted([*user_dir.glob("*.md"), *user_dir.glob("*.json")]):
-            pack = load_pack_file(path)
-            packs[pack.id] = pack
-    return tuple(packs.values())
+    problems = []
+    for item in user_packs(user_dir):
+        if item.pack is None:
+            problems.append(item.problem)
+        else:
+            packs[item.pack.id] = item.pack
+    return tuple(packs.values()), tuple(problems)
+
+
+def load_packs(user_dir: Path | None = None) -> tuple[TopicPack, ...]:
+    """Built-in packs plus the user's ``.md``/``.json`` packs (a user pack with a built-in id replaces it); a user
+    pack that cannot be read raises :class:`TopicPackError` (:func:`readable_packs` leaves it out instead)."""
+    packs, problems = readable_packs(user_dir)
+    if problems:
+        raise TopicPackError(problems[0])
+    return packs

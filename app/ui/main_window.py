@@ -130,9 +130,8 @@ class MainWindow(QMainWindow):
         self._editing: int | None = None  # the id of the question being edited, while it is
         self._streaming_context: tuple[Persona, str, str] | None = None  # persona, topic, question
         self._greeting_index = 0  # which opening message a new chat shows (‹ › switch), and starts with
-        self._packs, self._pack_problems = readable_packs(
-            paths.topics_dir
-        )  # a broken pack of the learner's is left out
+        # a broken pack of the learner's is left out (and named in the status bar once the window is built)
+        self._packs, self._pack_problems = readable_packs(paths.topics_dir)
         self.topic_packs_dialog: TopicPacksDialog | None = None
         self._search: SearchPanel | None = None
         self._page = PAGE

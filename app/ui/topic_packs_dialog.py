@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.checker import TopicPackError
-from app.topic_library import TEMPLATE, check_markdown, delete_pack, save_pack, user_packs
+from app.checker.topic_pack import parse_markdown_pack
+from app.topic_library import TEMPLATE, delete_pack, save_pack, user_packs
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -147,7 +148,7 @@ class TopicPacksDialog(QDialog):
             self.save_button.setEnabled(False)
             return
         try:
-            pack = check_markdown(text)
+            pack = parse_markdown_pack(text, "topic")
         except TopicPackError as exc:
             self.status.setText(self.tr("Not a topic pack yet: {problem}").format(problem=exc))
             self.save_button.setEnabled(False)
